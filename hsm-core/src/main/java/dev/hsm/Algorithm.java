@@ -1,0 +1,101 @@
+package dev.hsm;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * A key's algorithm: the key type together with the one scheme it is used with.
+ *
+ * <p>Fixing the scheme per key (as Tink's key templates and JOSE's {@code alg} do) means a
+ * signature or ciphertext can never be checked under a weaker scheme than the one it was made
+ * with. RSA keys take their modulus size from {@link KeySpec}.
+ */
+public enum Algorithm {
+  /** AES with a 256-bit key in GCM mode, 96-bit random nonce, 128-bit tag. */
+  AES_256_GCM(Kind.AEAD, "A256GCM"),
+  /** ChaCha20-Poly1305 (RFC 8439), 256-bit key, 96-bit random nonce, 128-bit tag. */
+  CHACHA20_POLY1305(Kind.AEAD, null),
+  /** HMAC with SHA-256, 256-bit key, full 32-byte tag. */
+  HMAC_SHA256(Kind.MAC, "HS256"),
+  /** HMAC with SHA-384, 384-bit key, full 48-byte tag. */
+  HMAC_SHA384(Kind.MAC, "HS384"),
+  /** HMAC with SHA-512, 512-bit key, full 64-byte tag. */
+  HMAC_SHA512(Kind.MAC, "HS512"),
+  /** ECDSA on NIST P-256 with SHA-256; signatures are IEEE P1363 {@code r||s} (64 bytes). */
+  ECDSA_P256_SHA256(Kind.SIGNATURE, "ES256"),
+  /** ECDSA on NIST P-384 with SHA-384; signatures are IEEE P1363 {@code r||s} (96 bytes). */
+  ECDSA_P384_SHA384(Kind.SIGNATURE, "ES384"),
+  /** ECDSA on NIST P-521 with SHA-512; signatures are IEEE P1363 {@code r||s} (132 bytes). */
+  ECDSA_P521_SHA512(Kind.SIGNATURE, "ES512"),
+  /** Ed25519 (RFC 8032, pure). */
+  ED25519(Kind.SIGNATURE, "EdDSA"),
+  /** RSASSA-PKCS1-v1_5 with SHA-256. */
+  RSA_PKCS1_SHA256(Kind.SIGNATURE, "RS256"),
+  /** RSASSA-PKCS1-v1_5 with SHA-384. */
+  RSA_PKCS1_SHA384(Kind.SIGNATURE, "RS384"),
+  /** RSASSA-PKCS1-v1_5 with SHA-512. */
+  RSA_PKCS1_SHA512(Kind.SIGNATURE, "RS512"),
+  /** RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt. */
+  RSA_PSS_SHA256(Kind.SIGNATURE, "PS256"),
+  /** RSASSA-PSS with SHA-384, MGF1-SHA-384 and a 48-byte salt. */
+  RSA_PSS_SHA384(Kind.SIGNATURE, "PS384"),
+  /** RSASSA-PSS with SHA-512, MGF1-SHA-512 and a 64-byte salt. */
+  RSA_PSS_SHA512(Kind.SIGNATURE, "PS512"),
+  /** RSAES-OAEP with SHA-256 and MGF1-SHA-256; the caller's context is the OAEP label. */
+  RSA_OAEP_SHA256(Kind.ASYMMETRIC_ENCRYPTION, "RSA-OAEP-256");
+
+  /** The family an algorithm belongs to; it decides which operations make sense. */
+  public enum Kind {
+    /** Authenticated symmetric encryption. */
+    AEAD(EnumSet.of(Operation.ENCRYPT, Operation.DECRYPT)),
+    /** Message authentication codes. */
+    MAC(EnumSet.of(Operation.SIGN, Operation.VERIFY)),
+    /** Digital signatures. */
+    SIGNATURE(EnumSet.of(Operation.SIGN, Operation.VERIFY)),
+    /** Public-key encryption. */
+    ASYMMETRIC_ENCRYPTION(EnumSet.of(Operation.ENCRYPT, Operation.DECRYPT));
+
+    private final Set<Operation> operations;
+
+    Kind(Set<Operation> operations) {
+      this.operations = Collections.unmodifiableSet(operations);
+    }
+
+    /** The operations keys of this family can perform. */
+    public Set<Operation> operations() {
+      return operations;
+    }
+  }
+
+  private final Kind kind;
+  private final String joseName;
+
+  Algorithm(Kind kind, String joseName) {
+    this.kind = kind;
+    this.joseName = joseName;
+  }
+
+  /** The family of this algorithm. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** Whether keys of this algorithm have a public half that can be exported. */
+  public boolean isAsymmetric() {
+    return kind == Kind.SIGNATURE || kind == Kind.ASYMMETRIC_ENCRYPTION;
+  }
+
+  /** Whether this is an RSA algorithm, whose modulus size is chosen per key. */
+  public boolean isRsa() {
+    return name().startsWith("RSA_");
+  }
+
+  /**
+   * The JOSE (RFC 7518 / RFC 8037) algorithm name, e.g. {@code ES256}, or {@code null} where JOSE
+   * defines none (ChaCha20-Poly1305).
+   */
+  public String joseName() {
+    return joseName;
+  }
+}

@@ -1,0 +1,85 @@
+package dev.hsm;
+
+import dev.hsm.internal.SqliteHsmClient;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The entry point: an open, unlocked key store.
+ *
+ * <pre>{@code
+ * try (HsmClient hsm = HsmClient.open(HsmConfig.sqlite(Path.of("app-hsm.db"))
+ *         .passphraseFromEnv("HSM_PASSPHRASE"))) {
+ *   KeyHandle signing = hsm.createKey("invoices", KeySpec.ecdsaP256());
+ *   byte[] signature = signing.sign(data);
+ *   signing.verify(data, signature);
+ * }
+ * }</pre>
+ *
+ * <p>A client is thread-safe; share one per store in an application. Keys are generated inside
+ * the library and kept wrapped (encrypted) in the store; after first use each is cached unwrapped
+ * in memory (a bounded cache, see {@link HsmConfig#cacheSize}) so operations do not touch the
+ * database. {@link #close()} drops the cache and closes the store.
+ */
+public interface HsmClient extends AutoCloseable {
+
+  /**
+   * Opens the store named by {@code config}, creating and initialising it if the file does not
+   * exist yet.
+   *
+   * @throws UnlockFailedException if the passphrase or key file does not unlock an existing store
+   * @throws StoreException if the file cannot be opened or is not a key store
+   */
+  static HsmClient open(HsmConfig config) {
+    return SqliteHsmClient.open(config);
+  }
+
+  /**
+   * Generates a new key inside the store. The call returns once the key is durably stored.
+   *
+   * @throws KeyAlreadyExistsException if the name is taken
+   * @throws IllegalArgumentException if the name is not 1-128 characters of {@code
+   *     [A-Za-z0-9._-]} starting with a letter or digit
+   */
+  KeyHandle createKey(String name, KeySpec spec);
+
+  /**
+   * Returns the key named {@code name} if it exists with the same algorithm, modulus size,
+   * operations and extractable flag as {@code spec}, or creates it if it does not. Safe to call
+   * at every start-up, from several processes at once.
+   *
+   * @throws KeyAlreadyExistsException if a key of that name exists with a different spec
+   */
+  KeyHandle ensureKey(String name, KeySpec spec);
+
+  /**
+   * Imports existing key material as a new key, marked as imported. The material must match
+   * {@code spec}'s algorithm (and RSA modulus size). A public key gives a key that can only
+   * {@link Operation#VERIFY} or {@link Operation#ENCRYPT}; the spec's operations are narrowed
+   * accordingly.
+   *
+   * @throws InvalidKeyMaterialException if the material is malformed or does not fit the spec
+   * @throws KeyAlreadyExistsException if the name is taken
+   */
+  KeyHandle importKey(String name, KeySpec spec, KeyMaterial material);
+
+  /**
+   * The key named {@code name}.
+   *
+   * @throws KeyNotFoundException if there is none
+   */
+  KeyHandle key(String name);
+
+  /** The key named {@code name}, or empty if there is none. */
+  Optional<KeyHandle> findKey(String name);
+
+  /** Metadata of every key in the store, sorted by name. Reads the database. */
+  List<KeyInfo> listKeys();
+
+  /** {@code count} bytes from the library's CSPRNG. */
+  byte[] randomBytes(int count);
+
+  /** Drops cached keys and closes the store. Handles stop working. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,96 @@
+package dev.hsm;
+
+/**
+ * A named key in the store, used only through operations: the private or secret material never
+ * leaves the library. Handles are cheap, immutable and thread-safe; after first use the key is
+ * cached unwrapped inside the client, so operations do not touch the database.
+ *
+ * <p>Outputs are self-describing envelopes that name the key version and format (see {@code
+ * docs/FORMATS.md}), so older ciphertexts and signatures keep working after a rotation. Each
+ * method checks first that the key's algorithm can do the operation ({@link
+ * WrongKeyTypeException}) and then that the key allows it ({@link OperationNotPermittedException}).
+ *
+ * <p>{@code toString()} shows identity only, e.g. {@code KeyHandle[invoices v1 ECDSA_P256_SHA256
+ * SIGN,VERIFY]}.
+ */
+public interface KeyHandle {
+
+  /** The key's name, unique within its store. */
+  String name();
+
+  /** The key's metadata as currently stored. */
+  KeyInfo info();
+
+  /**
+   * Encrypts with the primary version, binding {@code context} as associated data: decryption
+   * must present the same context (like an AWS KMS encryption context). A fresh random nonce is
+   * used every time. RSA-OAEP keys use the context as the OAEP label and can encrypt only short
+   * messages (for 2048 bits, up to 190 bytes); larger input throws {@link
+   * IllegalArgumentException}.
+   *
+   * @param plaintext the data, possibly empty
+   * @param context associated data; may be empty, never {@code null}
+   * @return a ciphertext envelope
+   */
+  byte[] encrypt(byte[] plaintext, byte[] context);
+
+  /** {@link #encrypt(byte[], byte[])} with an empty context. */
+  default byte[] encrypt(byte[] plaintext) {
+    return encrypt(plaintext, new byte[0]);
+  }
+
+  /**
+   * Decrypts an envelope made by {@link #encrypt} with this key and the same context.
+   *
+   * @throws InvalidCiphertextException if the envelope is malformed, truncated, tampered with,
+   *     made by another key, or the context differs
+   */
+  byte[] decrypt(byte[] ciphertext, byte[] context);
+
+  /** {@link #decrypt(byte[], byte[])} with an empty context. */
+  default byte[] decrypt(byte[] ciphertext) {
+    return decrypt(ciphertext, new byte[0]);
+  }
+
+  /**
+   * Generates a random 256-bit data key and returns it both in clear and encrypted under this key
+   * with {@code context} (envelope encryption, like KMS GenerateDataKey). Needs {@link
+   * Operation#ENCRYPT} on an AEAD key.
+   */
+  DataKey generateDataKey(byte[] context);
+
+  /**
+   * Signs {@code data} with the primary version.
+   *
+   * @return a signature envelope: format byte, key version, then the algorithm's standard
+   *     signature (P1363 {@code r||s} for ECDSA)
+   */
+  byte[] sign(byte[] data);
+
+  /**
+   * Checks a signature envelope made by {@link #sign}. Returns normally only if it is valid.
+   *
+   * @throws VerificationFailedException if the signature does not verify, is malformed or names
+   *     a version this key does not have
+   */
+  void verify(byte[] data, byte[] signature);
+
+  /** Computes an HMAC tag envelope over {@code data} with the primary version. */
+  byte[] mac(byte[] data);
+
+  /**
+   * Checks a tag made by {@link #mac}, in constant time. Returns normally only if it is valid.
+   *
+   * @throws VerificationFailedException if the tag does not match
+   */
+  void verifyMac(byte[] data, byte[] tag);
+
+  /** The primary version's public key as PEM ({@code -----BEGIN PUBLIC KEY-----}, SPKI). */
+  String publicKeyPem();
+
+  /**
+   * The primary version's public key as a JWK (RFC 7517) JSON object, with {@code kid} set to
+   * {@code <name>:<version>} and {@code alg} and {@code use} set from the algorithm.
+   */
+  String publicJwk();
+}

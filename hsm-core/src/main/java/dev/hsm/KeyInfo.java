@@ -1,0 +1,39 @@
+package dev.hsm;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the store knows about a key, without its material. Immutable.
+ *
+ * @param name unique name within the store
+ * @param algorithm the key's algorithm and scheme
+ * @param rsaModulusBits RSA modulus size in bits, or 0 for other algorithms
+ * @param operations the operations the key allows
+ * @param extractable whether the key is marked extractable
+ * @param imported whether the material was imported rather than generated inside the store
+ * @param publicOnly whether only the public half is held (an imported public key that can only
+ *     verify or encrypt)
+ * @param labels free-form labels, sorted by key
+ * @param primaryVersion the version new signatures and ciphertexts use
+ * @param createdAt when the key was created or imported
+ */
+public record KeyInfo(
+    String name,
+    Algorithm algorithm,
+    int rsaModulusBits,
+    Set<Operation> operations,
+    boolean extractable,
+    boolean imported,
+    boolean publicOnly,
+    Map<String, String> labels,
+    int primaryVersion,
+    Instant createdAt) {
+
+  /** Copies the collections so the record stays immutable. */
+  public KeyInfo {
+    operations = Set.copyOf(operations);
+    labels = Map.copyOf(labels);
+  }
+}

@@ -1,0 +1,97 @@
+package dev.hsm;
+
+import dev.hsm.internal.crypto.Pem;
+import java.util.Arrays;
+import java.util.Objects;
+import javax.security.auth.Destroyable;
+
+/**
+ * Existing key material to bring into the store with {@link HsmClient#importKey}. This class and
+ * that method are the only way raw key bytes enter the library, so {@code git grep KeyMaterial}
+ * finds every such path. Imported keys are marked {@link KeyInfo#imported() imported}.
+ *
+ * <p>Three forms are accepted: raw secret bytes (AES, ChaCha20, HMAC keys), a PKCS#8 private key
+ * (the public key is derived from it), and an X.509 SubjectPublicKeyInfo public key, which gives a
+ * verify-only or encrypt-only key. The bytes are copied; {@link #destroy()} overwrites the copy.
+ */
+public final class KeyMaterial implements Destroyable {
+  /** The encoding of the material. */
+  public enum Form {
+    /** Raw secret key bytes. */
+    SECRET,
+    /** A PKCS#8 PrivateKeyInfo, DER. */
+    PRIVATE_PKCS8,
+    /** An X.509 SubjectPublicKeyInfo, DER. */
+    PUBLIC_X509
+  }
+
+  private final Form form;
+  private final byte[] encoded;
+  private volatile boolean destroyed;
+
+  private KeyMaterial(Form form, byte[] encoded) {
+    this.form = form;
+    this.encoded = encoded.clone();
+  }
+
+  /** Raw secret key bytes: 32 for AES-256 and ChaCha20, at least the hash length for HMAC. */
+  public static KeyMaterial secretKey(byte[] key) {
+    return new KeyMaterial(Form.SECRET, Objects.requireNonNull(key, "key"));
+  }
+
+  /** A private key as PKCS#8 DER. */
+  public static KeyMaterial privateKeyPkcs8(byte[] der) {
+    return new KeyMaterial(Form.PRIVATE_PKCS8, Objects.requireNonNull(der, "der"));
+  }
+
+  /** A private key as PEM ({@code -----BEGIN PRIVATE KEY-----}, unencrypted PKCS#8). */
+  public static KeyMaterial privateKeyPem(String pem) {
+    return new KeyMaterial(
+        Form.PRIVATE_PKCS8, Pem.decode(Objects.requireNonNull(pem, "pem"), "PRIVATE KEY"));
+  }
+
+  /** A public key as X.509 SubjectPublicKeyInfo DER. */
+  public static KeyMaterial publicKeyX509(byte[] der) {
+    return new KeyMaterial(Form.PUBLIC_X509, Objects.requireNonNull(der, "der"));
+  }
+
+  /** A public key as PEM ({@code -----BEGIN PUBLIC KEY-----}). */
+  public static KeyMaterial publicKeyPem(String pem) {
+    return new KeyMaterial(
+        Form.PUBLIC_X509, Pem.decode(Objects.requireNonNull(pem, "pem"), "PUBLIC KEY"));
+  }
+
+  /** The encoding of the material. */
+  public Form form() {
+    return form;
+  }
+
+  /**
+   * A copy of the encoded bytes, for the engine's import path.
+   *
+   * @throws IllegalStateException once destroyed
+   */
+  public byte[] encoded() {
+    if (destroyed) {
+      throw new IllegalStateException("key material was destroyed");
+    }
+    return encoded.clone();
+  }
+
+  /** Overwrites the bytes held by this object with zeros. */
+  @Override
+  public void destroy() {
+    Arrays.fill(encoded, (byte) 0);
+    destroyed = true;
+  }
+
+  @Override
+  public boolean isDestroyed() {
+    return destroyed;
+  }
+
+  @Override
+  public String toString() {
+    return "KeyMaterial[" + form + ", <masked>]";
+  }
+}

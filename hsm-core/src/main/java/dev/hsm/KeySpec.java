@@ -1,0 +1,227 @@
+package dev.hsm;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * What kind of key to create or import: its algorithm, the operations it allows, whether it is
+ * extractable, and free-form labels. Immutable; the {@code with...} methods return a copy.
+ *
+ * <pre>{@code
+ * KeySpec.ecdsaP256()                                  // SIGN and VERIFY
+ * KeySpec.aes256Gcm().withOperations(Operation.DECRYPT) // a decrypt-only key
+ * KeySpec.rsaPssSha256(3072).withLabel("team", "billing")
+ * }</pre>
+ *
+ * <p>By default a key allows every operation its algorithm can perform and is not extractable.
+ */
+public final class KeySpec {
+  private static final Set<Integer> GENERATED_RSA_SIZES = Set.of(2048, 3072, 4096);
+  private static final Pattern LABEL_KEY = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+  private static final int MAX_LABEL_VALUE = 256;
+
+  private final Algorithm algorithm;
+  private final int rsaModulusBits;
+  private final Set<Operation> operations;
+  private final boolean extractable;
+  private final Map<String, String> labels;
+
+  private KeySpec(
+      Algorithm algorithm,
+      int rsaModulusBits,
+      Set<Operation> operations,
+      boolean extractable,
+      Map<String, String> labels) {
+    this.algorithm = algorithm;
+    this.rsaModulusBits = rsaModulusBits;
+    this.operations = Collections.unmodifiableSet(EnumSet.copyOf(operations));
+    this.extractable = extractable;
+    this.labels = Collections.unmodifiableMap(new TreeMap<>(labels));
+  }
+
+  /**
+   * A spec for {@code algorithm} with every operation it supports. For RSA algorithms use {@link
+   * #rsa(Algorithm, int)}, which also names the modulus size.
+   */
+  public static KeySpec of(Algorithm algorithm) {
+    Objects.requireNonNull(algorithm, "algorithm");
+    if (algorithm.isRsa()) {
+      throw new IllegalArgumentException(
+          algorithm + " needs a modulus size: use KeySpec.rsa(" + algorithm + ", 3072)");
+    }
+    return new KeySpec(algorithm, 0, algorithm.kind().operations(), false, Map.of());
+  }
+
+  /** An RSA key spec; {@code modulusBits} is 2048, 3072 or 4096. */
+  public static KeySpec rsa(Algorithm algorithm, int modulusBits) {
+    Objects.requireNonNull(algorithm, "algorithm");
+    if (!algorithm.isRsa()) {
+      throw new IllegalArgumentException(algorithm + " is not an RSA algorithm");
+    }
+    if (!GENERATED_RSA_SIZES.contains(modulusBits)) {
+      throw new IllegalArgumentException(
+          "RSA modulus must be 2048, 3072 or 4096 bits, not " + modulusBits);
+    }
+    return new KeySpec(algorithm, modulusBits, algorithm.kind().operations(), false, Map.of());
+  }
+
+  /** AES-256-GCM for encrypt and decrypt. */
+  public static KeySpec aes256Gcm() {
+    return of(Algorithm.AES_256_GCM);
+  }
+
+  /** ChaCha20-Poly1305 for encrypt and decrypt. */
+  public static KeySpec chacha20Poly1305() {
+    return of(Algorithm.CHACHA20_POLY1305);
+  }
+
+  /** HMAC-SHA-256 for computing and checking MACs. */
+  public static KeySpec hmacSha256() {
+    return of(Algorithm.HMAC_SHA256);
+  }
+
+  /** HMAC-SHA-384 for computing and checking MACs. */
+  public static KeySpec hmacSha384() {
+    return of(Algorithm.HMAC_SHA384);
+  }
+
+  /** HMAC-SHA-512 for computing and checking MACs. */
+  public static KeySpec hmacSha512() {
+    return of(Algorithm.HMAC_SHA512);
+  }
+
+  /** ECDSA P-256 with SHA-256 (JOSE {@code ES256}). */
+  public static KeySpec ecdsaP256() {
+    return of(Algorithm.ECDSA_P256_SHA256);
+  }
+
+  /** ECDSA P-384 with SHA-384 (JOSE {@code ES384}). */
+  public static KeySpec ecdsaP384() {
+    return of(Algorithm.ECDSA_P384_SHA384);
+  }
+
+  /** ECDSA P-521 with SHA-512 (JOSE {@code ES512}). */
+  public static KeySpec ecdsaP521() {
+    return of(Algorithm.ECDSA_P521_SHA512);
+  }
+
+  /** Ed25519 (JOSE {@code EdDSA}). */
+  public static KeySpec ed25519() {
+    return of(Algorithm.ED25519);
+  }
+
+  /** RSASSA-PKCS1-v1_5 with SHA-256 (JOSE {@code RS256}). */
+  public static KeySpec rsaPkcs1Sha256(int modulusBits) {
+    return rsa(Algorithm.RSA_PKCS1_SHA256, modulusBits);
+  }
+
+  /** RSASSA-PSS with SHA-256 (JOSE {@code PS256}). */
+  public static KeySpec rsaPssSha256(int modulusBits) {
+    return rsa(Algorithm.RSA_PSS_SHA256, modulusBits);
+  }
+
+  /** RSAES-OAEP with SHA-256 (JOSE {@code RSA-OAEP-256}). */
+  public static KeySpec rsaOaepSha256(int modulusBits) {
+    return rsa(Algorithm.RSA_OAEP_SHA256, modulusBits);
+  }
+
+  /**
+   * A copy that allows only {@code allowed}, which must be a non-empty subset of what the
+   * algorithm can do (an AES key cannot be given {@link Operation#SIGN}).
+   */
+  public KeySpec withOperations(Operation first, Operation... more) {
+    Set<Operation> allowed = EnumSet.of(first, more);
+    for (Operation operation : allowed) {
+      if (!algorithm.kind().operations().contains(operation)) {
+        throw new IllegalArgumentException(
+            algorithm + " keys cannot " + operation + "; they can " + algorithm.kind().operations());
+      }
+    }
+    return new KeySpec(algorithm, rsaModulusBits, allowed, extractable, labels);
+  }
+
+  /**
+   * A copy marked extractable. Recorded and integrity-protected with the key; wrapped export of
+   * extractable keys is a later feature, and private material is never returned in clear.
+   */
+  public KeySpec withExtractable(boolean extractable) {
+    return new KeySpec(algorithm, rsaModulusBits, operations, extractable, labels);
+  }
+
+  /**
+   * A copy with one more label. Keys are lower-case {@code [a-z0-9._-]}, up to 63 characters;
+   * values up to 256 characters.
+   */
+  public KeySpec withLabel(String key, String value) {
+    Objects.requireNonNull(key, "label key");
+    Objects.requireNonNull(value, "label value");
+    if (!LABEL_KEY.matcher(key).matches()) {
+      throw new IllegalArgumentException(
+          "label key '" + key + "' must match " + LABEL_KEY.pattern());
+    }
+    if (value.length() > MAX_LABEL_VALUE) {
+      throw new IllegalArgumentException(
+          "label '" + key + "' is longer than " + MAX_LABEL_VALUE + " characters");
+    }
+    Map<String, String> copy = new TreeMap<>(labels);
+    copy.put(key, value);
+    return new KeySpec(algorithm, rsaModulusBits, operations, extractable, copy);
+  }
+
+  /** The algorithm. */
+  public Algorithm algorithm() {
+    return algorithm;
+  }
+
+  /** The RSA modulus size in bits, or 0 for other algorithms. */
+  public int rsaModulusBits() {
+    return rsaModulusBits;
+  }
+
+  /** The operations keys made from this spec allow. */
+  public Set<Operation> operations() {
+    return operations;
+  }
+
+  /** Whether keys made from this spec are marked extractable. */
+  public boolean extractable() {
+    return extractable;
+  }
+
+  /** Labels, sorted by key. */
+  public Map<String, String> labels() {
+    return labels;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof KeySpec
+        && ((KeySpec) o).algorithm == algorithm
+        && ((KeySpec) o).rsaModulusBits == rsaModulusBits
+        && ((KeySpec) o).operations.equals(operations)
+        && ((KeySpec) o).extractable == extractable
+        && ((KeySpec) o).labels.equals(labels);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(algorithm, rsaModulusBits, operations, extractable, labels);
+  }
+
+  @Override
+  public String toString() {
+    return "KeySpec["
+        + algorithm
+        + (rsaModulusBits > 0 ? " " + rsaModulusBits : "")
+        + " "
+        + operations
+        + (extractable ? " extractable" : "")
+        + (labels.isEmpty() ? "" : " " + labels)
+        + "]";
+  }
+}

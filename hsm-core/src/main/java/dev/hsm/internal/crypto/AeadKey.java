@@ -1,0 +1,75 @@
+package dev.hsm.internal.crypto;
+
+import dev.hsm.Algorithm;
+import java.security.GeneralSecurityException;
+import java.security.spec.AlgorithmParameterSpec;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-256-GCM and ChaCha20-Poly1305 with the JDK's SunJCE (CPU-accelerated). Payload layout:
+ * 12-byte random nonce, ciphertext, 16-byte tag.
+ */
+final class AeadKey implements CryptoKey {
+  static final int NONCE_BYTES = 12;
+  static final int TAG_BYTES = 16;
+
+  private final Algorithm algorithm;
+  private final SecretKeySpec key;
+  private final String transformation;
+
+  AeadKey(Algorithm algorithm, byte[] rawKey) {
+    this.algorithm = algorithm;
+    boolean gcm = algorithm == Algorithm.AES_256_GCM;
+    this.key = new SecretKeySpec(rawKey, gcm ? "AES" : "ChaCha20");
+    this.transformation = gcm ? "AES/GCM/NoPadding" : "ChaCha20-Poly1305";
+  }
+
+  @Override
+  public Algorithm algorithm() {
+    return algorithm;
+  }
+
+  @Override
+  public boolean hasPrivatePart() {
+    return true;
+  }
+
+  private AlgorithmParameterSpec parameters(byte[] nonceSource, int offset) {
+    return algorithm == Algorithm.AES_256_GCM
+        ? new GCMParameterSpec(TAG_BYTES * 8, nonceSource, offset, NONCE_BYTES)
+        : new IvParameterSpec(nonceSource, offset, NONCE_BYTES);
+  }
+
+  @Override
+  public byte[] encrypt(byte[] header, byte[] plaintext, byte[] associatedData) {
+    int nonceAt = header.length;
+    byte[] out = new byte[nonceAt + NONCE_BYTES + plaintext.length + TAG_BYTES];
+    System.arraycopy(header, 0, out, 0, nonceAt);
+    System.arraycopy(Randomness.bytes(NONCE_BYTES), 0, out, nonceAt, NONCE_BYTES);
+    try {
+      Cipher cipher = Cipher.getInstance(transformation, Providers.SUN_JCE);
+      cipher.init(Cipher.ENCRYPT_MODE, key, parameters(out, nonceAt));
+      cipher.updateAAD(associatedData);
+      cipher.doFinal(plaintext, 0, plaintext.length, out, nonceAt + NONCE_BYTES);
+      return out;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(algorithm + " encryption failed", e);
+    }
+  }
+
+  @Override
+  public byte[] decrypt(byte[] envelope, int offset, byte[] associatedData)
+      throws GeneralSecurityException {
+    if (envelope.length - offset < NONCE_BYTES + TAG_BYTES) {
+      throw new GeneralSecurityException("payload shorter than nonce and tag");
+    }
+    Cipher cipher = Cipher.getInstance(transformation, Providers.SUN_JCE);
+    cipher.init(Cipher.DECRYPT_MODE, key, parameters(envelope, offset));
+    cipher.updateAAD(associatedData);
+    int ciphertextAt = offset + NONCE_BYTES;
+    return cipher.doFinal(envelope, ciphertextAt, envelope.length - ciphertextAt);
+  }
+}

@@ -1,0 +1,32 @@
+package dev.hsm.internal.crypto;
+
+import java.security.Provider;
+import java.security.Security;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+
+/**
+ * Which JCA provider runs which algorithm, chosen by measurement (see DESIGN.md, "Performance"):
+ * the JDK's AES-GCM and HMAC use CPU instructions and are 8-20x Bouncy Castle's; Bouncy Castle's
+ * ECDSA and Ed25519 are 6-20x the JDK 17's; RSA is the same in both. Provider objects are passed
+ * explicitly, so nothing is registered globally and lookups skip the provider list.
+ */
+public final class Providers {
+  /** Bouncy Castle, not installed in {@link Security}; used by reference. */
+  public static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+
+  /** The JDK's SunJCE: AES-GCM, ChaCha20-Poly1305, HMAC, RSA-OAEP. */
+  public static final Provider SUN_JCE = require("SunJCE");
+
+  /** The JDK's SunRsaSign: RSA PKCS#1 v1.5 and PSS signatures, RSA key factory. */
+  public static final Provider SUN_RSA_SIGN = require("SunRsaSign");
+
+  private Providers() {}
+
+  private static Provider require(String name) {
+    Provider provider = Security.getProvider(name);
+    if (provider == null) {
+      throw new IllegalStateException("JDK provider " + name + " is missing");
+    }
+    return provider;
+  }
+}

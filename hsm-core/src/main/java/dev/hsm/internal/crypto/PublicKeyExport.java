@@ -1,0 +1,68 @@
+package dev.hsm.internal.crypto;
+
+import com.nimbusds.jose.Algorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+
+/** Public keys as PEM (SubjectPublicKeyInfo) and as JWK, the latter built with nimbus-jose-jwt. */
+public final class PublicKeyExport {
+  private PublicKeyExport() {}
+
+  /** {@code -----BEGIN PUBLIC KEY-----} PEM. */
+  public static String pem(PublicKey publicKey) {
+    return Pem.encode("PUBLIC KEY", publicKey.getEncoded());
+  }
+
+  /** The key as a JWK with {@code kid}, {@code alg} and {@code use}. */
+  public static JWK jwk(dev.hsm.Algorithm algorithm, PublicKey publicKey, String keyId) {
+    Algorithm alg = new Algorithm(algorithm.joseName());
+    KeyUse use =
+        algorithm.kind() == dev.hsm.Algorithm.Kind.SIGNATURE ? KeyUse.SIGNATURE : KeyUse.ENCRYPTION;
+    switch (algorithm) {
+      case ECDSA_P256_SHA256:
+      case ECDSA_P384_SHA384:
+      case ECDSA_P521_SHA512:
+        ECPublicKey ec = (ECPublicKey) publicKey;
+        return new ECKey.Builder(curve(algorithm), ec)
+            .keyID(keyId)
+            .algorithm(alg)
+            .keyUse(use)
+            .build();
+      case ED25519:
+        byte[] raw =
+            SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()).getPublicKeyData().getBytes();
+        return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(raw))
+            .keyID(keyId)
+            .algorithm(alg)
+            .keyUse(use)
+            .build();
+      default:
+        return new RSAKey.Builder((RSAPublicKey) publicKey)
+            .keyID(keyId)
+            .algorithm(alg)
+            .keyUse(use)
+            .build();
+    }
+  }
+
+  private static Curve curve(dev.hsm.Algorithm algorithm) {
+    switch (algorithm) {
+      case ECDSA_P256_SHA256:
+        return Curve.P_256;
+      case ECDSA_P384_SHA384:
+        return Curve.P_384;
+      default:
+        return Curve.P_521;
+    }
+  }
+
+}

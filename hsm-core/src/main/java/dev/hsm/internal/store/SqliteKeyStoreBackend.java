@@ -1,0 +1,427 @@
+package dev.hsm.internal.store;
+
+import dev.hsm.KeyAlreadyExistsException;
+import dev.hsm.StoreException;
+import dev.hsm.spi.KeyStoreBackend;
+import dev.hsm.spi.StoredKey;
+import dev.hsm.spi.StoredKeyVersion;
+import dev.hsm.spi.StoredSlot;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * The key store in one SQLite file: WAL journal, {@code synchronous=FULL} so a commit is on disk
+ * when the call returns, {@code BEGIN IMMEDIATE} transactions and a busy timeout so several
+ * processes can share the file. One connection, used under this object's lock: the database is
+ * touched only to open, create keys and load a key on first use, never per operation.
+ */
+public final class SqliteKeyStoreBackend implements KeyStoreBackend {
+  /** The schema this code writes; a store with a higher version is refused. */
+  public static final int SCHEMA_VERSION = 1;
+
+  private static final int BUSY_TIMEOUT_MILLIS = 30_000;
+
+  private static final String[] SCHEMA = {
+    "CREATE TABLE IF NOT EXISTS store_meta ("
+        + " name TEXT PRIMARY KEY,"
+        + " value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS unlock_slot ("
+        + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        + " kind TEXT NOT NULL,"
+        + " kdf_params TEXT NOT NULL,"
+        + " salt BLOB NOT NULL,"
+        + " wrapped_master_key BLOB NOT NULL,"
+        + " created_at INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS hsm_key ("
+        + " name TEXT PRIMARY KEY,"
+        + " algorithm TEXT NOT NULL,"
+        + " rsa_modulus_bits INTEGER NOT NULL,"
+        + " operations TEXT NOT NULL,"
+        + " extractable INTEGER NOT NULL,"
+        + " imported INTEGER NOT NULL,"
+        + " material_form TEXT NOT NULL,"
+        + " labels TEXT NOT NULL,"
+        + " primary_version INTEGER NOT NULL,"
+        + " created_at INTEGER NOT NULL,"
+        + " row_mac BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS key_version ("
+        + " key_name TEXT NOT NULL,"
+        + " version INTEGER NOT NULL,"
+        + " state TEXT NOT NULL,"
+        + " created_at INTEGER NOT NULL,"
+        + " public_key BLOB,"
+        + " wrapped_material BLOB,"
+        + " row_mac BLOB NOT NULL,"
+        + " PRIMARY KEY (key_name, version))"
+  };
+
+  private final Path path;
+  private final Connection connection;
+
+  private SqliteKeyStoreBackend(Path path, Connection connection) {
+    this.path = path;
+    this.connection = connection;
+  }
+
+  /** Opens (creating if needed) the SQLite file and its schema. */
+  public static SqliteKeyStoreBackend open(Path path) {
+    createPrivateFile(path);
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    Connection connection = null;
+    try {
+      connection = config.createConnection("jdbc:sqlite:" + path.toAbsolutePath());
+      SqliteKeyStoreBackend backend = new SqliteKeyStoreBackend(path, connection);
+      backend.createSchema();
+      return backend;
+    } catch (SQLException e) {
+      closeQuietly(connection);
+      throw new StoreException(describe(path, e), e);
+    }
+  }
+
+  /** A new store file is created readable by its owner only, where the file system allows. */
+  private static void createPrivateFile(Path path) {
+    if (Files.exists(path)) {
+      return;
+    }
+    try {
+      if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.createFile(
+            path,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
+    } catch (FileAlreadyExistsException raced) {
+      // another process created it first: fine
+    } catch (IOException e) {
+      throw new StoreException("cannot create key store file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String describe(Path path, SQLException e) {
+    if (e instanceof SQLiteException
+        && ((SQLiteException) e).getResultCode() == SQLiteErrorCode.SQLITE_NOTADB) {
+      return path + " is not a key store (not an SQLite database)";
+    }
+    return "cannot open key store " + path + ": " + e.getMessage();
+  }
+
+  private void createSchema() throws SQLException {
+    inTransaction(
+        () -> {
+          try (Statement statement = connection.createStatement()) {
+            for (String ddl : SCHEMA) {
+              statement.execute(ddl);
+            }
+          }
+          String version = readMeta("schema_version");
+          if (version == null) {
+            writeMeta("schema_version", Integer.toString(SCHEMA_VERSION));
+          } else if (Integer.parseInt(version) > SCHEMA_VERSION) {
+            throw new StoreException(
+                path
+                    + " has schema version "
+                    + version
+                    + ", newer than this library's "
+                    + SCHEMA_VERSION
+                    + "; upgrade the library");
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public synchronized Optional<String> storeId() {
+    try {
+      return Optional.ofNullable(readMeta("store_id"));
+    } catch (SQLException e) {
+      throw failure("read the store id", e);
+    }
+  }
+
+  @Override
+  public synchronized boolean initialize(String storeId, StoredSlot firstSlot) {
+    try {
+      return inTransaction(
+          () -> {
+            if (readMeta("store_id") != null) {
+              return false;
+            }
+            writeMeta("store_id", storeId);
+            insertSlot(firstSlot);
+            return true;
+          });
+    } catch (SQLException e) {
+      throw failure("initialise the store", e);
+    }
+  }
+
+  private void insertSlot(StoredSlot slot) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO unlock_slot (kind, kdf_params, salt, wrapped_master_key, created_at)"
+                + " VALUES (?, ?, ?, ?, ?)")) {
+      insert.setString(1, slot.kind());
+      insert.setString(2, slot.kdfParameters());
+      insert.setBytes(3, slot.salt());
+      insert.setBytes(4, slot.wrappedMasterKey());
+      insert.setLong(5, slot.createdAtMillis());
+      insert.executeUpdate();
+    }
+  }
+
+  @Override
+  public synchronized List<StoredSlot> unlockSlots() {
+    try (PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT id, kind, kdf_params, salt, wrapped_master_key, created_at"
+                    + " FROM unlock_slot ORDER BY id");
+        ResultSet rows = query.executeQuery()) {
+      List<StoredSlot> slots = new ArrayList<>();
+      while (rows.next()) {
+        slots.add(
+            new StoredSlot(
+                rows.getLong(1),
+                rows.getString(2),
+                rows.getString(3),
+                rows.getBytes(4),
+                rows.getBytes(5),
+                rows.getLong(6)));
+      }
+      return slots;
+    } catch (SQLException e) {
+      throw failure("read unlock slots", e);
+    }
+  }
+
+  @Override
+  public synchronized Optional<StoredKey> findKey(String name) {
+    try {
+      List<StoredKey> keys = readKeys(name);
+      return keys.isEmpty() ? Optional.empty() : Optional.of(keys.get(0));
+    } catch (SQLException e) {
+      throw failure("read key '" + name + "'", e);
+    }
+  }
+
+  @Override
+  public synchronized List<StoredKey> listKeys() {
+    try {
+      return readKeys(null);
+    } catch (SQLException e) {
+      throw failure("list keys", e);
+    }
+  }
+
+  /** Keys and their versions, for one name or (with {@code null}) all, in one read. */
+  private List<StoredKey> readKeys(String onlyName) throws SQLException {
+    String where = onlyName == null ? "" : " WHERE k.name = ?";
+    String sql =
+        "SELECT k.name, k.algorithm, k.rsa_modulus_bits, k.operations, k.extractable,"
+            + " k.imported, k.material_form, k.labels, k.primary_version, k.created_at, k.row_mac,"
+            + " v.version, v.state, v.created_at, v.public_key, v.wrapped_material, v.row_mac"
+            + " FROM hsm_key k LEFT JOIN key_version v ON v.key_name = k.name"
+            + where
+            + " ORDER BY k.name, v.version";
+    Map<String, StoredKey> keys = new LinkedHashMap<>();
+    Map<String, List<StoredKeyVersion>> versions = new LinkedHashMap<>();
+    try (PreparedStatement query = connection.prepareStatement(sql)) {
+      if (onlyName != null) {
+        query.setString(1, onlyName);
+      }
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          String name = rows.getString(1);
+          if (!keys.containsKey(name)) {
+            keys.put(
+                name,
+                new StoredKey(
+                    name,
+                    rows.getString(2),
+                    rows.getInt(3),
+                    rows.getString(4),
+                    rows.getBoolean(5),
+                    rows.getBoolean(6),
+                    rows.getString(7),
+                    rows.getString(8),
+                    rows.getInt(9),
+                    rows.getLong(10),
+                    rows.getBytes(11),
+                    List.of()));
+            versions.put(name, new ArrayList<>());
+          }
+          rows.getInt(12);
+          if (!rows.wasNull()) {
+            versions
+                .get(name)
+                .add(
+                    new StoredKeyVersion(
+                        rows.getInt(12),
+                        rows.getString(13),
+                        rows.getLong(14),
+                        rows.getBytes(15),
+                        rows.getBytes(16),
+                        rows.getBytes(17)));
+          }
+        }
+      }
+    }
+    List<StoredKey> result = new ArrayList<>(keys.size());
+    for (StoredKey key : keys.values()) {
+      result.add(withVersions(key, versions.get(key.name())));
+    }
+    return result;
+  }
+
+  private static StoredKey withVersions(StoredKey key, List<StoredKeyVersion> versions) {
+    return new StoredKey(
+        key.name(),
+        key.algorithm(),
+        key.rsaModulusBits(),
+        key.operations(),
+        key.extractable(),
+        key.imported(),
+        key.materialForm(),
+        key.labels(),
+        key.primaryVersion(),
+        key.createdAtMillis(),
+        key.rowMac(),
+        versions);
+  }
+
+  @Override
+  public synchronized void insertKey(StoredKey key) {
+    try {
+      inTransaction(
+          () -> {
+            try (PreparedStatement insert =
+                connection.prepareStatement(
+                    "INSERT INTO hsm_key (name, algorithm, rsa_modulus_bits, operations,"
+                        + " extractable, imported, material_form, labels, primary_version,"
+                        + " created_at, row_mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+              insert.setString(1, key.name());
+              insert.setString(2, key.algorithm());
+              insert.setInt(3, key.rsaModulusBits());
+              insert.setString(4, key.operations());
+              insert.setBoolean(5, key.extractable());
+              insert.setBoolean(6, key.imported());
+              insert.setString(7, key.materialForm());
+              insert.setString(8, key.labels());
+              insert.setInt(9, key.primaryVersion());
+              insert.setLong(10, key.createdAtMillis());
+              insert.setBytes(11, key.rowMac());
+              insert.executeUpdate();
+            }
+            for (StoredKeyVersion version : key.versions()) {
+              insertVersion(key.name(), version);
+            }
+            return null;
+          });
+    } catch (SQLException e) {
+      if (e instanceof SQLiteException
+          && ((SQLiteException) e).getResultCode()
+              == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
+        throw new KeyAlreadyExistsException("key '" + key.name() + "' already exists", e);
+      }
+      throw failure("store key '" + key.name() + "'", e);
+    }
+  }
+
+  private void insertVersion(String keyName, StoredKeyVersion version) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO key_version (key_name, version, state, created_at, public_key,"
+                + " wrapped_material, row_mac) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setString(1, keyName);
+      insert.setInt(2, version.version());
+      insert.setString(3, version.state());
+      insert.setLong(4, version.createdAtMillis());
+      insert.setBytes(5, version.publicKey());
+      insert.setBytes(6, version.wrappedMaterial());
+      insert.setBytes(7, version.rowMac());
+      insert.executeUpdate();
+    }
+  }
+
+  private String readMeta(String name) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement("SELECT value FROM store_meta WHERE name = ?")) {
+      query.setString(1, name);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next() ? rows.getString(1) : null;
+      }
+    }
+  }
+
+  private void writeMeta(String name, String value) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement("INSERT INTO store_meta (name, value) VALUES (?, ?)")) {
+      insert.setString(1, name);
+      insert.setString(2, value);
+      insert.executeUpdate();
+    }
+  }
+
+  /** A unit of work that may throw {@link SQLException}. */
+  private interface Work<T> {
+    T run() throws SQLException;
+  }
+
+  /** Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction, committed or rolled back. */
+  private <T> T inTransaction(Work<T> work) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      T result = work.run();
+      connection.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        connection.rollback();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  private StoreException failure(String what, SQLException e) {
+    return new StoreException("cannot " + what + " in key store " + path + ": " + e.getMessage(), e);
+  }
+
+  @Override
+  public synchronized void close() {
+    closeQuietly(connection);
+  }
+
+  private static void closeQuietly(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // closing is best effort; nothing to recover
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.hsm.spi;
+
+import java.util.List;
+
+/**
+ * A key row as the backend holds it: plain columns, not yet checked. The engine verifies {@code
+ * rowMac} before it trusts any of them, so a backend must return exactly what it was given.
+ *
+ * @param name unique key name
+ * @param algorithm the algorithm's enum name
+ * @param rsaModulusBits RSA modulus size, or 0
+ * @param operations comma-separated operation names
+ * @param extractable the extractable flag
+ * @param imported whether the material was imported
+ * @param materialForm the material's encoding (a {@code KeyMaterial.Form} name)
+ * @param labels labels as a JSON object
+ * @param primaryVersion the version new outputs use
+ * @param createdAtMillis creation time, epoch milliseconds
+ * @param rowMac the engine's MAC over all the columns above
+ * @param versions the key's versions, in ascending order
+ */
+public record StoredKey(
+    String name,
+    String algorithm,
+    int rsaModulusBits,
+    String operations,
+    boolean extractable,
+    boolean imported,
+    String materialForm,
+    String labels,
+    int primaryVersion,
+    long createdAtMillis,
+    byte[] rowMac,
+    List<StoredKeyVersion> versions) {
+
+  /** Copies the version list so the record stays immutable. */
+  public StoredKey {
+    versions = List.copyOf(versions);
+  }
+}

@@ -1,0 +1,19 @@
+package dev.hsm.spi;
+
+/**
+ * One version of a key as the backend holds it.
+ *
+ * @param version version number, from 1
+ * @param state the version's state name
+ * @param createdAtMillis creation time, epoch milliseconds
+ * @param publicKey SubjectPublicKeyInfo DER for asymmetric keys, else {@code null}
+ * @param wrappedMaterial the key material, encrypted and authenticated by the engine
+ * @param rowMac the engine's MAC over the key name and all the columns above
+ */
+public record StoredKeyVersion(
+    int version,
+    String state,
+    long createdAtMillis,
+    byte[] publicKey,
+    byte[] wrappedMaterial,
+    byte[] rowMac) {}
