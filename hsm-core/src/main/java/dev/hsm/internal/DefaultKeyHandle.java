@@ -198,9 +198,15 @@ final class DefaultKeyHandle implements KeyHandle {
     return out;
   }
 
+  /** Identity only; never throws, so logging a handle of a broken key stays safe. */
   @Override
   public String toString() {
-    LoadedKey key = engine.loaded(name);
+    LoadedKey key;
+    try {
+      key = engine.loaded(name);
+    } catch (RuntimeException unavailable) {
+      return "KeyHandle[" + name + " (unavailable: " + unavailable.getClass().getSimpleName() + ")]";
+    }
     return "KeyHandle["
         + name
         + " v"
