@@ -1,6 +1,9 @@
 package dev.hsm;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,9 +34,9 @@ public record KeyInfo(
     int primaryVersion,
     Instant createdAt) {
 
-  /** Copies the collections so the record stays immutable. */
+  /** Copies the collections so the record stays immutable; operations keep enum order. */
   public KeyInfo {
-    operations = Set.copyOf(operations);
-    labels = Map.copyOf(labels);
+    operations = Collections.unmodifiableSet(EnumSet.copyOf(operations));
+    labels = Collections.unmodifiableMap(new TreeMap<>(labels));
   }
 }
