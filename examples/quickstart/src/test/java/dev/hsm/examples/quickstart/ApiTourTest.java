@@ -1,0 +1,86 @@
+package dev.hsm.examples.quickstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hsm.DataKey;
+import dev.hsm.HsmClient;
+import dev.hsm.HsmConfig;
+import dev.hsm.KeyHandle;
+import dev.hsm.KeyMaterial;
+import dev.hsm.KeySpec;
+import dev.hsm.Operation;
+import dev.hsm.OperationNotPermittedException;
+import dev.hsm.VerificationFailedException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The API tour in README.md. README's Java snippets are copied from this file, and {@link
+ * ReadmeSnippetsTest} fails if a snippet line is not found here or in {@link Quickstart}.
+ */
+class ApiTourTest {
+  @TempDir Path dir;
+
+  @Test
+  void tour() throws Exception {
+    Path keyFile = dir.resolve("hsm.key");
+    Files.write(keyFile, new java.security.SecureRandom().generateSeed(32));
+    Path storeFile = dir.resolve("app-hsm.db");
+    byte[] data = "payload".getBytes(StandardCharsets.UTF_8);
+    byte[] plain = "secret".getBytes(StandardCharsets.UTF_8);
+    byte[] context = "customer:42".getBytes(StandardCharsets.UTF_8);
+
+    // README: open
+    try (HsmClient hsm = HsmClient.open(HsmConfig.sqlite(storeFile).keyFile(keyFile))) {
+      // README: sign
+      KeyHandle signing = hsm.createKey("invoices", KeySpec.ecdsaP256());
+      byte[] signature = signing.sign(data);
+      signing.verify(data, signature); // throws VerificationFailedException if bad
+      String pem = signing.publicKeyPem();
+      String jwk = signing.publicJwk();
+
+      // README: encrypt
+      KeyHandle pii = hsm.createKey("pii", KeySpec.aes256Gcm());
+      byte[] ciphertext = pii.encrypt(plain, context);
+      byte[] decrypted = pii.decrypt(ciphertext, context);
+
+      // README: data key
+      DataKey dataKey = pii.generateDataKey(context);
+      byte[] bulkKey = dataKey.plaintextKey(); // encrypt your bulk data with this...
+      byte[] storedBeside = dataKey.encryptedKey(); // ...and store this beside it
+      dataKey.destroy();
+      byte[] sameKey = pii.decrypt(storedBeside, context);
+
+      // README: policy
+      KeyHandle decryptOnly =
+          hsm.createKey("archive", KeySpec.aes256Gcm().withOperations(Operation.DECRYPT));
+      KeyHandle tags = hsm.ensureKey("webhooks", KeySpec.hmacSha256().withLabel("team", "payments"));
+      byte[] tag = tags.mac(data);
+      tags.verifyMac(data, tag);
+
+      // README: import
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      byte[] pkcs8 = generator.generateKeyPair().getPrivate().getEncoded();
+      KeyHandle imported =
+          hsm.importKey("legacy-signer", KeySpec.ecdsaP256(), KeyMaterial.privateKeyPkcs8(pkcs8));
+
+      assertThat(pem).startsWith("-----BEGIN PUBLIC KEY-----");
+      assertThat(jwk).contains("\"kid\":\"invoices:1\"");
+      assertThat(decrypted).isEqualTo(plain);
+      assertThat(sameKey).isEqualTo(bulkKey);
+      assertThatThrownBy(() -> decryptOnly.encrypt(plain, context))
+          .isInstanceOf(OperationNotPermittedException.class);
+      assertThatThrownBy(() -> signing.verify("other".getBytes(StandardCharsets.UTF_8), signature))
+          .isInstanceOf(VerificationFailedException.class);
+      assertThat(imported.info().imported()).isTrue();
+      assertThat(hsm.listKeys()).hasSize(5);
+    }
+  }
+}
