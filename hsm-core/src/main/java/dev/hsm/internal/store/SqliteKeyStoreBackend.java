@@ -26,7 +26,7 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * The key store in one SQLite file: WAL journal, {@code synchronous=FULL} so a commit is on disk
+ * The key store in one SQLite file: WAL journal (set when the store is created), {@code synchronous=FULL} so a commit is on disk
  * when the call returns, {@code BEGIN IMMEDIATE} transactions and a busy timeout so several
  * processes can share the file. One connection, used under this object's lock: the database is
  * touched only to open, create keys and load a key on first use, never per operation.
@@ -83,7 +83,6 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   public static SqliteKeyStoreBackend open(Path path) {
     createPrivateFile(path);
     SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
@@ -125,7 +124,23 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
     return "cannot open key store " + path + ": " + e.getMessage();
   }
 
+  /**
+   * Creates the schema in an empty database, or checks the version of an existing store. Writes
+   * nothing to an existing store, and nothing at all to a database that is not a key store.
+   */
   private void createSchema() throws SQLException {
+    if (hasTable("store_meta")) {
+      checkSchemaVersion();
+      return;
+    }
+    if (hasAnyTable()) {
+      // Never add our tables to someone else's database.
+      throw new StoreException(
+          path + " is an SQLite database but not a key store (it has no store_meta table)");
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA journal_mode=WAL"); // persistent; cannot change in a transaction
+    }
     inTransaction(
         () -> {
           try (Statement statement = connection.createStatement()) {
@@ -133,20 +148,50 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
               statement.execute(ddl);
             }
           }
-          String version = readMeta("schema_version");
-          if (version == null) {
+          if (readMeta("schema_version") == null) {
             writeMeta("schema_version", Integer.toString(SCHEMA_VERSION));
-          } else if (Integer.parseInt(version) > SCHEMA_VERSION) {
-            throw new StoreException(
-                path
-                    + " has schema version "
-                    + version
-                    + ", newer than this library's "
-                    + SCHEMA_VERSION
-                    + "; upgrade the library");
           }
           return null;
         });
+    checkSchemaVersion();
+  }
+
+  private void checkSchemaVersion() throws SQLException {
+    String version = readMeta("schema_version");
+    int number;
+    try {
+      number = Integer.parseInt(String.valueOf(version));
+    } catch (NumberFormatException e) {
+      throw new StoreException(path + " has no readable schema version ('" + version + "')");
+    }
+    if (number > SCHEMA_VERSION) {
+      throw new StoreException(
+          path
+              + " has schema version "
+              + number
+              + ", newer than this library's "
+              + SCHEMA_VERSION
+              + "; upgrade the library");
+    }
+  }
+
+  private boolean hasTable(String name) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+      query.setString(1, name);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next();
+      }
+    }
+  }
+
+  private boolean hasAnyTable() throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1")) {
+      return rows.next();
+    }
   }
 
   @Override

@@ -1,0 +1,79 @@
+package dev.hsm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreFileTest {
+  @TempDir Path dir;
+
+  @Test
+  void open_onAnotherApplicationsSqliteDatabase_throwsStoreException_andAddsNoTables()
+      throws Exception {
+    Path db = dir.resolve("other-app.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT)");
+      s.execute("INSERT INTO customer (name) VALUES ('alice')");
+    }
+    byte[] before = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(db));
+
+    assertThatThrownBy(() -> TestStores.open(dir, "other-app.db"))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("not a key store");
+
+    assertThat(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(db)))
+        .isEqualTo(before);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement();
+        ResultSet tables = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type='table'")) {
+      assertThat(tables.getInt(1)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void newStore_usesTheWalJournal_andRecordsItsSchemaVersion() throws Exception {
+    TestStores.open(dir, "s.db").close();
+
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("s.db"));
+        Statement s = c.createStatement()) {
+      try (ResultSet mode = s.executeQuery("PRAGMA journal_mode")) {
+        assertThat(mode.getString(1)).isEqualTo("wal");
+      }
+      try (ResultSet version =
+          s.executeQuery("SELECT value FROM store_meta WHERE name = 'schema_version'")) {
+        assertThat(version.getString(1)).isEqualTo("1");
+      }
+    }
+  }
+
+  @Test
+  void newStoreFile_isReadableByItsOwnerOnly() throws Exception {
+    TestStores.open(dir, "s.db").close();
+
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(dir.resolve("s.db"))))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void open_onAnEmptyFile_initialisesAStoreInIt() throws Exception {
+    Files.createFile(dir.resolve("empty.db"));
+
+    try (HsmClient hsm = TestStores.open(dir, "empty.db")) {
+      hsm.createKey("k", KeySpec.aes256Gcm());
+    }
+    try (HsmClient hsm = TestStores.open(dir, "empty.db")) {
+      assertThat(hsm.findKey("k")).isPresent();
+    }
+  }
+}
