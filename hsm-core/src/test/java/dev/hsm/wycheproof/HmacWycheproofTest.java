@@ -1,0 +1,89 @@
+package dev.hsm.wycheproof;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hsm.KeyHandle;
+import dev.hsm.KeyMaterial;
+import dev.hsm.KeySpec;
+import dev.hsm.VerificationFailedException;
+import dev.hsm.wycheproof.Wycheproof.Vector;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * HMAC-SHA-256/384/512: each vector's key is imported and its tag checked as a MAC envelope. Our
+ * tags are always full length, so the groups with truncated tags must be rejected, valid or not.
+ */
+class HmacWycheproofTest extends WycheproofSuite {
+  static final List<String> FILES =
+      List.of("hmac_sha256_test.json", "hmac_sha384_test.json", "hmac_sha512_test.json");
+
+  @Override
+  List<String> files() {
+    return FILES;
+  }
+
+  /** The full tag length of the file's hash. */
+  private static int tagBits(Vector v) {
+    return switch (v.file()) {
+      case "hmac_sha256_test.json" -> 256;
+      case "hmac_sha384_test.json" -> 384;
+      case "hmac_sha512_test.json" -> 512;
+      default -> throw new IllegalArgumentException(v.file());
+    };
+  }
+
+  private KeyHandle key(Vector v) {
+    KeySpec spec =
+        switch (tagBits(v)) {
+          case 256 -> KeySpec.hmacSha256();
+          case 384 -> KeySpec.hmacSha384();
+          default -> KeySpec.hmacSha512();
+        };
+    return importOnce(v, spec, KeyMaterial.secretKey(v.bytes("key")));
+  }
+
+  @Override
+  Plan plan(Vector v) {
+    return v.groupInt("tagSize") == tagBits(v)
+        ? Plan.RUN
+        : Plan.refuse(v.groupInt("tagSize") + "-bit truncated tag: only full tags are accepted");
+  }
+
+  @Override
+  void refuse(Vector v) {
+    KeyHandle key = key(v);
+    byte[] tag = Wycheproof.envelope(Wycheproof.MAC, v.bytes("tag"));
+    assertThatThrownBy(() -> key.verifyMac(v.bytes("msg"), tag))
+        .as("%s: a truncated tag must not verify", v)
+        .isInstanceOf(VerificationFailedException.class);
+  }
+
+  @Override
+  void run(Vector v) {
+    KeyHandle key = key(v);
+    byte[] msg = v.bytes("msg");
+    byte[] tag = Wycheproof.envelope(Wycheproof.MAC, v.bytes("tag"));
+    Wycheproof.expect(
+        v,
+        () -> {
+          key.verifyMac(msg, tag);
+          return null;
+        },
+        null,
+        VerificationFailedException.class);
+    if (v.isValid()) {
+      assertThat(key.mac(msg)).as("%s: mac() gives the vector's tag", v).isEqualTo(tag);
+    }
+  }
+
+  @Override
+  Map<String, Integer> expectedCounts() {
+    return Map.of(
+        "run valid", 99,
+        "run invalid", 162,
+        "refuse valid", 99,
+        "refuse invalid", 162);
+  }
+}

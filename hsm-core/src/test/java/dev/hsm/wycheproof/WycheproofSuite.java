@@ -1,0 +1,165 @@
+package dev.hsm.wycheproof;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hsm.HsmClient;
+import dev.hsm.InvalidKeyMaterialException;
+import dev.hsm.KeyHandle;
+import dev.hsm.KeyMaterial;
+import dev.hsm.KeySpec;
+import dev.hsm.TestStores;
+import dev.hsm.VerificationFailedException;
+import dev.hsm.wycheproof.Wycheproof.Vector;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * One family of Wycheproof files run through the engine: one store per class, one test per
+ * vector. Each vector is planned as RUN (the crypto runs and its outcome must match the vector's
+ * result), REFUSE (the parameters are ones the API does not support, and the test asserts that it
+ * refuses them) or SKIP (unsupported and not expressible through the API: aborted, with the
+ * reason). {@link #vectorCounts} pins how many vectors land in each plan, so a loader that finds
+ * nothing, or a plan that drifts, fails.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class WycheproofSuite {
+  enum Mode {
+    RUN,
+    REFUSE,
+    SKIP
+  }
+
+  record Plan(Mode mode, String reason) {
+    static final Plan RUN = new Plan(Mode.RUN, "");
+
+    static Plan refuse(String reason) {
+      return new Plan(Mode.REFUSE, reason);
+    }
+
+    static Plan skip(String reason) {
+      return new Plan(Mode.SKIP, reason);
+    }
+  }
+
+  static final List<Integer> RSA_SIZES = List.of(2048, 3072, 4096);
+
+  /** The supported RSA size closest to {@code bits}, to claim when a key's size is unsupported. */
+  static int nearestRsaSize(int bits) {
+    return RSA_SIZES.stream().min(Comparator.comparingInt(size -> Math.abs(size - bits))).get();
+  }
+
+  private HsmClient hsm;
+  private final Map<String, KeyHandle> imported = new HashMap<>();
+  private int refusals;
+
+  /** The vector files of this family. */
+  abstract List<String> files();
+
+  /** How {@code v} is handled. */
+  abstract Plan plan(Vector v);
+
+  /** Runs a RUN vector. */
+  abstract void run(Vector v) throws Exception;
+
+  /** Checks that the API refuses a REFUSE vector. */
+  void refuse(Vector v) throws Exception {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " refuses nothing");
+  }
+
+  /** Expected vector counts per "mode result", e.g. {@code "run valid" -> 39}. */
+  abstract Map<String, Integer> expectedCounts();
+
+  @BeforeAll
+  void openStore(@TempDir Path dir) {
+    hsm = TestStores.open(dir, "w.db");
+  }
+
+  @AfterAll
+  void closeStore() {
+    if (hsm != null) {
+      hsm.close();
+    }
+  }
+
+  Stream<Vector> vectors() {
+    return Wycheproof.vectors(files()).stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("vectors")
+  void vector(Vector v) throws Exception {
+    Plan plan = plan(v);
+    switch (plan.mode()) {
+      case RUN -> run(v);
+      case REFUSE -> refuse(v);
+      case SKIP -> Assumptions.abort(v + " skipped: " + plan.reason());
+    }
+  }
+
+  @Test
+  void vectorCounts() {
+    Map<String, Integer> counts = new TreeMap<>();
+    Wycheproof.vectors(files())
+        .forEach(
+            v ->
+                counts.merge(
+                    plan(v).mode().name().toLowerCase(Locale.ROOT) + " " + v.result(),
+                    1,
+                    Integer::sum));
+    assertThat(counts).isEqualTo(new TreeMap<>(expectedCounts()));
+  }
+
+  /**
+   * The key for {@code material} under {@code spec}, imported into this class's store the first
+   * time and named after the first vector that needs it.
+   */
+  KeyHandle importOnce(Vector v, KeySpec spec, KeyMaterial material) {
+    String cacheKey =
+        spec + " " + material.form() + " " + HexFormat.of().formatHex(material.encoded());
+    KeyHandle key = imported.get(cacheKey);
+    if (key == null) {
+      String name = v.file().replace("_test.json", "") + "-t" + v.tcId();
+      key = hsm.importKey(name, spec, material);
+      imported.put(cacheKey, key);
+    }
+    return key;
+  }
+
+  /** Asserts that importing {@code material} under {@code spec} throws InvalidKeyMaterial. */
+  void assertImportRefused(KeySpec spec, KeyMaterial material) {
+    String name = "refused-" + ++refusals;
+    assertThatThrownBy(() -> hsm.importKey(name, spec, material))
+        .isInstanceOf(InvalidKeyMaterialException.class);
+  }
+
+  /** Imports the group's X.509 public key under {@code spec} and verifies the test's signature. */
+  void verifySignature(Vector v, KeySpec spec) {
+    KeyHandle key = importOnce(v, spec, KeyMaterial.publicKeyX509(v.groupBytes("publicKeyDer")));
+    byte[] signature = Wycheproof.envelope(Wycheproof.SIGNATURE, v.bytes("sig"));
+    byte[] message = v.bytes("msg");
+    Wycheproof.expect(
+        v,
+        () -> {
+          key.verify(message, signature);
+          return null;
+        },
+        null,
+        VerificationFailedException.class);
+  }
+}
