@@ -1,6 +1,7 @@
 package dev.hsm;
 
 import dev.hsm.internal.SqliteHsmClient;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -53,7 +54,9 @@ public interface HsmClient extends AutoCloseable {
   KeyHandle ensureKey(String name, KeySpec spec);
 
   /**
-   * Imports existing key material as a new key, marked as imported. The material must match
+   * Imports existing key material as a new key, marked as imported. Same as {@code
+   * admin().importKey(...)}: a store with an admin credential refuses it here ({@link
+   * AdminAuthenticationException}); use {@code admin(credential).importKey(...)}. The material must match
    * {@code spec}'s algorithm (and RSA modulus size). A public key gives a key that can only
    * {@link Operation#VERIFY} or {@link Operation#ENCRYPT}; the spec's operations are narrowed
    * accordingly.
@@ -75,6 +78,41 @@ public interface HsmClient extends AutoCloseable {
 
   /** Metadata of every key in the store, sorted by name. Reads the database. */
   List<KeyInfo> listKeys();
+
+  /**
+   * An admin session for a store that has no admin credential.
+   *
+   * @throws AdminAuthenticationException if the store has one: use {@link #admin(char[])}
+   */
+  HsmAdmin admin();
+
+  /**
+   * An admin session, authorised by the store's admin credential (or any value, if the store has
+   * none yet). A wrong credential is refused and recorded in the audit log.
+   *
+   * @throws AdminAuthenticationException if the credential is wrong
+   */
+  HsmAdmin admin(char[] adminPassphrase);
+
+  /** The store's audit log. */
+  AuditLog auditLog();
+
+  /**
+   * Applies what is due now: rotates keys whose rotation period has passed and destroys versions
+   * whose waiting period is over. Also happens on use and in the background; call it to be sure.
+   *
+   * @return how many changes were made
+   */
+  int applyDueChanges();
+
+  /**
+   * Restores a backup made by {@link HsmAdmin#backup} to {@code config}'s store path, which must
+   * not exist yet, and opens it with {@code config}'s unlock secret. If the secret does not open
+   * the backup, nothing is left behind.
+   */
+  static HsmClient restoreBackup(Path backupFile, HsmConfig config) {
+    return SqliteHsmClient.restoreBackup(backupFile, config);
+  }
 
   /** {@code count} bytes from the library's CSPRNG. */
   byte[] randomBytes(int count);

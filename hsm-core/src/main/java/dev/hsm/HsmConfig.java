@@ -2,6 +2,7 @@ package dev.hsm;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,28 +24,21 @@ public final class HsmConfig {
   /** Default number of unwrapped keys kept in memory. */
   public static final int DEFAULT_CACHE_SIZE = 10_000;
 
+  /** Default interval at which a client notices changes made by other processes. */
+  public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(1);
+
   private final Path storePath;
-  private final char[] passphrase;
-  private final String passphraseEnvironmentVariable;
-  private final Path keyFile;
-  private final Argon2Parameters argon2;
+  private final UnlockSecret secret;
   private final int cacheSize;
+  private final Duration refreshInterval;
   private final Clock clock;
 
   private HsmConfig(
-      Path storePath,
-      char[] passphrase,
-      String passphraseEnvironmentVariable,
-      Path keyFile,
-      Argon2Parameters argon2,
-      int cacheSize,
-      Clock clock) {
+      Path storePath, UnlockSecret secret, int cacheSize, Duration refreshInterval, Clock clock) {
     this.storePath = storePath;
-    this.passphrase = passphrase;
-    this.passphraseEnvironmentVariable = passphraseEnvironmentVariable;
-    this.keyFile = keyFile;
-    this.argon2 = argon2;
+    this.secret = secret;
     this.cacheSize = cacheSize;
+    this.refreshInterval = refreshInterval;
     this.clock = clock;
   }
 
@@ -53,28 +47,32 @@ public final class HsmConfig {
     return new HsmConfig(
         Objects.requireNonNull(path, "path"),
         null,
-        null,
-        null,
-        Argon2Parameters.DEFAULT,
         DEFAULT_CACHE_SIZE,
+        DEFAULT_REFRESH_INTERVAL,
         Clock.systemUTC());
+  }
+
+  /** Unlock with {@code secret}. */
+  public HsmConfig unlockWith(UnlockSecret secret) {
+    Objects.requireNonNull(secret, "secret");
+    if (this.secret != null) {
+      throw new IllegalArgumentException(
+          "cannot use "
+              + secret.describe()
+              + ": this config already unlocks with "
+              + this.secret.describe());
+    }
+    return new HsmConfig(storePath, secret, cacheSize, refreshInterval, clock);
   }
 
   /** Unlock with this passphrase (copied). */
   public HsmConfig passphrase(char[] passphrase) {
-    Objects.requireNonNull(passphrase, "passphrase must not be null");
-    requireNoCredential("a passphrase");
-    if (passphrase.length == 0) {
-      throw new IllegalArgumentException("passphrase must not be empty");
-    }
-    return new HsmConfig(
-        storePath, passphrase.clone(), null, null, argon2, cacheSize, clock);
+    return unlockWith(UnlockSecret.passphrase(passphrase));
   }
 
   /** Unlock with this passphrase. */
   public HsmConfig passphrase(String passphrase) {
-    Objects.requireNonNull(passphrase, "passphrase must not be null");
-    return passphrase(passphrase.toCharArray());
+    return unlockWith(UnlockSecret.passphrase(passphrase));
   }
 
   /**
@@ -82,9 +80,7 @@ public final class HsmConfig {
    * (a missing or empty variable then fails with {@link UnlockFailedException}).
    */
   public HsmConfig passphraseFromEnv(String name) {
-    Objects.requireNonNull(name, "name");
-    requireNoCredential("a passphrase from environment variable " + name);
-    return new HsmConfig(storePath, null, name, null, argon2, cacheSize, clock);
+    return unlockWith(UnlockSecret.passphraseFromEnv(name));
   }
 
   /**
@@ -92,24 +88,20 @@ public final class HsmConfig {
    * /dev/urandom > hsm.key}), readable only by the application.
    */
   public HsmConfig keyFile(Path keyFile) {
-    Objects.requireNonNull(keyFile, "keyFile");
-    requireNoCredential("key file " + keyFile);
-    return new HsmConfig(storePath, null, null, keyFile, argon2, cacheSize, clock);
+    return unlockWith(UnlockSecret.keyFile(keyFile));
   }
 
   /**
    * Argon2id cost for the passphrase slot of a <em>new</em> store (an existing store keeps the
-   * parameters recorded in its slot). The default follows RFC 9106's memory-constrained choice.
+   * parameters recorded in its slot). Call after setting the passphrase. The default follows RFC
+   * 9106's memory-constrained choice.
    */
   public HsmConfig argon2(Argon2Parameters parameters) {
+    if (secret == null) {
+      throw new IllegalArgumentException("set the passphrase before its Argon2 parameters");
+    }
     return new HsmConfig(
-        storePath,
-        passphrase,
-        passphraseEnvironmentVariable,
-        keyFile,
-        Objects.requireNonNull(parameters, "parameters"),
-        cacheSize,
-        clock);
+        storePath, secret.withArgon2(parameters), cacheSize, refreshInterval, clock);
   }
 
   /** How many unwrapped keys to keep in memory at most; default {@value #DEFAULT_CACHE_SIZE}. */
@@ -117,33 +109,26 @@ public final class HsmConfig {
     if (maxKeys < 1) {
       throw new IllegalArgumentException("cacheSize must be at least 1, not " + maxKeys);
     }
-    return new HsmConfig(
-        storePath, passphrase, passphraseEnvironmentVariable, keyFile, argon2, maxKeys, clock);
+    return new HsmConfig(storePath, secret, maxKeys, refreshInterval, clock);
   }
 
-  /** The clock used for timestamps; tests inject a fixed or stepping clock. */
+  /**
+   * How often a background thread checks whether another process changed the store (a rotation,
+   * a disabled key) and drops cached keys if so; also how often usage counters are saved. Default
+   * one second. Operations never wait for it.
+   */
+  public HsmConfig refreshInterval(Duration interval) {
+    Objects.requireNonNull(interval, "interval");
+    if (interval.toMillis() < 10) {
+      throw new IllegalArgumentException("refreshInterval must be at least 10 ms, not " + interval);
+    }
+    return new HsmConfig(storePath, secret, cacheSize, interval, clock);
+  }
+
+  /** The clock for timestamps, rotation and destruction dates; tests inject their own. */
   public HsmConfig clock(Clock clock) {
     return new HsmConfig(
-        storePath,
-        passphrase,
-        passphraseEnvironmentVariable,
-        keyFile,
-        argon2,
-        cacheSize,
-        Objects.requireNonNull(clock, "clock"));
-  }
-
-  private void requireNoCredential(String requested) {
-    String existing =
-        passphrase != null
-            ? "a passphrase"
-            : passphraseEnvironmentVariable != null
-                ? "a passphrase from environment variable " + passphraseEnvironmentVariable
-                : keyFile != null ? "key file " + keyFile : null;
-    if (existing != null) {
-      throw new IllegalArgumentException(
-          "cannot use " + requested + ": this config already unlocks with " + existing);
-    }
+        storePath, secret, cacheSize, refreshInterval, Objects.requireNonNull(clock, "clock"));
   }
 
   /** The SQLite file of the store. */
@@ -151,24 +136,9 @@ public final class HsmConfig {
     return storePath;
   }
 
-  /** A copy of the passphrase, if one was given directly. */
-  public Optional<char[]> passphrase() {
-    return Optional.ofNullable(passphrase).map(char[]::clone);
-  }
-
-  /** The environment variable holding the passphrase, if configured. */
-  public Optional<String> passphraseEnvironmentVariable() {
-    return Optional.ofNullable(passphraseEnvironmentVariable);
-  }
-
-  /** The key file, if configured. */
-  public Optional<Path> keyFile() {
-    return Optional.ofNullable(keyFile);
-  }
-
-  /** Argon2id parameters for a new store's passphrase slot. */
-  public Argon2Parameters argon2() {
-    return argon2;
+  /** The secret that unlocks the store, if set. */
+  public Optional<UnlockSecret> unlockSecret() {
+    return Optional.ofNullable(secret);
   }
 
   /** Maximum number of unwrapped keys kept in memory. */
@@ -176,19 +146,24 @@ public final class HsmConfig {
     return cacheSize;
   }
 
-  /** The clock for timestamps. */
+  /** How often to look for other processes' changes. */
+  public Duration refreshInterval() {
+    return refreshInterval;
+  }
+
+  /** The clock. */
   public Clock clock() {
     return clock;
   }
 
   @Override
   public String toString() {
-    String credential =
-        passphrase != null
-            ? "passphrase=<masked>"
-            : passphraseEnvironmentVariable != null
-                ? "passphraseEnv=" + passphraseEnvironmentVariable
-                : keyFile != null ? "keyFile=" + keyFile : "no credential";
-    return "HsmConfig[sqlite=" + storePath + ", " + credential + ", cacheSize=" + cacheSize + "]";
+    return "HsmConfig[sqlite="
+        + storePath
+        + ", "
+        + (secret == null ? "no unlock secret" : secret)
+        + ", cacheSize="
+        + cacheSize
+        + "]";
   }
 }

@@ -18,7 +18,7 @@ public interface KeyHandle {
   /** The key's name, unique within its store. */
   String name();
 
-  /** The key's metadata as currently stored. */
+  /** The key's metadata as currently stored, versions included. */
   KeyInfo info();
 
   /**
@@ -84,6 +84,34 @@ public interface KeyHandle {
    * @throws VerificationFailedException if the tag does not match
    */
   void verifyMac(byte[] data, byte[] tag);
+
+  /**
+   * Re-encrypts a ciphertext under the primary version without handing the plaintext to the
+   * caller (like Vault's rewrap and KMS ReEncrypt): use it after a rotation, before raising the
+   * minimum decryption version. Needs {@link Operation#DECRYPT} and {@link Operation#ENCRYPT}.
+   */
+  byte[] reencrypt(byte[] ciphertext, byte[] context);
+
+  /**
+   * Adds a new version, generated inside the store, and makes it primary. Older enabled versions
+   * keep decrypting and verifying.
+   *
+   * @return the new version number
+   * @throws WrongKeyTypeException for an imported public key, which has no material to renew
+   */
+  int rotate();
+
+  /** Disables the whole key: every operation fails with {@link KeyDisabledException}. */
+  void disable();
+
+  /** Enables the key again after {@link #disable()}. */
+  void enable();
+
+  /** Disables one version; the primary version cannot be disabled (rotate first). */
+  void disableVersion(int version);
+
+  /** Enables a disabled version. */
+  void enableVersion(int version);
 
   /** The primary version's public key as PEM ({@code -----BEGIN PUBLIC KEY-----}, SPKI). */
   String publicKeyPem();

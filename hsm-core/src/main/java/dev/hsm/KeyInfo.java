@@ -1,11 +1,13 @@
 package dev.hsm;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.TreeMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What the store knows about a key, without its material. Immutable.
@@ -21,6 +23,10 @@ import java.util.Set;
  * @param labels free-form labels, sorted by key
  * @param primaryVersion the version new signatures and ciphertexts use
  * @param createdAt when the key was created or imported
+ * @param enabled whether the key as a whole is enabled
+ * @param rotationPeriod the automatic rotation period, {@link Duration#ZERO} for none
+ * @param minDecryptionVersion the oldest version that may still decrypt and verify
+ * @param versions every version, oldest first, destroyed ones included
  */
 public record KeyInfo(
     String name,
@@ -32,11 +38,16 @@ public record KeyInfo(
     boolean publicOnly,
     Map<String, String> labels,
     int primaryVersion,
-    Instant createdAt) {
+    Instant createdAt,
+    boolean enabled,
+    Duration rotationPeriod,
+    int minDecryptionVersion,
+    List<KeyVersionInfo> versions) {
 
   /** Copies the collections so the record stays immutable; operations keep enum order. */
   public KeyInfo {
     operations = Collections.unmodifiableSet(EnumSet.copyOf(operations));
     labels = Collections.unmodifiableMap(new TreeMap<>(labels));
+    versions = List.copyOf(versions);
   }
 }

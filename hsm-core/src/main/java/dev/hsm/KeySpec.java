@@ -1,5 +1,6 @@
 package dev.hsm;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Map;
@@ -30,18 +31,21 @@ public final class KeySpec {
   private final Set<Operation> operations;
   private final boolean extractable;
   private final Map<String, String> labels;
+  private final Duration rotationPeriod;
 
   private KeySpec(
       Algorithm algorithm,
       int rsaModulusBits,
       Set<Operation> operations,
       boolean extractable,
-      Map<String, String> labels) {
+      Map<String, String> labels,
+      Duration rotationPeriod) {
     this.algorithm = algorithm;
     this.rsaModulusBits = rsaModulusBits;
     this.operations = Collections.unmodifiableSet(EnumSet.copyOf(operations));
     this.extractable = extractable;
     this.labels = Collections.unmodifiableMap(new TreeMap<>(labels));
+    this.rotationPeriod = rotationPeriod;
   }
 
   /**
@@ -54,7 +58,7 @@ public final class KeySpec {
       throw new IllegalArgumentException(
           algorithm + " needs a modulus size: use KeySpec.rsa(" + algorithm + ", 3072)");
     }
-    return new KeySpec(algorithm, 0, algorithm.kind().operations(), false, Map.of());
+    return new KeySpec(algorithm, 0, algorithm.kind().operations(), false, Map.of(), Duration.ZERO);
   }
 
   /** An RSA key spec; {@code modulusBits} is 2048, 3072 or 4096. */
@@ -67,7 +71,7 @@ public final class KeySpec {
       throw new IllegalArgumentException(
           "RSA modulus must be 2048, 3072 or 4096 bits, not " + modulusBits);
     }
-    return new KeySpec(algorithm, modulusBits, algorithm.kind().operations(), false, Map.of());
+    return new KeySpec(algorithm, modulusBits, algorithm.kind().operations(), false, Map.of(), Duration.ZERO);
   }
 
   /** AES-256-GCM for encrypt and decrypt. */
@@ -142,7 +146,7 @@ public final class KeySpec {
             algorithm + " keys cannot " + operation + "; they can " + algorithm.kind().operations());
       }
     }
-    return new KeySpec(algorithm, rsaModulusBits, allowed, extractable, labels);
+    return new KeySpec(algorithm, rsaModulusBits, allowed, extractable, labels, rotationPeriod);
   }
 
   /**
@@ -150,7 +154,7 @@ public final class KeySpec {
    * extractable keys is a later feature, and private material is never returned in clear.
    */
   public KeySpec withExtractable(boolean extractable) {
-    return new KeySpec(algorithm, rsaModulusBits, operations, extractable, labels);
+    return new KeySpec(algorithm, rsaModulusBits, operations, extractable, labels, rotationPeriod);
   }
 
   /**
@@ -170,7 +174,32 @@ public final class KeySpec {
     }
     Map<String, String> copy = new TreeMap<>(labels);
     copy.put(key, value);
-    return new KeySpec(algorithm, rsaModulusBits, operations, extractable, copy);
+    return new KeySpec(algorithm, rsaModulusBits, operations, extractable, copy, rotationPeriod);
+  }
+
+  /**
+   * A copy that rotates automatically: when the primary version is older than {@code period},
+   * the next use (or {@link HsmClient#applyDueChanges()}) adds a new primary version. At least one
+   * hour; {@link Duration#ZERO} turns it off.
+   */
+  public KeySpec withRotationPeriod(Duration period) {
+    return new KeySpec(
+        algorithm, rsaModulusBits, operations, extractable, labels, checkRotationPeriod(period));
+  }
+
+  /** Validates a rotation period: zero, or at least an hour. */
+  static Duration checkRotationPeriod(Duration period) {
+    Objects.requireNonNull(period, "period");
+    if (!period.isZero() && period.compareTo(Duration.ofHours(1)) < 0) {
+      throw new IllegalArgumentException(
+          "rotation period must be zero (off) or at least one hour, not " + period);
+    }
+    return period;
+  }
+
+  /** The automatic rotation period, {@link Duration#ZERO} for none. */
+  public Duration rotationPeriod() {
+    return rotationPeriod;
   }
 
   /** The algorithm. */
@@ -205,12 +234,13 @@ public final class KeySpec {
         && ((KeySpec) o).rsaModulusBits == rsaModulusBits
         && ((KeySpec) o).operations.equals(operations)
         && ((KeySpec) o).extractable == extractable
-        && ((KeySpec) o).labels.equals(labels);
+        && ((KeySpec) o).labels.equals(labels)
+        && ((KeySpec) o).rotationPeriod.equals(rotationPeriod);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(algorithm, rsaModulusBits, operations, extractable, labels);
+    return Objects.hash(algorithm, rsaModulusBits, operations, extractable, labels, rotationPeriod);
   }
 
   @Override
@@ -222,6 +252,7 @@ public final class KeySpec {
         + operations
         + (extractable ? " extractable" : "")
         + (labels.isEmpty() ? "" : " " + labels)
+        + (rotationPeriod.isZero() ? "" : " rotate every " + rotationPeriod)
         + "]";
   }
 }

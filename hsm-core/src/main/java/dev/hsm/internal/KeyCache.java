@@ -51,12 +51,14 @@ final class KeyCache {
     }
   }
 
+  /** Forgets one key, after it changed. */
+  void invalidate(String name) {
+    keys.remove(name);
+  }
+
+  /** Forgets every key, after another process changed the store. */
   void clear() {
     keys.clear();
     loadOrder.clear();
-  }
-
-  int size() {
-    return keys.size();
   }
 }

@@ -1,33 +1,46 @@
 package dev.hsm.internal;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.hsm.Algorithm;
 import dev.hsm.KeyIntegrityException;
+import dev.hsm.KeyMaterial;
+import dev.hsm.KeyState;
+import dev.hsm.Operation;
+import dev.hsm.internal.crypto.Providers;
+import dev.hsm.internal.crypto.Randomness;
 import dev.hsm.spi.StoredKey;
 import dev.hsm.spi.StoredKeyVersion;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import dev.hsm.internal.crypto.Randomness;
-import dev.hsm.internal.crypto.Providers;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
 
 /**
- * How key material is protected at rest, with two keys derived from the store's master key by
- * HKDF-SHA-256 (salt: the store id):
+ * How key material and key rows are protected at rest, with two keys derived from the store's
+ * master key by HKDF-SHA-256 (salt: the store id):
  *
  * <ul>
  *   <li>the <b>wrapping key</b> encrypts each version's material with AES-256-GCM and a random
  *       nonce; the associated data binds store id, key name, version, algorithm, modulus size,
- *       operations, extractable, imported and material form, so a row moved to another key or
- *       store, or with a changed attribute, does not decrypt;
+ *       operations, extractable, imported and material form, so material moved to another key or
+ *       store, or whose key's attributes were changed, does not decrypt;
  *   <li>the <b>row MAC key</b> authenticates every column of the key and version rows (labels,
- *       primary version, state, public key too), checked before any column is trusted.
+ *       states, primary version, policy, revision, public key too) and the store settings, and is
+ *       checked before any column is trusted.
  * </ul>
  */
 final class KeyProtection {
@@ -35,13 +48,26 @@ final class KeyProtection {
   private static final int TAG_BITS = 128;
 
   private final String storeId;
+  private final byte[] masterKey;
   private final SecretKeySpec wrappingKey;
   private final SecretKeySpec rowMacKey;
 
   KeyProtection(String storeId, byte[] masterKey) {
     this.storeId = storeId;
-    this.wrappingKey = new SecretKeySpec(hkdf(masterKey, storeId, "dev.hsm/v1/key-wrapping"), "AES");
-    this.rowMacKey = new SecretKeySpec(hkdf(masterKey, storeId, "dev.hsm/v1/row-mac"), "HmacSHA256");
+    this.masterKey = masterKey.clone(); // kept to seal new unlock slots
+    this.wrappingKey =
+        new SecretKeySpec(hkdf(masterKey, storeId, "dev.hsm/v1/key-wrapping"), "AES");
+    this.rowMacKey =
+        new SecretKeySpec(hkdf(masterKey, storeId, "dev.hsm/v1/row-mac"), "HmacSHA256");
+  }
+
+  String storeId() {
+    return storeId;
+  }
+
+  /** A copy of the master key, for sealing it into a new unlock slot; wipe it after use. */
+  byte[] masterKey() {
+    return masterKey.clone();
   }
 
   /** HKDF-SHA-256 of {@code secret}, 32 bytes, for the given purpose. */
@@ -58,18 +84,20 @@ final class KeyProtection {
     return out;
   }
 
-  /** The associated data that ties a version's wrapped material to its key's attributes. */
-  byte[] materialAad(StoredKey key, int version) {
+  // ---- key material ----
+
+  /** The associated data that ties a version's wrapped material to its key's fixed attributes. */
+  byte[] materialAad(KeyRecord key, int version) {
     return new Canonical("dev.hsm/v1/key-material")
         .add(storeId)
         .add(key.name())
         .add(version)
-        .add(key.algorithm())
+        .add(key.algorithm().name())
         .add(key.rsaModulusBits())
-        .add(key.operations())
+        .add(operationsText(key.operations()))
         .add(key.extractable())
         .add(key.imported())
-        .add(key.materialForm())
+        .add(key.form().name())
         .toBytes();
   }
 
@@ -106,7 +134,8 @@ final class KeyProtection {
   }
 
   /** Reverses {@link #seal}; throws if the input is short or does not authenticate. */
-  static byte[] open(SecretKeySpec key, byte[] sealed, byte[] aad) throws GeneralSecurityException {
+  static byte[] open(SecretKeySpec key, byte[] sealed, byte[] aad)
+      throws GeneralSecurityException {
     if (sealed == null || sealed.length < NONCE_BYTES + TAG_BITS / 8) {
       throw new GeneralSecurityException("sealed value is missing or too short");
     }
@@ -116,7 +145,117 @@ final class KeyProtection {
     return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
   }
 
-  byte[] keyRowMac(StoredKey key) {
+  // ---- key rows ----
+
+  /** The rows to store for {@code key}, each with its MAC. */
+  StoredKey seal(KeyRecord key) {
+    List<StoredKeyVersion> versions = new ArrayList<>(key.versions().size());
+    for (KeyRecord.VersionRecord v : key.versions()) {
+      StoredKeyVersion unsigned =
+          new StoredKeyVersion(
+              v.version(),
+              v.state().name(),
+              v.createdAtMillis(),
+              v.destroyAtMillis(),
+              v.publicKey(),
+              v.wrappedMaterial(),
+              null);
+      versions.add(
+          new StoredKeyVersion(
+              v.version(),
+              v.state().name(),
+              v.createdAtMillis(),
+              v.destroyAtMillis(),
+              v.publicKey(),
+              v.wrappedMaterial(),
+              versionRowMac(key.name(), key.revision(), unsigned)));
+    }
+    StoredKey unsigned = stored(key, null, versions);
+    return stored(key, keyRowMac(unsigned), versions);
+  }
+
+  private static StoredKey stored(KeyRecord key, byte[] mac, List<StoredKeyVersion> versions) {
+    return new StoredKey(
+        key.name(),
+        key.algorithm().name(),
+        key.rsaModulusBits(),
+        operationsText(key.operations()),
+        key.extractable(),
+        key.imported(),
+        key.form().name(),
+        JSONObjectUtils.toJSONString(new TreeMap<String, Object>(key.labels())),
+        key.primaryVersion(),
+        key.createdAtMillis(),
+        key.enabled(),
+        key.rotationPeriodSeconds(),
+        key.minDecryptionVersion(),
+        key.revision(),
+        mac,
+        versions);
+  }
+
+  /**
+   * Checks every MAC of a stored key and parses it.
+   *
+   * @throws KeyIntegrityException naming the key (and version) whose row was changed
+   */
+  KeyRecord open(StoredKey stored) {
+    if (!constantTimeEquals(keyRowMac(stored), stored.rowMac())) {
+      throw new KeyIntegrityException(
+          "key '" + stored.name() + "': stored attributes fail their integrity check (edited row)");
+    }
+    for (StoredKeyVersion version : stored.versions()) {
+      if (!constantTimeEquals(
+          versionRowMac(stored.name(), stored.revision(), version), version.rowMac())) {
+        throw new KeyIntegrityException(
+            "key '"
+                + stored.name()
+                + "' version "
+                + version.version()
+                + ": stored row fails its integrity check (edited, added or from an older state)");
+      }
+    }
+    try {
+      Set<Operation> operations = EnumSet.noneOf(Operation.class);
+      for (String operation : stored.operations().split(",")) {
+        operations.add(Operation.valueOf(operation));
+      }
+      Map<String, String> labels = new TreeMap<>();
+      JSONObjectUtils.parse(stored.labels()).forEach((k, v) -> labels.put(k, (String) v));
+      List<KeyRecord.VersionRecord> versions = new ArrayList<>();
+      for (StoredKeyVersion v : stored.versions()) {
+        versions.add(
+            new KeyRecord.VersionRecord(
+                v.version(),
+                KeyState.valueOf(v.state()),
+                v.createdAtMillis(),
+                v.destroyAtMillis(),
+                v.publicKey(),
+                v.wrappedMaterial()));
+      }
+      return new KeyRecord(
+          stored.name(),
+          Algorithm.valueOf(stored.algorithm()),
+          stored.rsaModulusBits(),
+          operations,
+          stored.extractable(),
+          stored.imported(),
+          KeyMaterial.Form.valueOf(stored.materialForm()),
+          labels,
+          stored.primaryVersion(),
+          stored.createdAtMillis(),
+          stored.enabled(),
+          stored.rotationPeriodSeconds(),
+          stored.minDecryptionVersion(),
+          stored.revision(),
+          versions);
+    } catch (java.text.ParseException | RuntimeException e) {
+      throw new KeyIntegrityException(
+          "key '" + stored.name() + "': stored attributes cannot be read by this library version");
+    }
+  }
+
+  private byte[] keyRowMac(StoredKey key) {
     return mac(
         new Canonical("dev.hsm/v1/key-row")
             .add(storeId)
@@ -130,45 +269,31 @@ final class KeyProtection {
             .add(key.labels())
             .add(key.primaryVersion())
             .add(key.createdAtMillis())
+            .add(key.enabled())
+            .add(key.rotationPeriodSeconds())
+            .add(key.minDecryptionVersion())
+            .add(key.revision())
             .toBytes());
   }
 
-  byte[] versionRowMac(String keyName, StoredKeyVersion version) {
+  /** Binds a version row to its key's revision, so an old version row cannot be put back. */
+  private byte[] versionRowMac(String keyName, long keyRevision, StoredKeyVersion version) {
     return mac(
         new Canonical("dev.hsm/v1/version-row")
             .add(storeId)
             .add(keyName)
+            .add(keyRevision)
             .add(version.version())
             .add(version.state())
             .add(version.createdAtMillis())
+            .add(version.destroyAtMillis())
             .add(version.publicKey())
             .add(version.wrappedMaterial())
             .toBytes());
   }
 
-  /**
-   * Checks the MACs of a key row and all its version rows.
-   *
-   * @throws KeyIntegrityException naming the key (and version) whose row was changed
-   */
-  void verifyRows(StoredKey key) {
-    if (!constantTimeEquals(keyRowMac(key), key.rowMac())) {
-      throw new KeyIntegrityException(
-          "key '" + key.name() + "': stored attributes fail their integrity check (edited row)");
-    }
-    for (StoredKeyVersion version : key.versions()) {
-      if (!constantTimeEquals(versionRowMac(key.name(), version), version.rowMac())) {
-        throw new KeyIntegrityException(
-            "key '"
-                + key.name()
-                + "' version "
-                + version.version()
-                + ": stored row fails its integrity check (edited row)");
-      }
-    }
-  }
-
-  private byte[] mac(byte[] input) {
+  /** A MAC over {@code input} with the row MAC key; also used for the store settings. */
+  byte[] mac(byte[] input) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256", Providers.SUN_JCE);
       mac.init(rowMacKey);
@@ -178,11 +303,15 @@ final class KeyProtection {
     }
   }
 
-  private static boolean constantTimeEquals(byte[] expected, byte[] actual) {
+  static boolean constantTimeEquals(byte[] expected, byte[] actual) {
     return actual != null && MessageDigest.isEqual(expected, actual);
   }
 
-  /** Overwrites a secret byte array; used for transient master key copies. */
+  static String operationsText(Set<Operation> operations) {
+    return EnumSet.copyOf(operations).stream().map(Enum::name).collect(Collectors.joining(","));
+  }
+
+  /** Overwrites a secret byte array; used for transient copies of keys. */
   static void wipe(byte[] secret) {
     if (secret != null) {
       Arrays.fill(secret, (byte) 0);

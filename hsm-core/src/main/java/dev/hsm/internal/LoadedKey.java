@@ -1,22 +1,46 @@
 package dev.hsm.internal;
 
-import dev.hsm.KeyInfo;
+import dev.hsm.KeyDisabledException;
+import dev.hsm.KeyState;
 import dev.hsm.Operation;
 import dev.hsm.internal.crypto.CryptoKey;
+import java.security.PublicKey;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
-/** A key whose versions are unwrapped and ready: what the cache holds. Immutable. */
+/** A key with its enabled versions unwrapped and ready: what the cache holds. Immutable. */
 final class LoadedKey {
-  final KeyInfo info;
+  /** One version: its state and, if enabled, its usable key. */
+  record LoadedVersion(int version, KeyState state, long destroyAtMillis, CryptoKey crypto) {}
+
+  final KeyRecord record;
   final Set<Operation> operations;
-  final Map<Integer, CryptoKey> versions;
+  final Map<Integer, LoadedVersion> versions;
+  /** The primary version's key, or {@code null} if the primary is not enabled. */
   final CryptoKey primary;
 
-  LoadedKey(KeyInfo info, Set<Operation> operations, Map<Integer, CryptoKey> versions) {
-    this.info = info;
-    this.operations = operations;
+  final long rotationDueAtMillis;
+  /** Usage counters by {@link Operation#ordinal()}, shared with the engine, which saves them. */
+  final LongAdder[] usage;
+
+  /** The primary version's public key (asymmetric keys only). */
+  PublicKey primaryPublicKey() {
+    if (primary == null) {
+      throw new KeyDisabledException(
+          "key '" + record.name() + "' primary version " + record.primaryVersion() + " is not enabled");
+    }
+    return primary.publicKey();
+  }
+
+  LoadedKey(KeyRecord record, Map<Integer, LoadedVersion> versions, LongAdder[] usage) {
+    this.record = record;
+    this.operations = EnumSet.copyOf(record.operations());
     this.versions = Map.copyOf(versions);
-    this.primary = this.versions.get(info.primaryVersion());
+    LoadedVersion primaryVersion = this.versions.get(record.primaryVersion());
+    this.primary = primaryVersion == null ? null : primaryVersion.crypto();
+    this.rotationDueAtMillis = record.rotationDueAtMillis();
+    this.usage = usage;
   }
 }

@@ -1,7 +1,9 @@
 package dev.hsm.internal;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.hsm.AdminAuthenticationException;
 import dev.hsm.Algorithm;
+import dev.hsm.AuditLog;
+import dev.hsm.HsmAdmin;
 import dev.hsm.HsmClient;
 import dev.hsm.HsmConfig;
 import dev.hsm.HsmException;
@@ -13,18 +15,22 @@ import dev.hsm.KeyIntegrityException;
 import dev.hsm.KeyMaterial;
 import dev.hsm.KeyNotFoundException;
 import dev.hsm.KeySpec;
+import dev.hsm.KeyState;
 import dev.hsm.Operation;
+import dev.hsm.StoreException;
 import dev.hsm.internal.crypto.CryptoKey;
 import dev.hsm.internal.crypto.Keys;
 import dev.hsm.internal.crypto.Randomness;
 import dev.hsm.internal.store.SqliteKeyStoreBackend;
+import dev.hsm.spi.ConcurrentUpdateException;
 import dev.hsm.spi.KeyStoreBackend;
 import dev.hsm.spi.StoredKey;
-import dev.hsm.spi.StoredKeyVersion;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -33,48 +39,83 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * The engine behind {@link HsmClient}: unlocks the store, creates and imports keys (wrapping
- * their material before it reaches the backend), and loads keys into the cache on first use.
+ * The engine behind {@link HsmClient}: unlocks the store, creates and changes keys (wrapping
+ * material and MACing rows before they reach the backend, with an audit entry in the same
+ * transaction), loads keys into the cache on first use, and runs a background thread that notices
+ * other processes' changes, saves usage counters and applies due rotations and destructions.
  */
 public final class SqliteHsmClient implements HsmClient {
+  private static final System.Logger LOG = System.getLogger("dev.hsm");
   private static final Pattern KEY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-  private static final String STATE_ENABLED = "ENABLED";
   private static final int MAX_RANDOM_BYTES = 1 << 20;
+  private static final int MAX_WRITE_ATTEMPTS = 100;
+  private static final int DUE_CHECK_EVERY_N_REFRESHES = 60;
 
   private final Path path;
   private final KeyStoreBackend backend;
-  private final KeyProtection protection;
   private final KeyCache cache;
   private final Clock clock;
+  private final Audit audit;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final Map<String, LongAdder[]> usage = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService maintenance;
+  private volatile KeyProtection protection;
   private volatile boolean closed;
+  private long lastDataVersion;
+  private int refreshes;
 
   private SqliteHsmClient(
-      Path path, KeyStoreBackend backend, KeyProtection protection, HsmConfig config) {
+      Path path,
+      KeyStoreBackend backend,
+      KeyProtection protection,
+      byte[] auditKey,
+      HsmConfig config) {
     this.path = path;
     this.backend = backend;
     this.protection = protection;
     this.cache = new KeyCache(config.cacheSize());
     this.clock = config.clock();
+    this.audit = new Audit(backend, protection.storeId(), auditKey, clock);
+    this.lastDataVersion = backend.dataVersion();
+    this.maintenance =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "hsm-maintenance " + path.getFileName());
+              thread.setDaemon(true);
+              return thread;
+            });
+    long interval = config.refreshInterval().toMillis();
+    maintenance.scheduleWithFixedDelay(this::maintain, interval, interval, TimeUnit.MILLISECONDS);
   }
+
+  // ---------------------------------------------------------------- opening
 
   /** Opens, and on first use initialises, the store a config names. */
   public static SqliteHsmClient open(HsmConfig config) {
-    Unlocking.Secret secret = Unlocking.readSecret(config);
+    Unlocking.Secret secret = Unlocking.read(config);
     Path path = config.storePath();
     SqliteKeyStoreBackend backend = SqliteKeyStoreBackend.open(path);
     byte[] masterKey = null;
+    byte[] auditKey = null;
     try {
       Optional<String> storeId = backend.storeId();
       if (storeId.isEmpty()) {
         String newId = HexFormat.of().formatHex(Randomness.bytes(16));
         byte[] newMasterKey = Randomness.bytes(32);
+        KeyProtection newProtection = new KeyProtection(newId, newMasterKey);
+        String settings = StoreSettings.fresh(newProtection).seal(newProtection);
         if (backend.initialize(
-            newId, Unlocking.newSlot(newId, secret, config.argon2(), newMasterKey, config.clock()))) {
+            newId, settings, Unlocking.newSlot(newId, secret, newMasterKey, config.clock()))) {
           storeId = Optional.of(newId);
           masterKey = newMasterKey;
         } else {
@@ -85,23 +126,62 @@ public final class SqliteHsmClient implements HsmClient {
       if (masterKey == null) {
         masterKey = Unlocking.unlock(storeId.orElseThrow(), backend.unlockSlots(), secret, path);
       }
-      return new SqliteHsmClient(
-          path, backend, new KeyProtection(storeId.orElseThrow(), masterKey), config);
+      KeyProtection protection = new KeyProtection(storeId.orElseThrow(), masterKey);
+      StoreSettings settings = StoreSettings.open(backend.settings().orElse(""), protection);
+      auditKey = settings.auditKey(protection);
+      return new SqliteHsmClient(path, backend, protection, auditKey, config);
     } catch (RuntimeException e) {
       backend.close();
       throw e;
     } finally {
       KeyProtection.wipe(masterKey);
+      KeyProtection.wipe(auditKey);
       secret.wipe();
     }
   }
+
+  /** Copies a backup into place and opens it; see {@link HsmClient#restoreBackup}. */
+  public static SqliteHsmClient restoreBackup(Path backupFile, HsmConfig config) {
+    Path target = config.storePath();
+    if (Files.exists(target)) {
+      throw new StoreException(
+          "cannot restore over " + target + ": it exists; move it away or choose another path");
+    }
+    if (!Files.isRegularFile(backupFile)) {
+      throw new StoreException("backup " + backupFile + " is not a readable file");
+    }
+    Path staging = target.resolveSibling(target.getFileName() + ".restoring");
+    try {
+      Files.copy(backupFile, staging, StandardCopyOption.REPLACE_EXISTING);
+      open(HsmConfig.sqlite(staging).unlockWith(config.unlockSecret().orElseThrow(
+          () -> new IllegalArgumentException("HsmConfig has no unlock secret")))).close();
+      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new StoreException("cannot restore " + backupFile + " to " + target + ": " + e, e);
+    } finally {
+      deleteQuietly(staging);
+      deleteQuietly(staging.resolveSibling(staging.getFileName() + "-wal"));
+      deleteQuietly(staging.resolveSibling(staging.getFileName() + "-shm"));
+    }
+    return open(config);
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // a leftover staging file is harmless: it is encrypted like any store
+    }
+  }
+
+  // ---------------------------------------------------------------- keys
 
   @Override
   public KeyHandle createKey(String name, KeySpec spec) {
     checkOpen();
     checkName(name);
     Keys.Material material = Keys.generate(spec);
-    store(name, spec, spec.operations(), material, false);
+    insert(newRecord(name, spec, spec.operations(), material, false), Audit.APP, "key.create");
     return new DefaultKeyHandle(name, this);
   }
 
@@ -110,22 +190,17 @@ public final class SqliteHsmClient implements HsmClient {
     checkOpen();
     checkName(name);
     for (int attempt = 0; ; attempt++) {
-      Optional<KeyHandle> existing = findKey(name);
+      Optional<StoredKey> existing = backend.findKey(name);
       if (existing.isPresent()) {
-        KeyInfo info = existing.get().info();
+        KeyInfo info = protection.open(existing.get()).info();
         if (info.algorithm() != spec.algorithm()
             || info.rsaModulusBits() != spec.rsaModulusBits()
             || !info.operations().equals(spec.operations())
             || info.extractable() != spec.extractable()) {
           throw new KeyAlreadyExistsException(
-              "key '"
-                  + name
-                  + "' exists as "
-                  + describe(info)
-                  + ", not as the requested "
-                  + spec);
+              "key '" + name + "' exists as " + describe(info) + ", not as the requested " + spec);
         }
-        return existing.get();
+        return new DefaultKeyHandle(name, this);
       }
       try {
         return createKey(name, spec);
@@ -143,13 +218,18 @@ public final class SqliteHsmClient implements HsmClient {
         + info.algorithm()
         + (info.rsaModulusBits() > 0 ? " " + info.rsaModulusBits() : "")
         + " "
-        + EnumSet.copyOf(info.operations())
+        + info.operations()
         + (info.extractable() ? " extractable" : "")
         + "]";
   }
 
   @Override
   public KeyHandle importKey(String name, KeySpec spec, KeyMaterial material) {
+    return admin().importKey(name, spec, material);
+  }
+
+  /** Import, once the caller is known to be allowed. */
+  KeyHandle importAsAdmin(String name, KeySpec spec, KeyMaterial material) {
     checkOpen();
     checkName(name);
     Keys.Material validated = Keys.validateImport(spec, material.form(), material.encoded());
@@ -164,65 +244,64 @@ public final class SqliteHsmClient implements HsmClient {
                 + spec.operations());
       }
     }
-    store(name, spec, operations, validated, true);
+    insert(newRecord(name, spec, operations, validated, true), Audit.ADMIN, "key.import");
     return new DefaultKeyHandle(name, this);
   }
 
-  /** Wraps the material, MACs the rows and writes the key durably, in one transaction. */
-  private void store(
+  /** A new key's record with version 1 wrapped; the material's bytes are wiped. */
+  KeyRecord newRecord(
       String name,
       KeySpec spec,
       Set<Operation> operations,
       Keys.Material material,
       boolean imported) {
     long now = clock.millis();
-    StoredKey unsigned =
-        new StoredKey(
+    KeyRecord record =
+        new KeyRecord(
             name,
-            spec.algorithm().name(),
+            spec.algorithm(),
             spec.rsaModulusBits(),
-            operations.stream().map(Enum::name).collect(Collectors.joining(",")),
+            operations,
             spec.extractable(),
             imported,
-            material.form().name(),
-            JSONObjectUtils.toJSONString(new TreeMap<String, Object>(spec.labels())),
+            material.form(),
+            spec.labels(),
             1,
             now,
-            null,
+            true,
+            spec.rotationPeriod().getSeconds(),
+            1,
+            1,
             List.of());
-    byte[] wrapped;
+    KeyRecord.VersionRecord version =
+        new KeyRecord.VersionRecord(
+            1, KeyState.ENABLED, now, 0, material.publicKeySpki(), wrapMaterial(record, 1, material));
+    return record.withVersions(List.of(version), 1);
+  }
+
+  /** Wraps material for {@code version} of {@code record}, wiping the clear bytes. */
+  byte[] wrapMaterial(KeyRecord record, int version, Keys.Material material) {
     try {
-      wrapped = protection.wrap(material.encoded(), protection.materialAad(unsigned, 1));
+      return protection.wrap(material.encoded(), protection.materialAad(record, version));
     } finally {
       KeyProtection.wipe(material.encoded());
     }
-    StoredKeyVersion version =
-        new StoredKeyVersion(1, STATE_ENABLED, now, material.publicKeySpki(), wrapped, null);
-    version =
-        new StoredKeyVersion(
-            1, STATE_ENABLED, now, material.publicKeySpki(), wrapped,
-            protection.versionRowMac(name, version));
-    StoredKey key =
-        new StoredKey(
-            unsigned.name(),
-            unsigned.algorithm(),
-            unsigned.rsaModulusBits(),
-            unsigned.operations(),
-            unsigned.extractable(),
-            unsigned.imported(),
-            unsigned.materialForm(),
-            unsigned.labels(),
-            unsigned.primaryVersion(),
-            unsigned.createdAtMillis(),
-            protection.keyRowMac(unsigned),
-            List.of(version));
-    backend.insertKey(key);
+  }
+
+  /** Stores a new key with its audit entry, durably, in one transaction. */
+  void insert(KeyRecord record, String actor, String action) {
+    withWriteLock(
+        () -> {
+          backend.insertKey(
+              protection.seal(record),
+              audit.next(actor, action, record.name(), 1, Audit.OK, record.algorithm().name()));
+          return null;
+        });
   }
 
   @Override
   public KeyHandle key(String name) {
-    return findKey(name)
-        .orElseThrow(() -> new KeyNotFoundException("no key named '" + name + "' in " + path));
+    return findKey(name).orElseThrow(() -> notFound(name));
   }
 
   @Override
@@ -232,13 +311,16 @@ public final class SqliteHsmClient implements HsmClient {
     return backend.findKey(name).map(stored -> new DefaultKeyHandle(name, this));
   }
 
+  private KeyNotFoundException notFound(String name) {
+    return new KeyNotFoundException("no key named '" + name + "' in " + path);
+  }
+
   @Override
   public List<KeyInfo> listKeys() {
     checkOpen();
     List<KeyInfo> infos = new ArrayList<>();
     for (StoredKey stored : backend.listKeys()) {
-      protection.verifyRows(stored);
-      infos.add(info(stored));
+      infos.add(protection.open(stored).info());
     }
     return infos;
   }
@@ -247,10 +329,174 @@ public final class SqliteHsmClient implements HsmClient {
   public byte[] randomBytes(int count) {
     checkOpen();
     if (count < 0 || count > MAX_RANDOM_BYTES) {
-      throw new IllegalArgumentException("count must be 0.." + MAX_RANDOM_BYTES + ", not " + count);
+      throw new IllegalArgumentException(
+          "count must be 0.." + MAX_RANDOM_BYTES + ", not " + count);
     }
     return Randomness.bytes(count);
   }
+
+  // ---------------------------------------------------------------- admin and audit
+
+  @Override
+  public HsmAdmin admin() {
+    checkOpen();
+    if (settings().hasAdmin()) {
+      throw refused(
+          Audit.ADMIN,
+          "admin.login",
+          null,
+          0,
+          new AdminAuthenticationException(
+              "this store has an admin credential: use admin(credential)"));
+    }
+    return new DefaultHsmAdmin(this);
+  }
+
+  @Override
+  public HsmAdmin admin(char[] adminPassphrase) {
+    checkOpen();
+    if (adminPassphrase == null) {
+      return admin();
+    }
+    StoreSettings settings = settings();
+    if (settings.hasAdmin()
+        && !KeyProtection.constantTimeEquals(
+            adminVerifier(adminPassphrase, settings.adminKdf, settings.adminSalt),
+            settings.adminVerifier)) {
+      throw refused(
+          Audit.ADMIN,
+          "admin.login",
+          null,
+          0,
+          new AdminAuthenticationException("the admin credential is wrong"));
+    }
+    return new DefaultHsmAdmin(this);
+  }
+
+  static byte[] adminVerifier(char[] passphrase, String kdf, byte[] salt) {
+    byte[] stretched = Unlocking.argon2(passphrase, kdf, salt);
+    try {
+      return KeyProtection.hkdf(stretched, salt, "dev.hsm/v1/admin-verifier");
+    } finally {
+      KeyProtection.wipe(stretched);
+    }
+  }
+
+  StoreSettings settings() {
+    return StoreSettings.open(backend.settings().orElse(""), protection);
+  }
+
+  /** Replaces the settings (if unchanged since {@code expected}) with an audit entry. */
+  void updateSettings(StoreSettings expected, StoreSettings updated, String action) {
+    KeyProtection p = protection;
+    withWriteLock(
+        () -> {
+          backend.updateSettings(
+              expected.seal(p), updated.seal(p), audit.next(Audit.ADMIN, action, null, 0, Audit.OK, ""));
+          return null;
+        });
+  }
+
+  @Override
+  public AuditLog auditLog() {
+    checkOpen();
+    return new DefaultAuditLog(this);
+  }
+
+  Audit audit() {
+    return audit;
+  }
+
+  KeyStoreBackend backend() {
+    return backend;
+  }
+
+  KeyProtection protection() {
+    return protection;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  Path path() {
+    return path;
+  }
+
+  /** Switches to a new master key's protection after a rotation; caches stay valid. */
+  void useProtection(KeyProtection rotated) {
+    this.protection = rotated;
+  }
+
+  /** Records a refused operation in the audit log and returns the exception to throw. */
+  <E extends HsmException> E refused(
+      String actor, String action, String keyName, int version, E refusal) {
+    try {
+      audit.record(actor, action, keyName, version, Audit.REFUSED, refusal.getMessage());
+    } catch (RuntimeException auditFailed) {
+      refusal.addSuppressed(auditFailed); // the refusal stands either way: fail closed
+    }
+    return refusal;
+  }
+
+  /** Runs a write under this client's write lock, retrying when another process wrote first. */
+  <T> T withWriteLock(java.util.function.Supplier<T> write) {
+    writeLock.lock();
+    try {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return write.get();
+        } catch (ConcurrentUpdateException e) {
+          if (attempt >= MAX_WRITE_ATTEMPTS) {
+            throw new StoreException(
+                "gave up writing to " + path + " after " + attempt + " conflicts with other processes",
+                e);
+          }
+          Thread.onSpinWait();
+        }
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Reads, changes and writes one key, with an audit entry, retrying if another process changed
+   * it meanwhile. {@code change} may throw to refuse; returning its argument means no change.
+   */
+  KeyRecord update(
+      String name,
+      String actor,
+      String action,
+      int version,
+      String detail,
+      UnaryOperator<KeyRecord> change) {
+    checkOpen();
+    KeyRecord result =
+        withWriteLock(
+            () -> {
+              KeyRecord current = read(name);
+              KeyRecord changed = change.apply(current);
+              if (changed == current) {
+                return current;
+              }
+              changed = changed.withRevision(current.revision() + 1);
+              backend.updateKey(
+                  protection.seal(changed),
+                  current.revision(),
+                  audit.next(actor, action, name, version, Audit.OK, detail));
+              return changed;
+            });
+    cache.invalidate(name);
+    return result;
+  }
+
+  /** The key's record from the store, MACs checked. */
+  KeyRecord read(String name) {
+    return protection.open(backend.findKey(name).orElseThrow(() -> notFound(name)));
+  }
+
+  // ---------------------------------------------------------------- using keys
 
   /** The key, unwrapped: from the cache, or loaded from the store on first use. */
   LoadedKey loaded(String name) {
@@ -258,81 +504,176 @@ public final class SqliteHsmClient implements HsmClient {
     return cache.get(name, this::load);
   }
 
-  /** Current metadata straight from the store (the row MACs checked). */
-  KeyInfo currentInfo(String name) {
-    checkOpen();
-    StoredKey stored =
-        backend
-            .findKey(name)
-            .orElseThrow(() -> new KeyNotFoundException("no key named '" + name + "' in " + path));
-    protection.verifyRows(stored);
-    return info(stored);
+  /** The key loaded afresh, for when the cached copy may be stale. */
+  LoadedKey reloaded(String name) {
+    cache.invalidate(name);
+    return loaded(name);
   }
 
   private LoadedKey load(String name) {
-    StoredKey stored =
-        backend
-            .findKey(name)
-            .orElseThrow(() -> new KeyNotFoundException("no key named '" + name + "' in " + path));
-    protection.verifyRows(stored);
-    KeyInfo info = info(stored);
-    Map<Integer, CryptoKey> versions = new HashMap<>();
-    for (StoredKeyVersion version : stored.versions()) {
-      if (!STATE_ENABLED.equals(version.state())) {
-        continue;
-      }
-      String what = "key '" + name + "' version " + version.version();
-      byte[] material =
-          protection.unwrap(
-              version.wrappedMaterial(), protection.materialAad(stored, version.version()), what);
-      try {
-        versions.put(
-            version.version(),
-            Keys.load(
-                info.algorithm(),
-                KeyMaterial.Form.valueOf(stored.materialForm()),
-                material,
-                version.publicKey()));
-      } catch (GeneralSecurityException | RuntimeException e) {
-        throw new KeyIntegrityException(what + ": stored material cannot be read as " + info.algorithm());
-      } finally {
-        KeyProtection.wipe(material);
-      }
+    KeyRecord record = read(name);
+    Map<Integer, LoadedKey.LoadedVersion> versions = new HashMap<>();
+    for (KeyRecord.VersionRecord version : record.versions()) {
+      CryptoKey crypto = version.state() == KeyState.ENABLED ? unwrap(record, version) : null;
+      versions.put(
+          version.version(),
+          new LoadedKey.LoadedVersion(
+              version.version(), version.state(), version.destroyAtMillis(), crypto));
     }
-    if (!versions.containsKey(info.primaryVersion())) {
-      throw new KeyIntegrityException(
-          "key '" + name + "': primary version " + info.primaryVersion() + " is missing");
-    }
-    return new LoadedKey(info, EnumSet.copyOf(info.operations()), versions);
+    LongAdder[] counters =
+        usage.computeIfAbsent(
+            name,
+            n -> {
+              LongAdder[] adders = new LongAdder[Operation.values().length];
+              for (int i = 0; i < adders.length; i++) {
+                adders[i] = new LongAdder();
+              }
+              return adders;
+            });
+    return new LoadedKey(record, versions, counters);
   }
 
-  /** Parses checked rows into metadata. */
-  private static KeyInfo info(StoredKey stored) {
+  /** The usable key of one version, its material unwrapped and its bytes wiped after. */
+  CryptoKey unwrap(KeyRecord record, KeyRecord.VersionRecord version) {
+    String what = "key '" + record.name() + "' version " + version.version();
+    byte[] material =
+        protection.unwrap(
+            version.wrappedMaterial(), protection.materialAad(record, version.version()), what);
     try {
-      Set<Operation> operations = EnumSet.noneOf(Operation.class);
-      for (String operation : stored.operations().split(",")) {
-        operations.add(Operation.valueOf(operation));
-      }
-      Map<String, String> labels = new TreeMap<>();
-      JSONObjectUtils.parse(stored.labels()).forEach((k, v) -> labels.put(k, (String) v));
-      return new KeyInfo(
-          stored.name(),
-          Algorithm.valueOf(stored.algorithm()),
-          stored.rsaModulusBits(),
-          operations,
-          stored.extractable(),
-          stored.imported(),
-          KeyMaterial.Form.valueOf(stored.materialForm()) == KeyMaterial.Form.PUBLIC_X509,
-          labels,
-          stored.primaryVersion(),
-          Instant.ofEpochMilli(stored.createdAtMillis()));
-    } catch (java.text.ParseException | RuntimeException e) {
+      return Keys.load(record.algorithm(), record.form(), material, version.publicKey());
+    } catch (GeneralSecurityException | RuntimeException e) {
       throw new KeyIntegrityException(
-          "key '" + stored.name() + "': stored attributes cannot be read by this library version");
+          what + ": stored material cannot be read as " + record.algorithm());
+    } finally {
+      KeyProtection.wipe(material);
     }
   }
 
-  private static void checkName(String name) {
+  /** Adds a new generated version and makes it primary; returns the new version number. */
+  int rotate(String name, String actor, String reason) {
+    KeyRecord rotated =
+        update(
+            name,
+            actor,
+            "key.rotate",
+            0,
+            reason,
+            current -> {
+              if (current.form() == KeyMaterial.Form.PUBLIC_X509) {
+                throw new dev.hsm.WrongKeyTypeException(
+                    "key '" + name + "' holds only an imported public key, which cannot be rotated");
+              }
+              return withNewVersion(current);
+            });
+    return rotated.primaryVersion();
+  }
+
+  private KeyRecord withNewVersion(KeyRecord current) {
+    int next = current.versions().get(current.versions().size() - 1).version() + 1;
+    Keys.Material material = Keys.generate(current.spec());
+    List<KeyRecord.VersionRecord> versions = new ArrayList<>(current.versions());
+    versions.add(
+        new KeyRecord.VersionRecord(
+            next,
+            KeyState.ENABLED,
+            clock.millis(),
+            0,
+            material.publicKeySpki(),
+            wrapMaterial(current, next, material)));
+    return current.withVersions(versions, next);
+  }
+
+  /** Rotates the key if its period has passed (another thread may have done it already). */
+  LoadedKey rotateIfDue(String name) {
+    update(
+        name,
+        Audit.APP,
+        "key.rotate",
+        0,
+        "automatic: rotation period passed",
+        current ->
+            clock.millis() >= current.rotationDueAtMillis() ? withNewVersion(current) : current);
+    return loaded(name);
+  }
+
+  /** Destroys the versions of {@code name} whose waiting period is over. */
+  int destroyDue(String name) {
+    int[] destroyed = {0};
+    update(
+        name,
+        Audit.APP,
+        "key.destroy",
+        0,
+        "scheduled destruction reached",
+        current -> {
+          KeyRecord changed = current;
+          for (KeyRecord.VersionRecord v : current.versions()) {
+            if (v.state() == KeyState.SCHEDULED_FOR_DESTRUCTION
+                && v.destroyAtMillis() <= clock.millis()) {
+              changed = changed.withVersion(v.withState(KeyState.DESTROYED, v.destroyAtMillis()));
+              destroyed[0]++;
+            }
+          }
+          return changed;
+        });
+    return destroyed[0];
+  }
+
+  @Override
+  public int applyDueChanges() {
+    checkOpen();
+    int changes = 0;
+    for (String name : backend.keysWithDueChanges(clock.millis())) {
+      KeyRecord record = read(name);
+      if (clock.millis() >= record.rotationDueAtMillis()) {
+        rotateIfDue(name);
+        changes++;
+      }
+      changes += destroyDue(name);
+    }
+    return changes;
+  }
+
+  // ---------------------------------------------------------------- background
+
+  /** Each refresh interval: notice other processes' writes, save usage, apply due changes. */
+  private void maintain() {
+    if (closed) {
+      return;
+    }
+    try {
+      long dataVersion = backend.dataVersion();
+      if (dataVersion != lastDataVersion) {
+        lastDataVersion = dataVersion;
+        cache.clear(); // another process committed: rotations, state changes must be seen
+      }
+      saveUsage();
+      if (++refreshes % DUE_CHECK_EVERY_N_REFRESHES == 0) {
+        applyDueChanges();
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "key store maintenance failed for " + path, e);
+    }
+  }
+
+  /** Saves the usage counted since the last save: one write for all keys, not one per operation. */
+  synchronized void saveUsage() {
+    Map<String, Map<String, Long>> counts = new HashMap<>();
+    usage.forEach(
+        (name, adders) -> {
+          for (Operation operation : Operation.values()) {
+            long count = adders[operation.ordinal()].sumThenReset();
+            if (count > 0) {
+              counts.computeIfAbsent(name, n -> new HashMap<>()).put(operation.name(), count);
+            }
+          }
+        });
+    backend.addUsage(counts);
+  }
+
+  // ---------------------------------------------------------------- misc
+
+  static void checkName(String name) {
     if (name == null) {
       throw new NullPointerException("key name");
     }
@@ -345,7 +686,7 @@ public final class SqliteHsmClient implements HsmClient {
     }
   }
 
-  private void checkOpen() {
+  void checkOpen() {
     if (closed) {
       throw new HsmException("the HsmClient for " + path + " is closed");
     }
@@ -357,6 +698,17 @@ public final class SqliteHsmClient implements HsmClient {
       return;
     }
     closed = true;
+    maintenance.shutdown();
+    try {
+      maintenance.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      saveUsage();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not save key usage counters for " + path, e);
+    }
     cache.clear();
     backend.close();
   }
@@ -365,5 +717,4 @@ public final class SqliteHsmClient implements HsmClient {
   public String toString() {
     return "HsmClient[sqlite=" + path + (closed ? ", closed" : "") + "]";
   }
-
 }

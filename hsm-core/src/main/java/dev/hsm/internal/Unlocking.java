@@ -3,6 +3,7 @@ package dev.hsm.internal;
 import dev.hsm.Argon2Parameters;
 import dev.hsm.HsmConfig;
 import dev.hsm.UnlockFailedException;
+import dev.hsm.UnlockSecret;
 import dev.hsm.internal.crypto.Randomness;
 import dev.hsm.spi.StoredSlot;
 import java.io.IOException;
@@ -40,12 +41,19 @@ final class Unlocking {
     final char[] passphrase;
     final byte[] keyFileBytes;
     final String description;
+    final Argon2Parameters argon2;
 
-    private Secret(String kind, char[] passphrase, byte[] keyFileBytes, String description) {
+    private Secret(
+        String kind,
+        char[] passphrase,
+        byte[] keyFileBytes,
+        String description,
+        Argon2Parameters argon2) {
       this.kind = kind;
       this.passphrase = passphrase;
       this.keyFileBytes = keyFileBytes;
       this.description = description;
+      this.argon2 = argon2;
     }
 
     void wipe() {
@@ -56,49 +64,54 @@ final class Unlocking {
     }
   }
 
-  static Secret readSecret(HsmConfig config) {
-    if (config.passphrase().isPresent()) {
-      return new Secret(PASSPHRASE, config.passphrase().get(), null, "the passphrase");
-    }
-    if (config.passphraseEnvironmentVariable().isPresent()) {
-      String name = config.passphraseEnvironmentVariable().get();
-      String value = System.getenv(name);
-      if (value == null || value.isEmpty()) {
-        throw new UnlockFailedException(
-            "environment variable " + name + " holds no passphrase (unset or empty)");
-      }
-      return new Secret(
-          PASSPHRASE, value.toCharArray(), null, "the passphrase from environment variable " + name);
-    }
-    if (config.keyFile().isPresent()) {
-      Path path = config.keyFile().get();
-      byte[] bytes;
-      try {
-        if (Files.size(path) > MAX_KEY_FILE_BYTES) {
-          throw new UnlockFailedException("key file " + path + " is larger than 64 KiB");
+  /** Reads a secret now: the passphrase (from the environment if so configured) or key file. */
+  static Secret read(UnlockSecret secret) {
+    if (secret.kind() == UnlockSecret.Kind.PASSPHRASE) {
+      char[] passphrase = secret.passphrase();
+      if (passphrase == null) {
+        String name = secret.environmentVariable();
+        String value = System.getenv(name);
+        if (value == null || value.isEmpty()) {
+          throw new UnlockFailedException(
+              "environment variable " + name + " holds no passphrase (unset or empty)");
         }
-        bytes = Files.readAllBytes(path);
-      } catch (IOException e) {
-        throw new UnlockFailedException("cannot read key file " + path + ": " + e, e);
+        passphrase = value.toCharArray();
       }
-      if (bytes.length < MIN_KEY_FILE_BYTES) {
-        throw new UnlockFailedException(
-            "key file " + path + " has " + bytes.length + " bytes; it needs at least 32 random bytes");
-      }
-      return new Secret(KEY_FILE, null, bytes, "key file " + path);
+      return new Secret(PASSPHRASE, passphrase, null, secret.describe(), secret.argon2());
     }
-    throw new IllegalArgumentException(
-        "HsmConfig has no unlock secret: call passphrase(...), passphraseFromEnv(...) or keyFile(...)");
+    Path path = secret.keyFile();
+    byte[] bytes;
+    try {
+      if (Files.size(path) > MAX_KEY_FILE_BYTES) {
+        throw new UnlockFailedException("key file " + path + " is larger than 64 KiB");
+      }
+      bytes = Files.readAllBytes(path);
+    } catch (IOException e) {
+      throw new UnlockFailedException("cannot read key file " + path + ": " + e, e);
+    }
+    if (bytes.length < MIN_KEY_FILE_BYTES) {
+      throw new UnlockFailedException(
+          "key file " + path + " has " + bytes.length + " bytes; it needs at least 32 random bytes");
+    }
+    return new Secret(KEY_FILE, null, bytes, secret.describe(), null);
+  }
+
+  /** The secret a config names, read now. */
+  static Secret read(HsmConfig config) {
+    return read(
+        config
+            .unlockSecret()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "HsmConfig has no unlock secret: call passphrase(...),"
+                            + " passphraseFromEnv(...) or keyFile(...)")));
   }
 
   /** A new slot holding {@code masterKey} under {@code secret}. */
-  static StoredSlot newSlot(
-      String storeId, Secret secret, Argon2Parameters argon2, byte[] masterKey, Clock clock) {
+  static StoredSlot newSlot(String storeId, Secret secret, byte[] masterKey, Clock clock) {
     byte[] salt = Randomness.bytes(SALT_BYTES);
-    String parameters =
-        secret.kind.equals(PASSPHRASE)
-            ? "m=" + argon2.memoryKib() + ",t=" + argon2.iterations() + ",p=" + argon2.parallelism()
-            : "-";
+    String parameters = secret.kind.equals(PASSPHRASE) ? argon2Text(secret.argon2) : "-";
     byte[] kek = deriveKek(secret, parameters, salt, storeId);
     try {
       byte[] wrapped =
@@ -110,6 +123,44 @@ final class Unlocking {
     }
   }
 
+  /** A slot holding {@code masterKey} under the same secret, salt and parameters as {@code slot}. */
+  static StoredSlot resealed(String storeId, StoredSlot slot, Secret secret, byte[] masterKey) {
+    byte[] kek = deriveKek(secret, slot.kdfParameters(), slot.salt(), storeId);
+    try {
+      byte[] wrapped =
+          KeyProtection.seal(
+              new SecretKeySpec(kek, "AES"),
+              masterKey,
+              aad(storeId, slot.kind(), slot.kdfParameters(), slot.salt()));
+      return new StoredSlot(
+          slot.id(), slot.kind(), slot.kdfParameters(), slot.salt(), wrapped, slot.createdAtMillis());
+    } finally {
+      KeyProtection.wipe(kek);
+    }
+  }
+
+  /** The master key if {@code secret} opens {@code slot}, else {@code null}. */
+  static byte[] tryOpen(String storeId, StoredSlot slot, Secret secret) {
+    if (!slot.kind().equals(secret.kind)) {
+      return null;
+    }
+    byte[] kek = deriveKek(secret, slot.kdfParameters(), slot.salt(), storeId);
+    try {
+      return KeyProtection.open(
+          new SecretKeySpec(kek, "AES"),
+          slot.wrappedMasterKey(),
+          aad(storeId, slot.kind(), slot.kdfParameters(), slot.salt()));
+    } catch (GeneralSecurityException | RuntimeException wrongSecret) {
+      return null;
+    } finally {
+      KeyProtection.wipe(kek);
+    }
+  }
+
+  static String argon2Text(Argon2Parameters argon2) {
+    return "m=" + argon2.memoryKib() + ",t=" + argon2.iterations() + ",p=" + argon2.parallelism();
+  }
+
   /**
    * The master key from the first slot {@code secret} opens.
    *
@@ -118,20 +169,10 @@ final class Unlocking {
   static byte[] unlock(String storeId, List<StoredSlot> slots, Secret secret, Path storePath) {
     boolean anyOfKind = false;
     for (StoredSlot slot : slots) {
-      if (!slot.kind().equals(secret.kind)) {
-        continue;
-      }
-      anyOfKind = true;
-      byte[] kek = deriveKek(secret, slot.kdfParameters(), slot.salt(), storeId);
-      try {
-        return KeyProtection.open(
-            new SecretKeySpec(kek, "AES"),
-            slot.wrappedMasterKey(),
-            aad(storeId, slot.kind(), slot.kdfParameters(), slot.salt()));
-      } catch (GeneralSecurityException | RuntimeException wrongSecret) {
-        // try the next slot of this kind
-      } finally {
-        KeyProtection.wipe(kek);
+      anyOfKind |= slot.kind().equals(secret.kind);
+      byte[] masterKey = tryOpen(storeId, slot, secret);
+      if (masterKey != null) {
+        return masterKey;
       }
     }
     if (!anyOfKind) {
@@ -160,6 +201,11 @@ final class Unlocking {
       byte[] saltAndStore = new Canonical("dev.hsm/v1/key-file-salt").add(salt).add(storeId).toBytes();
       return KeyProtection.hkdf(secret.keyFileBytes, saltAndStore, "dev.hsm/v1/key-file-slot");
     }
+    return argon2(secret.passphrase, parameters, salt);
+  }
+
+  /** Argon2id of {@code passphrase} with textual parameters {@code m=..,t=..,p=..}; 32 bytes. */
+  static byte[] argon2(char[] passphrase, String parameters, byte[] salt) {
     Matcher m = ARGON2_PARAMS.matcher(parameters == null ? "" : parameters);
     if (!m.matches()) {
       throw new UnlockFailedException("unlock slot has malformed Argon2 parameters");
@@ -183,7 +229,7 @@ final class Unlocking {
             .withParallelism(cost.parallelism())
             .build());
     byte[] kek = new byte[32];
-    argon2.generateBytes(secret.passphrase, kek);
+    argon2.generateBytes(passphrase, kek);
     return kek;
   }
 }

@@ -11,11 +11,15 @@ import java.util.List;
  * @param rsaModulusBits RSA modulus size, or 0
  * @param operations comma-separated operation names
  * @param extractable the extractable flag
- * @param imported whether the material was imported
+ * @param imported whether the first version's material was imported
  * @param materialForm the material's encoding (a {@code KeyMaterial.Form} name)
  * @param labels labels as a JSON object
  * @param primaryVersion the version new outputs use
  * @param createdAtMillis creation time, epoch milliseconds
+ * @param enabled whether the key as a whole is enabled
+ * @param rotationPeriodSeconds automatic rotation period, 0 for none
+ * @param minDecryptionVersion the oldest version that may still decrypt and verify
+ * @param revision incremented by every change, for optimistic concurrency between processes
  * @param rowMac the engine's MAC over all the columns above
  * @param versions the key's versions, in ascending order
  */
@@ -30,6 +34,10 @@ public record StoredKey(
     String labels,
     int primaryVersion,
     long createdAtMillis,
+    boolean enabled,
+    long rotationPeriodSeconds,
+    int minDecryptionVersion,
+    long revision,
     byte[] rowMac,
     List<StoredKeyVersion> versions) {
 

@@ -6,14 +6,18 @@ package dev.hsm.spi;
  * @param version version number, from 1
  * @param state the version's state name
  * @param createdAtMillis creation time, epoch milliseconds
+ * @param destroyAtMillis when the version is or was to be destroyed, epoch milliseconds; 0 if not
+ *     scheduled
  * @param publicKey SubjectPublicKeyInfo DER for asymmetric keys, else {@code null}
- * @param wrappedMaterial the key material, encrypted and authenticated by the engine
- * @param rowMac the engine's MAC over the key name and all the columns above
+ * @param wrappedMaterial the key material, encrypted and authenticated by the engine; {@code
+ *     null} once destroyed
+ * @param rowMac the engine's MAC over the key name, the key's revision and all the columns above
  */
 public record StoredKeyVersion(
     int version,
     String state,
     long createdAtMillis,
+    long destroyAtMillis,
     byte[] publicKey,
     byte[] wrappedMaterial,
     byte[] rowMac) {}

@@ -2,7 +2,9 @@ package dev.hsm.internal.store;
 
 import dev.hsm.KeyAlreadyExistsException;
 import dev.hsm.StoreException;
+import dev.hsm.spi.ConcurrentUpdateException;
 import dev.hsm.spi.KeyStoreBackend;
+import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
 import dev.hsm.spi.StoredKeyVersion;
 import dev.hsm.spi.StoredSlot;
@@ -38,17 +40,17 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   private static final int BUSY_TIMEOUT_MILLIS = 30_000;
 
   private static final String[] SCHEMA = {
-    "CREATE TABLE IF NOT EXISTS store_meta ("
+    "CREATE TABLE store_meta ("
         + " name TEXT PRIMARY KEY,"
         + " value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS unlock_slot ("
+    "CREATE TABLE unlock_slot ("
         + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
         + " kind TEXT NOT NULL,"
         + " kdf_params TEXT NOT NULL,"
         + " salt BLOB NOT NULL,"
         + " wrapped_master_key BLOB NOT NULL,"
         + " created_at INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS hsm_key ("
+    "CREATE TABLE hsm_key ("
         + " name TEXT PRIMARY KEY,"
         + " algorithm TEXT NOT NULL,"
         + " rsa_modulus_bits INTEGER NOT NULL,"
@@ -59,16 +61,37 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
         + " labels TEXT NOT NULL,"
         + " primary_version INTEGER NOT NULL,"
         + " created_at INTEGER NOT NULL,"
+        + " enabled INTEGER NOT NULL,"
+        + " rotation_period_seconds INTEGER NOT NULL,"
+        + " min_decryption_version INTEGER NOT NULL,"
+        + " revision INTEGER NOT NULL,"
         + " row_mac BLOB NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS key_version ("
+    "CREATE TABLE key_version ("
         + " key_name TEXT NOT NULL,"
         + " version INTEGER NOT NULL,"
         + " state TEXT NOT NULL,"
         + " created_at INTEGER NOT NULL,"
+        + " destroy_at INTEGER NOT NULL,"
         + " public_key BLOB,"
         + " wrapped_material BLOB,"
         + " row_mac BLOB NOT NULL,"
-        + " PRIMARY KEY (key_name, version))"
+        + " PRIMARY KEY (key_name, version))",
+    "CREATE TABLE audit_log ("
+        + " seq INTEGER PRIMARY KEY,"
+        + " at INTEGER NOT NULL,"
+        + " actor TEXT NOT NULL,"
+        + " action TEXT NOT NULL,"
+        + " key_name TEXT,"
+        + " version INTEGER NOT NULL,"
+        + " outcome TEXT NOT NULL,"
+        + " detail TEXT NOT NULL,"
+        + " hash BLOB NOT NULL,"
+        + " mac BLOB NOT NULL)",
+    "CREATE TABLE key_usage ("
+        + " key_name TEXT NOT NULL,"
+        + " operation TEXT NOT NULL,"
+        + " count INTEGER NOT NULL,"
+        + " PRIMARY KEY (key_name, operation))"
   };
 
   private final Path path;
@@ -95,6 +118,9 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
     } catch (SQLException e) {
       closeQuietly(connection);
       throw new StoreException(describe(path, e), e);
+    } catch (RuntimeException e) {
+      closeQuietly(connection); // a refused store must not stay open
+      throw e;
     }
   }
 
@@ -143,6 +169,9 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
     }
     inTransaction(
         () -> {
+          if (hasTable("store_meta")) {
+            return null; // another process created it while we waited for the lock
+          }
           try (Statement statement = connection.createStatement()) {
             for (String ddl : SCHEMA) {
               statement.execute(ddl);
@@ -204,7 +233,7 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   }
 
   @Override
-  public synchronized boolean initialize(String storeId, StoredSlot firstSlot) {
+  public synchronized boolean initialize(String storeId, String settings, StoredSlot firstSlot) {
     try {
       return inTransaction(
           () -> {
@@ -212,11 +241,43 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
               return false;
             }
             writeMeta("store_id", storeId);
+            writeMeta("settings", settings);
             insertSlot(firstSlot);
             return true;
           });
     } catch (SQLException e) {
       throw failure("initialise the store", e);
+    }
+  }
+
+  @Override
+  public synchronized Optional<String> settings() {
+    try {
+      return Optional.ofNullable(readMeta("settings"));
+    } catch (SQLException e) {
+      throw failure("read the store settings", e);
+    }
+  }
+
+  @Override
+  public synchronized void updateSettings(String expected, String settings, StoredAuditEntry audit) {
+    write(
+        "update the store settings",
+        () -> {
+          replaceSettings(expected, settings);
+          appendAuditEntry(audit);
+        });
+  }
+
+  private void replaceSettings(String expected, String settings) throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE store_meta SET value = ? WHERE name = 'settings' AND value = ?")) {
+      update.setString(1, settings);
+      update.setString(2, expected);
+      if (update.executeUpdate() != 1) {
+        throw new ConcurrentUpdateException("the store settings changed meanwhile");
+      }
     }
   }
 
@@ -259,6 +320,34 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   }
 
   @Override
+  public synchronized void addSlot(StoredSlot slot, StoredAuditEntry audit) {
+    write(
+        "add an unlock slot",
+        () -> {
+          insertSlot(slot);
+          appendAuditEntry(audit);
+        });
+  }
+
+  @Override
+  public synchronized boolean removeSlot(long id, StoredAuditEntry audit) {
+    boolean[] removed = {false};
+    write(
+        "remove unlock slot " + id,
+        () -> {
+          try (PreparedStatement delete =
+              connection.prepareStatement("DELETE FROM unlock_slot WHERE id = ?")) {
+            delete.setLong(1, id);
+            removed[0] = delete.executeUpdate() == 1;
+          }
+          if (removed[0]) {
+            appendAuditEntry(audit);
+          }
+        });
+    return removed[0];
+  }
+
+  @Override
   public synchronized Optional<StoredKey> findKey(String name) {
     try {
       List<StoredKey> keys = readKeys(name);
@@ -277,13 +366,39 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
     }
   }
 
+  @Override
+  public synchronized List<String> keysWithDueChanges(long nowMillis) {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT k.name FROM hsm_key k JOIN key_version v"
+                + " ON v.key_name = k.name AND v.version = k.primary_version"
+                + " WHERE k.rotation_period_seconds > 0"
+                + " AND v.created_at + k.rotation_period_seconds * 1000 <= ?"
+                + " UNION SELECT key_name FROM key_version"
+                + " WHERE state = 'SCHEDULED_FOR_DESTRUCTION' AND destroy_at <= ?")) {
+      query.setLong(1, nowMillis);
+      query.setLong(2, nowMillis);
+      List<String> names = new ArrayList<>();
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          names.add(rows.getString(1));
+        }
+      }
+      return names;
+    } catch (SQLException e) {
+      throw failure("find due changes", e);
+    }
+  }
+
   /** Keys and their versions, for one name or (with {@code null}) all, in one read. */
   private List<StoredKey> readKeys(String onlyName) throws SQLException {
     String where = onlyName == null ? "" : " WHERE k.name = ?";
     String sql =
         "SELECT k.name, k.algorithm, k.rsa_modulus_bits, k.operations, k.extractable,"
-            + " k.imported, k.material_form, k.labels, k.primary_version, k.created_at, k.row_mac,"
-            + " v.version, v.state, v.created_at, v.public_key, v.wrapped_material, v.row_mac"
+            + " k.imported, k.material_form, k.labels, k.primary_version, k.created_at,"
+            + " k.enabled, k.rotation_period_seconds, k.min_decryption_version, k.revision,"
+            + " k.row_mac, v.version, v.state, v.created_at, v.destroy_at, v.public_key,"
+            + " v.wrapped_material, v.row_mac"
             + " FROM hsm_key k LEFT JOIN key_version v ON v.key_name = k.name"
             + where
             + " ORDER BY k.name, v.version";
@@ -310,22 +425,27 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
                     rows.getString(8),
                     rows.getInt(9),
                     rows.getLong(10),
-                    rows.getBytes(11),
+                    rows.getBoolean(11),
+                    rows.getLong(12),
+                    rows.getInt(13),
+                    rows.getLong(14),
+                    rows.getBytes(15),
                     List.of()));
             versions.put(name, new ArrayList<>());
           }
-          rows.getInt(12);
+          int version = rows.getInt(16);
           if (!rows.wasNull()) {
             versions
                 .get(name)
                 .add(
                     new StoredKeyVersion(
-                        rows.getInt(12),
-                        rows.getString(13),
-                        rows.getLong(14),
-                        rows.getBytes(15),
-                        rows.getBytes(16),
-                        rows.getBytes(17)));
+                        version,
+                        rows.getString(17),
+                        rows.getLong(18),
+                        rows.getLong(19),
+                        rows.getBytes(20),
+                        rows.getBytes(21),
+                        rows.getBytes(22)));
           }
         }
       }
@@ -349,61 +469,304 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
         key.labels(),
         key.primaryVersion(),
         key.createdAtMillis(),
+        key.enabled(),
+        key.rotationPeriodSeconds(),
+        key.minDecryptionVersion(),
+        key.revision(),
         key.rowMac(),
         versions);
   }
 
   @Override
-  public synchronized void insertKey(StoredKey key) {
+  public synchronized void insertKey(StoredKey key, StoredAuditEntry audit) {
     try {
       inTransaction(
           () -> {
-            try (PreparedStatement insert =
-                connection.prepareStatement(
-                    "INSERT INTO hsm_key (name, algorithm, rsa_modulus_bits, operations,"
-                        + " extractable, imported, material_form, labels, primary_version,"
-                        + " created_at, row_mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-              insert.setString(1, key.name());
-              insert.setString(2, key.algorithm());
-              insert.setInt(3, key.rsaModulusBits());
-              insert.setString(4, key.operations());
-              insert.setBoolean(5, key.extractable());
-              insert.setBoolean(6, key.imported());
-              insert.setString(7, key.materialForm());
-              insert.setString(8, key.labels());
-              insert.setInt(9, key.primaryVersion());
-              insert.setLong(10, key.createdAtMillis());
-              insert.setBytes(11, key.rowMac());
-              insert.executeUpdate();
-            }
-            for (StoredKeyVersion version : key.versions()) {
-              insertVersion(key.name(), version);
-            }
+            insertKeyRows(key);
+            appendAuditEntry(audit);
             return null;
           });
     } catch (SQLException e) {
-      if (e instanceof SQLiteException
-          && ((SQLiteException) e).getResultCode()
-              == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
+      if (isConstraint(e) && findKey(key.name()).isPresent()) {
         throw new KeyAlreadyExistsException("key '" + key.name() + "' already exists", e);
       }
       throw failure("store key '" + key.name() + "'", e);
     }
   }
 
+  private void insertKeyRows(StoredKey key) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO hsm_key (name, algorithm, rsa_modulus_bits, operations, extractable,"
+                + " imported, material_form, labels, primary_version, created_at, enabled,"
+                + " rotation_period_seconds, min_decryption_version, revision, row_mac)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setString(1, key.name());
+      insert.setString(2, key.algorithm());
+      insert.setInt(3, key.rsaModulusBits());
+      insert.setString(4, key.operations());
+      insert.setBoolean(5, key.extractable());
+      insert.setBoolean(6, key.imported());
+      insert.setString(7, key.materialForm());
+      insert.setString(8, key.labels());
+      insert.setInt(9, key.primaryVersion());
+      insert.setLong(10, key.createdAtMillis());
+      insert.setBoolean(11, key.enabled());
+      insert.setLong(12, key.rotationPeriodSeconds());
+      insert.setInt(13, key.minDecryptionVersion());
+      insert.setLong(14, key.revision());
+      insert.setBytes(15, key.rowMac());
+      insert.executeUpdate();
+    }
+    for (StoredKeyVersion version : key.versions()) {
+      insertVersion(key.name(), version);
+    }
+  }
+
   private void insertVersion(String keyName, StoredKeyVersion version) throws SQLException {
     try (PreparedStatement insert =
         connection.prepareStatement(
-            "INSERT INTO key_version (key_name, version, state, created_at, public_key,"
-                + " wrapped_material, row_mac) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            "INSERT INTO key_version (key_name, version, state, created_at, destroy_at,"
+                + " public_key, wrapped_material, row_mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       insert.setString(1, keyName);
       insert.setInt(2, version.version());
       insert.setString(3, version.state());
       insert.setLong(4, version.createdAtMillis());
-      insert.setBytes(5, version.publicKey());
-      insert.setBytes(6, version.wrappedMaterial());
-      insert.setBytes(7, version.rowMac());
+      insert.setLong(5, version.destroyAtMillis());
+      insert.setBytes(6, version.publicKey());
+      insert.setBytes(7, version.wrappedMaterial());
+      insert.setBytes(8, version.rowMac());
       insert.executeUpdate();
+    }
+  }
+
+  @Override
+  public synchronized void updateKey(StoredKey key, long expectedRevision, StoredAuditEntry audit) {
+    write(
+        "update key '" + key.name() + "'",
+        () -> {
+          replaceKeyRows(key, expectedRevision);
+          appendAuditEntry(audit);
+        });
+  }
+
+  private void replaceKeyRows(StoredKey key, long expectedRevision) throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM hsm_key WHERE name = ? AND revision = ?")) {
+      delete.setString(1, key.name());
+      delete.setLong(2, expectedRevision);
+      if (delete.executeUpdate() != 1) {
+        throw new ConcurrentUpdateException(
+            "key '" + key.name() + "' changed meanwhile (or was removed)");
+      }
+    }
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM key_version WHERE key_name = ?")) {
+      delete.setString(1, key.name());
+      delete.executeUpdate();
+    }
+    insertKeyRows(key);
+  }
+
+  @Override
+  public synchronized void replaceAll(
+      Map<String, Long> expectedRevisions,
+      List<StoredKey> keys,
+      List<StoredSlot> slots,
+      String expectedSettings,
+      String settings,
+      StoredAuditEntry audit) {
+    write(
+        "rewrap the store",
+        () -> {
+          Map<String, Long> revisions = new LinkedHashMap<>();
+          try (Statement statement = connection.createStatement();
+              ResultSet rows = statement.executeQuery("SELECT name, revision FROM hsm_key")) {
+            while (rows.next()) {
+              revisions.put(rows.getString(1), rows.getLong(2));
+            }
+          }
+          if (!revisions.equals(expectedRevisions)) {
+            throw new ConcurrentUpdateException("keys changed while the store was being rewrapped");
+          }
+          replaceSettings(expectedSettings, settings);
+          try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate("DELETE FROM key_version");
+            statement.executeUpdate("DELETE FROM hsm_key");
+            statement.executeUpdate("DELETE FROM unlock_slot");
+          }
+          for (StoredKey key : keys) {
+            insertKeyRows(key);
+          }
+          for (StoredSlot slot : slots) {
+            insertSlot(slot);
+          }
+          appendAuditEntry(audit);
+        });
+  }
+
+  @Override
+  public synchronized void appendAudit(StoredAuditEntry entry) {
+    write("append to the audit log", () -> appendAuditEntry(entry));
+  }
+
+  private void appendAuditEntry(StoredAuditEntry entry) throws SQLException {
+    if (entry == null) {
+      return;
+    }
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO audit_log (seq, at, actor, action, key_name, version, outcome, detail,"
+                + " hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setLong(1, entry.sequence());
+      insert.setLong(2, entry.atMillis());
+      insert.setString(3, entry.actor());
+      insert.setString(4, entry.action());
+      insert.setString(5, entry.keyName());
+      insert.setInt(6, entry.version());
+      insert.setString(7, entry.outcome());
+      insert.setString(8, entry.detail());
+      insert.setBytes(9, entry.hash());
+      insert.setBytes(10, entry.mac());
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      if (isConstraint(e)) {
+        throw new ConcurrentUpdateException("audit entry " + entry.sequence() + " exists already");
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public synchronized Optional<StoredAuditEntry> lastAuditEntry() {
+    List<StoredAuditEntry> last =
+        readAudit("SELECT * FROM (" + AUDIT_COLUMNS + " ORDER BY seq DESC LIMIT 1)", 0, 1);
+    return last.isEmpty() ? Optional.empty() : Optional.of(last.get(0));
+  }
+
+  @Override
+  public synchronized List<StoredAuditEntry> auditEntries(long from, int limit) {
+    return readAudit(AUDIT_COLUMNS + " WHERE seq >= ? ORDER BY seq LIMIT ?", from, limit);
+  }
+
+  private static final String AUDIT_COLUMNS =
+      "SELECT seq, at, actor, action, key_name, version, outcome, detail, hash, mac FROM audit_log";
+
+  private List<StoredAuditEntry> readAudit(String sql, long from, int limit) {
+    try (PreparedStatement query = connection.prepareStatement(sql)) {
+      if (sql.contains("?")) {
+        query.setLong(1, from);
+        query.setInt(2, limit);
+      }
+      List<StoredAuditEntry> entries = new ArrayList<>();
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          entries.add(
+              new StoredAuditEntry(
+                  rows.getLong(1),
+                  rows.getLong(2),
+                  rows.getString(3),
+                  rows.getString(4),
+                  rows.getString(5),
+                  rows.getInt(6),
+                  rows.getString(7),
+                  rows.getString(8),
+                  rows.getBytes(9),
+                  rows.getBytes(10)));
+        }
+      }
+      return entries;
+    } catch (SQLException e) {
+      throw failure("read the audit log", e);
+    }
+  }
+
+  @Override
+  public synchronized void addUsage(Map<String, Map<String, Long>> counts) {
+    if (counts.isEmpty()) {
+      return;
+    }
+    write(
+        "record key usage",
+        () -> {
+          try (PreparedStatement upsert =
+              connection.prepareStatement(
+                  "INSERT INTO key_usage (key_name, operation, count) VALUES (?, ?, ?)"
+                      + " ON CONFLICT (key_name, operation) DO UPDATE SET count = count + excluded.count")) {
+            for (Map.Entry<String, Map<String, Long>> key : counts.entrySet()) {
+              for (Map.Entry<String, Long> operation : key.getValue().entrySet()) {
+                upsert.setString(1, key.getKey());
+                upsert.setString(2, operation.getKey());
+                upsert.setLong(3, operation.getValue());
+                upsert.addBatch();
+              }
+            }
+            upsert.executeBatch();
+          }
+        });
+  }
+
+  @Override
+  public synchronized Map<String, Map<String, Long>> usage() {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT key_name, operation, count FROM key_usage ORDER BY key_name, operation")) {
+      Map<String, Map<String, Long>> usage = new LinkedHashMap<>();
+      while (rows.next()) {
+        usage
+            .computeIfAbsent(rows.getString(1), k -> new LinkedHashMap<>())
+            .put(rows.getString(2), rows.getLong(3));
+      }
+      return usage;
+    } catch (SQLException e) {
+      throw failure("read key usage", e);
+    }
+  }
+
+  @Override
+  public synchronized void backupTo(Path target) {
+    if (Files.exists(target)) {
+      throw new StoreException("backup target " + target + " exists already; choose a new file");
+    }
+    try (PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
+      // A consistent snapshot from one read transaction, while other connections keep writing.
+      vacuum.setString(1, target.toAbsolutePath().toString());
+      vacuum.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("back up to " + target, e);
+    }
+  }
+
+  @Override
+  public synchronized long dataVersion() {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("PRAGMA data_version")) {
+      return rows.getLong(1);
+    } catch (SQLException e) {
+      throw failure("read the data version", e);
+    }
+  }
+
+  private static boolean isConstraint(SQLException e) {
+    return e instanceof SQLiteException
+        && ((SQLiteException) e).getResultCode().code % 256 == SQLiteErrorCode.SQLITE_CONSTRAINT.code;
+  }
+
+  /** A write that may throw {@link SQLException}. */
+  private interface Write {
+    void run() throws SQLException;
+  }
+
+  private void write(String what, Write write) {
+    try {
+      inTransaction(
+          () -> {
+            write.run();
+            return null;
+          });
+    } catch (SQLException e) {
+      throw failure(what, e);
     }
   }
 

@@ -1,0 +1,53 @@
+package dev.hsm.internal;
+
+import dev.hsm.AuditEntry;
+import dev.hsm.AuditLog;
+import dev.hsm.Operation;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The {@link AuditLog} view of the engine's audit chain and usage counters. */
+final class DefaultAuditLog implements AuditLog {
+  private final SqliteHsmClient engine;
+
+  DefaultAuditLog(SqliteHsmClient engine) {
+    this.engine = engine;
+  }
+
+  @Override
+  public List<AuditEntry> entries(long fromSequence, int limit) {
+    engine.checkOpen();
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative");
+    }
+    List<AuditEntry> entries = new ArrayList<>();
+    engine.backend().auditEntries(fromSequence, limit).forEach(e -> entries.add(Audit.toEntry(e)));
+    return entries;
+  }
+
+  @Override
+  public long verify() {
+    engine.checkOpen();
+    return engine.audit().verify();
+  }
+
+  @Override
+  public Map<String, Map<Operation, Long>> usage() {
+    engine.checkOpen();
+    engine.saveUsage();
+    Map<String, Map<Operation, Long>> usage = new LinkedHashMap<>();
+    engine
+        .backend()
+        .usage()
+        .forEach(
+            (key, counts) -> {
+              Map<Operation, Long> byOperation = new EnumMap<>(Operation.class);
+              counts.forEach((operation, count) -> byOperation.put(Operation.valueOf(operation), count));
+              usage.put(key, byOperation);
+            });
+    return usage;
+  }
+}

@@ -1,0 +1,148 @@
+package dev.hsm.internal;
+
+import dev.hsm.Algorithm;
+import dev.hsm.KeyInfo;
+import dev.hsm.KeyMaterial;
+import dev.hsm.KeySpec;
+import dev.hsm.KeyState;
+import dev.hsm.KeyVersionInfo;
+import dev.hsm.Operation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A key as the engine sees it after the row MACs were checked: typed, trusted, immutable. Changes
+ * are made by copying ({@code with...}) and writing the copy back with the next revision.
+ */
+record KeyRecord(
+    String name,
+    Algorithm algorithm,
+    int rsaModulusBits,
+    Set<Operation> operations,
+    boolean extractable,
+    boolean imported,
+    KeyMaterial.Form form,
+    Map<String, String> labels,
+    int primaryVersion,
+    long createdAtMillis,
+    boolean enabled,
+    long rotationPeriodSeconds,
+    int minDecryptionVersion,
+    long revision,
+    List<VersionRecord> versions) {
+
+  KeyRecord {
+    operations = Set.copyOf(operations);
+    labels = Map.copyOf(labels);
+    versions = List.copyOf(versions);
+  }
+
+  /** One version: its state and its wrapped material ({@code null} once destroyed). */
+  record VersionRecord(
+      int version,
+      KeyState state,
+      long createdAtMillis,
+      long destroyAtMillis,
+      byte[] publicKey,
+      byte[] wrappedMaterial) {
+
+    VersionRecord withState(KeyState newState, long newDestroyAtMillis) {
+      return new VersionRecord(
+          version,
+          newState,
+          createdAtMillis,
+          newDestroyAtMillis,
+          publicKey,
+          newState == KeyState.DESTROYED ? null : wrappedMaterial);
+    }
+
+    VersionRecord withWrappedMaterial(byte[] rewrapped) {
+      return new VersionRecord(
+          version, state, createdAtMillis, destroyAtMillis, publicKey, rewrapped);
+    }
+  }
+
+  VersionRecord version(int number) {
+    for (VersionRecord version : versions) {
+      if (version.version() == number) {
+        return version;
+      }
+    }
+    return null;
+  }
+
+  VersionRecord primary() {
+    return version(primaryVersion);
+  }
+
+  /** When the primary version is due for automatic rotation, or {@link Long#MAX_VALUE}. */
+  long rotationDueAtMillis() {
+    VersionRecord primary = primary();
+    return rotationPeriodSeconds == 0 || primary == null
+        ? Long.MAX_VALUE
+        : primary.createdAtMillis() + rotationPeriodSeconds * 1000;
+  }
+
+  /** The spec a new version of this key is generated from. */
+  KeySpec spec() {
+    return algorithm.isRsa() ? KeySpec.rsa(algorithm, rsaModulusBits) : KeySpec.of(algorithm);
+  }
+
+  KeyRecord withVersion(VersionRecord changed) {
+    List<VersionRecord> copy = new ArrayList<>(versions);
+    copy.replaceAll(v -> v.version() == changed.version() ? changed : v);
+    return withVersions(copy, primaryVersion);
+  }
+
+  KeyRecord withVersions(List<VersionRecord> newVersions, int newPrimary) {
+    return new KeyRecord(
+        name, algorithm, rsaModulusBits, operations, extractable, imported, form, labels,
+        newPrimary, createdAtMillis, enabled, rotationPeriodSeconds, minDecryptionVersion,
+        revision, newVersions);
+  }
+
+  KeyRecord withPolicy(boolean newEnabled, long newRotationPeriodSeconds, int newMinimum) {
+    return new KeyRecord(
+        name, algorithm, rsaModulusBits, operations, extractable, imported, form, labels,
+        primaryVersion, createdAtMillis, newEnabled, newRotationPeriodSeconds, newMinimum,
+        revision, versions);
+  }
+
+  KeyRecord withRevision(long newRevision) {
+    return new KeyRecord(
+        name, algorithm, rsaModulusBits, operations, extractable, imported, form, labels,
+        primaryVersion, createdAtMillis, enabled, rotationPeriodSeconds, minDecryptionVersion,
+        newRevision, versions);
+  }
+
+  KeyInfo info() {
+    List<KeyVersionInfo> infos = new ArrayList<>(versions.size());
+    for (VersionRecord v : versions) {
+      infos.add(
+          new KeyVersionInfo(
+              v.version(),
+              v.state(),
+              Instant.ofEpochMilli(v.createdAtMillis()),
+              v.destroyAtMillis() == 0 ? null : Instant.ofEpochMilli(v.destroyAtMillis())));
+    }
+    return new KeyInfo(
+        name,
+        algorithm,
+        rsaModulusBits,
+        operations,
+        extractable,
+        imported,
+        form == KeyMaterial.Form.PUBLIC_X509,
+        labels,
+        primaryVersion,
+        Instant.ofEpochMilli(createdAtMillis),
+        enabled,
+        Duration.ofSeconds(rotationPeriodSeconds),
+        minDecryptionVersion,
+        infos);
+  }
+}
