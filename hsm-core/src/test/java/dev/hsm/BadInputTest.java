@@ -413,7 +413,13 @@ class BadInputTest {
   // ---- VerificationFailedException ----
 
   static Stream<KeySpec> signatureSpecs() {
-    return Stream.of(KeySpec.ecdsaP256(), KeySpec.ecdsaP384(), KeySpec.ed25519());
+    return Stream.of(
+        KeySpec.ecdsaP256(),
+        KeySpec.ecdsaP384(),
+        KeySpec.ecdsaP521(),
+        KeySpec.ed25519(),
+        KeySpec.rsaPkcs1Sha256(2048),
+        KeySpec.rsaPssSha256(2048));
   }
 
   @ParameterizedTest
