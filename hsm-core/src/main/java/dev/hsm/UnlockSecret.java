@@ -111,8 +111,8 @@ public final class UnlockSecret {
       return "key file " + keyFile;
     }
     return environmentVariable != null
-        ? "the passphrase from environment variable " + environmentVariable
-        : "the passphrase";
+        ? "a passphrase from environment variable " + environmentVariable
+        : "a passphrase";
   }
 
   @Override

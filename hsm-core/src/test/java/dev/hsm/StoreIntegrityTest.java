@@ -323,7 +323,7 @@ class StoreIntegrityTest {
     StoreFiles.update(db, "DELETE FROM key_version WHERE key_name = 'victim-ed'");
 
     try (HsmClient hsm = reopen()) {
-      integrityFailure(() -> hsm.key("victim-ed").sign(DATA), "'victim-ed'", "version 1");
+      integrityFailure(() -> hsm.key("victim-ed").sign(DATA), "'victim-ed'", "set of versions");
       assertUntouchedKeysWork(hsm);
     }
   }

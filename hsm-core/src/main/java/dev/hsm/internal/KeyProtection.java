@@ -202,7 +202,10 @@ final class KeyProtection {
   KeyRecord open(StoredKey stored) {
     if (!constantTimeEquals(keyRowMac(stored), stored.rowMac())) {
       throw new KeyIntegrityException(
-          "key '" + stored.name() + "': stored attributes fail their integrity check (edited row)");
+          "key '"
+              + stored.name()
+              + "': stored attributes or its set of versions fail their integrity check"
+              + " (edited, added or removed row)");
     }
     for (StoredKeyVersion version : stored.versions()) {
       if (!constantTimeEquals(
@@ -273,7 +276,15 @@ final class KeyProtection {
             .add(key.rotationPeriodSeconds())
             .add(key.minDecryptionVersion())
             .add(key.revision())
+            .add(versionNumbers(key))
             .toBytes());
+  }
+
+  /** The key row commits to its set of versions, so a deleted or added version row is caught. */
+  private static String versionNumbers(StoredKey key) {
+    return key.versions().stream()
+        .map(v -> Integer.toString(v.version()))
+        .collect(Collectors.joining(","));
   }
 
   /** Binds a version row to its key's revision, so an old version row cannot be put back. */

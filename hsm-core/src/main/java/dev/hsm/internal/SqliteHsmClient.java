@@ -232,13 +232,19 @@ public final class SqliteHsmClient implements HsmClient {
   KeyHandle importAsAdmin(String name, KeySpec spec, KeyMaterial material) {
     checkOpen();
     checkName(name);
-    Keys.Material validated = Keys.validateImport(spec, material.form(), material.encoded());
+    Keys.Material validated;
+    try {
+      validated = Keys.validateImport(spec, material.form(), material.encoded());
+    } catch (InvalidKeyMaterialException e) {
+      throw new InvalidKeyMaterialException(
+          "cannot import key '" + name + "': " + e.getMessage(), e.getCause());
+    }
     Set<Operation> operations = EnumSet.copyOf(spec.operations());
     if (validated.form() == KeyMaterial.Form.PUBLIC_X509) {
       operations.retainAll(EnumSet.of(Operation.VERIFY, Operation.ENCRYPT));
       if (operations.isEmpty()) {
         throw new InvalidKeyMaterialException(
-            "a public key can only "
+            "cannot import key '" + name + "': a public key can only "
                 + (spec.algorithm().kind() == Algorithm.Kind.SIGNATURE ? "VERIFY" : "ENCRYPT")
                 + ", but the spec allows only "
                 + spec.operations());

@@ -184,7 +184,8 @@ final class Unlocking {
               + " unlock slot; it is unlocked another way");
     }
     throw new UnlockFailedException(
-        secret.description + " does not unlock key store " + storePath);
+        "the given " + secret.description.replaceFirst("^a ", "") + " does not unlock key store "
+            + storePath);
   }
 
   private static byte[] aad(String storeId, String kind, String parameters, byte[] salt) {
