@@ -3,20 +3,28 @@ package dev.hsm.examples.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hsm.AdminAuthenticationException;
+import dev.hsm.AuditEntry;
+import dev.hsm.AuditLog;
 import dev.hsm.DataKey;
+import dev.hsm.HsmAdmin;
 import dev.hsm.HsmClient;
 import dev.hsm.HsmConfig;
 import dev.hsm.KeyHandle;
 import dev.hsm.KeyMaterial;
 import dev.hsm.KeySpec;
+import dev.hsm.KeyVersionInfo;
 import dev.hsm.Operation;
 import dev.hsm.OperationNotPermittedException;
 import dev.hsm.VerificationFailedException;
+import dev.hsm.VersionBelowMinimumException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +89,49 @@ class ApiTourTest {
           .isInstanceOf(VerificationFailedException.class);
       assertThat(imported.info().imported()).isTrue();
       assertThat(hsm.listKeys()).hasSize(5);
+    }
+  }
+
+  @Test
+  void lifecycleAdminAndAuditTour() throws Exception {
+    Path keyFile = dir.resolve("hsm.key");
+    Files.write(keyFile, new java.security.SecureRandom().generateSeed(32));
+    Path storeFile = dir.resolve("app-hsm.db");
+    byte[] plain = "secret".getBytes(StandardCharsets.UTF_8);
+    byte[] context = "customer:42".getBytes(StandardCharsets.UTF_8);
+    char[] adminPassphrase = "correct horse battery staple".toCharArray();
+    Path backupFile = dir.resolve("backup.db");
+
+    try (HsmClient hsm = HsmClient.open(HsmConfig.sqlite(storeFile).keyFile(keyFile))) {
+      KeyHandle pii = hsm.createKey("pii", KeySpec.aes256Gcm().withRotationPeriod(Duration.ofDays(90)));
+      byte[] oldCiphertext = pii.encrypt(plain, context);
+
+      // README: lifecycle
+      int newVersion = pii.rotate(); // new primary version; old versions still decrypt
+      byte[] upgraded = pii.reencrypt(oldCiphertext, context); // plaintext never leaves the library
+      List<KeyVersionInfo> versions = pii.info().versions();
+      pii.disableVersion(1); // reversible: enableVersion(1)
+
+      // README: admin
+      hsm.admin().setAdminPassphrase(adminPassphrase);
+      HsmAdmin admin = hsm.admin(adminPassphrase); // from now on, admin acts need it
+      admin.scheduleDestruction("pii", 1, Duration.ofDays(30)); // cancelDestruction(...) until then
+      admin.setMinDecryptionVersion("pii", 2);
+      admin.backup(backupFile);
+
+      // README: audit
+      AuditLog audit = hsm.auditLog();
+      long entries = audit.verify(); // throws AuditLogIntegrityException if edited
+      List<AuditEntry> recent = audit.entries(1, 100);
+
+      assertThat(newVersion).isEqualTo(2);
+      assertThat(pii.decrypt(upgraded, context)).isEqualTo(plain);
+      assertThat(versions).hasSize(2);
+      assertThatThrownBy(() -> hsm.admin()).isInstanceOf(AdminAuthenticationException.class);
+      assertThatThrownBy(() -> pii.decrypt(oldCiphertext, context))
+          .isInstanceOf(VersionBelowMinimumException.class);
+      assertThat(entries).isEqualTo(recent.size());
+      assertThat(recent).extracting(AuditEntry::action).contains("key.rotate", "store.backup");
     }
   }
 }
