@@ -21,6 +21,17 @@ public interface HsmAdmin {
    */
   void scheduleDestruction(String keyName, int version, Duration waitingPeriod);
 
+  /** The default waiting period before a scheduled destruction: 30 days, as in AWS KMS. */
+  Duration DEFAULT_DESTRUCTION_WAITING_PERIOD = Duration.ofDays(30);
+
+  /**
+   * {@link #scheduleDestruction(String, int, Duration)} with the default waiting period of {@link
+   * #DEFAULT_DESTRUCTION_WAITING_PERIOD}.
+   */
+  default void scheduleDestruction(String keyName, int version) {
+    scheduleDestruction(keyName, version, DEFAULT_DESTRUCTION_WAITING_PERIOD);
+  }
+
   /** Cancels a scheduled destruction; the version becomes {@link KeyState#DISABLED}. */
   void cancelDestruction(String keyName, int version);
 
