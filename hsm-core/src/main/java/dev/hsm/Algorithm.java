@@ -16,6 +16,14 @@ public enum Algorithm {
   AES_256_GCM(Kind.AEAD, "A256GCM"),
   /** ChaCha20-Poly1305 (RFC 8439), 256-bit key, 96-bit random nonce, 128-bit tag. */
   CHACHA20_POLY1305(Kind.AEAD, null),
+  /**
+   * AES-256-GCM-SIV (RFC 8452) used <em>deterministically</em>: the same plaintext and context
+   * always give the same ciphertext, so equality queries on encrypted columns work. The nonce is
+   * derived from the plaintext and context (a synthetic IV), and GCM-SIV stays secure even when
+   * nonces repeat; what leaks is exactly whether two ciphertexts hold the same value. Use it only
+   * where that is wanted.
+   */
+  AES_256_GCM_SIV(Kind.AEAD, null),
   /** HMAC with SHA-256, 256-bit key, full 32-byte tag. */
   HMAC_SHA256(Kind.MAC, "HS256"),
   /** HMAC with SHA-384, 384-bit key, full 48-byte tag. */

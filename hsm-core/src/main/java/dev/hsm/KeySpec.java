@@ -79,6 +79,14 @@ public final class KeySpec {
     return of(Algorithm.AES_256_GCM);
   }
 
+  /**
+   * Deterministic AES-256-GCM-SIV for encrypt and decrypt: equal plaintexts under equal contexts
+   * give equal ciphertexts (see {@link Algorithm#AES_256_GCM_SIV}).
+   */
+  public static KeySpec aes256GcmSiv() {
+    return of(Algorithm.AES_256_GCM_SIV);
+  }
+
   /** ChaCha20-Poly1305 for encrypt and decrypt. */
   public static KeySpec chacha20Poly1305() {
     return of(Algorithm.CHACHA20_POLY1305);

@@ -216,7 +216,9 @@ public final class Keys {
       throws GeneralSecurityException {
     switch (algorithm.kind()) {
       case AEAD:
-        return new AeadKey(algorithm, encoded);
+        return algorithm == Algorithm.AES_256_GCM_SIV
+            ? new DeterministicAeadKey(encoded)
+            : new AeadKey(algorithm, encoded);
       case MAC:
         return new MacKey(algorithm, encoded);
       default:
