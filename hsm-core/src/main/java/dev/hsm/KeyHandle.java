@@ -75,6 +75,24 @@ public interface KeyHandle {
    */
   void verify(byte[] data, byte[] signature);
 
+  /**
+   * Signs {@code payload} as a JWS in compact serialization (RFC 7515), with the primary version:
+   * {@code alg} from the key's algorithm ({@code ES256}, {@code EdDSA}, {@code PS256}, {@code
+   * RS256}, {@code HS256}...) and {@code kid} = {@code <key name>:<version>}. Any JOSE library
+   * verifies it with the key's {@link #publicJwk()} (or, for HMAC, the shared key).
+   */
+  String signJws(byte[] payload);
+
+  /**
+   * Checks a compact JWS made by this key (any enabled version, chosen by its {@code kid}) and
+   * returns its payload. The header's {@code alg} must be this key's; {@code none} and every other
+   * algorithm are refused, so a token cannot choose a weaker check.
+   *
+   * @throws VerificationFailedException if it is malformed, names another key or algorithm, or
+   *     its signature does not verify
+   */
+  byte[] verifyJws(String jws);
+
   /** Computes an HMAC tag envelope over {@code data} with the primary version. */
   byte[] mac(byte[] data);
 

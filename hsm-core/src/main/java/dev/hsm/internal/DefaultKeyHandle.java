@@ -163,6 +163,39 @@ final class DefaultKeyHandle implements KeyHandle {
     check(data, tag, Envelope.MAC, "MAC tag", Algorithm.Kind.MAC);
   }
 
+  @Override
+  public String signJws(byte[] payload) {
+    Objects.requireNonNull(payload, "payload");
+    LoadedKey key =
+        forNewOutput(
+            Operation.SIGN, "key.sign", "sign a JWS", Algorithm.Kind.SIGNATURE, Algorithm.Kind.MAC);
+    String jws =
+        Jws.sign(key.record.algorithm(), name + ":" + key.record.primaryVersion(), payload, key.primary);
+    count(key, Operation.SIGN);
+    return jws;
+  }
+
+  @Override
+  public byte[] verifyJws(String jws) {
+    Objects.requireNonNull(jws, "jws");
+    LoadedKey key =
+        usable(
+            Operation.VERIFY,
+            "key.verify",
+            "verify a JWS",
+            Algorithm.Kind.SIGNATURE,
+            Algorithm.Kind.MAC);
+    Jws.Parsed parsed = Jws.parse(jws, key.record.algorithm(), name);
+    CryptoKey crypto =
+        versionFor(key, parsed.version(), "key.verify", "JWS", VerificationFailedException::new);
+    if (!crypto.verify(parsed.signingInput(), parsed.signature(), 0)) {
+      throw new VerificationFailedException(
+          "JWS signature does not verify with key '" + name + "' version " + parsed.version());
+    }
+    count(key, Operation.VERIFY);
+    return parsed.payload();
+  }
+
   private void check(byte[] data, byte[] envelope, byte format, String what, Algorithm.Kind kind) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(envelope, what);

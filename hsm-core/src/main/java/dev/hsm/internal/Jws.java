@@ -1,0 +1,83 @@
+package dev.hsm.internal;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.util.Base64URL;
+import dev.hsm.Algorithm;
+import dev.hsm.VerificationFailedException;
+import dev.hsm.internal.crypto.CryptoKey;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+
+/**
+ * JWS compact serialization (RFC 7515) through nimbus-jose-jwt: nimbus builds and parses the
+ * header and encodings; the signature itself is made and checked by the key inside the library.
+ * The algorithm is fixed by the key, never taken from the token.
+ */
+final class Jws {
+  private Jws() {}
+
+  /** A parsed token: the version its {@code kid} names, what was signed, and the signature. */
+  record Parsed(int version, byte[] signingInput, byte[] signature, byte[] payload) {}
+
+  static String sign(Algorithm algorithm, String keyId, byte[] payload, CryptoKey key) {
+    JWSHeader header = new JWSHeader.Builder(new JWSAlgorithm(algorithm.joseName())).keyID(keyId).build();
+    Base64URL encodedHeader = header.toBase64URL();
+    Base64URL encodedPayload = Base64URL.encode(payload);
+    byte[] signingInput =
+        (encodedHeader + "." + encodedPayload).getBytes(StandardCharsets.US_ASCII);
+    try {
+      return new JWSObject(encodedHeader, encodedPayload, Base64URL.encode(key.sign(signingInput)))
+          .serialize();
+    } catch (ParseException e) {
+      throw new IllegalStateException("nimbus rejected a header it built", e);
+    }
+  }
+
+  /**
+   * @throws VerificationFailedException if the token is malformed or not for this key
+   */
+  static Parsed parse(String token, Algorithm algorithm, String keyName) {
+    JWSObject jws;
+    try {
+      jws = JWSObject.parse(token);
+    } catch (ParseException e) {
+      throw new VerificationFailedException(
+          "JWS for key '" + keyName + "' is malformed: " + e.getMessage());
+    }
+    JWSHeader header = jws.getHeader();
+    if (!algorithm.joseName().equals(header.getAlgorithm().getName())) {
+      throw new VerificationFailedException(
+          "JWS for key '"
+              + keyName
+              + "' uses alg "
+              + header.getAlgorithm().getName()
+              + "; this key only accepts "
+              + algorithm.joseName());
+    }
+    if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+      throw new VerificationFailedException(
+          "JWS for key '" + keyName + "' has critical header parameters this library does not know");
+    }
+    String keyId = header.getKeyID();
+    String prefix = keyName + ":";
+    int version;
+    try {
+      if (keyId == null || !keyId.startsWith(prefix)) {
+        throw new NumberFormatException();
+      }
+      version = Integer.parseInt(keyId.substring(prefix.length()));
+    } catch (NumberFormatException e) {
+      throw new VerificationFailedException(
+          "JWS kid '" + keyId + "' does not name a version of key '" + keyName + "'");
+    }
+    Payload payload = jws.getPayload();
+    return new Parsed(
+        version,
+        jws.getSigningInput(),
+        jws.getSignature().decode(),
+        payload == null ? new byte[0] : payload.toBytes());
+  }
+}
