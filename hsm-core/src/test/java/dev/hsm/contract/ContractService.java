@@ -1,0 +1,29 @@
+package dev.hsm.contract;
+
+/**
+ * What a framework starter's test service implements, with the annotations on its own methods
+ * exactly as in {@link AnnotatedServiceContract}'s javadoc, so both starters run one set of
+ * behavioural cases.
+ */
+public interface ContractService {
+  /** {@code @Signed(key = "receipts")}: returns {@code "paid " + order}. */
+  String receipt(String order);
+
+  /** {@code @Signed(key = "receipts")}: returns {@code payload}. */
+  byte[] receiptBytes(byte[] payload);
+
+  /** Parameter {@code @Signed(key = "receipts")}: returns what the body received. */
+  String acceptSigned(String order);
+
+  /** {@code @Encrypted(key = "pii", context = "customer.email")}: returns {@code email}. */
+  String encryptEmail(String email);
+
+  /** Parameter {@code @Encrypted(key = "pii", context = "customer.email")}: returns it. */
+  String acceptEncrypted(String email);
+
+  /** Parameter {@code @Encrypted(key = "pii", context = "blob")} on {@code byte[]}: returns it. */
+  byte[] acceptEncryptedBytes(byte[] blob);
+
+  /** How often a method body ran, to prove bad input is refused before it. */
+  int bodyRuns();
+}
