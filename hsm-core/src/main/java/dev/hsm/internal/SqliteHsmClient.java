@@ -487,10 +487,15 @@ public final class SqliteHsmClient implements HsmClient {
                 return current;
               }
               changed = changed.withRevision(current.revision() + 1);
+              // A change that adds a primary version (a rotation) names it in its entry.
+              int auditVersion =
+                  version == 0 && changed.primaryVersion() != current.primaryVersion()
+                      ? changed.primaryVersion()
+                      : version;
               backend.updateKey(
                   protection.seal(changed),
                   current.revision(),
-                  audit.next(actor, action, name, version, Audit.OK, detail));
+                  audit.next(actor, action, name, auditVersion, Audit.OK, detail));
               return changed;
             });
     cache.invalidate(name);
