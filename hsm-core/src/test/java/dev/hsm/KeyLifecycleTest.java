@@ -585,6 +585,27 @@ class KeyLifecycleTest {
     }
 
     @Test
+    void applyDueChanges_destroysEveryDueVersionOfAKey_andCountsEachOnce() {
+      key.rotate();
+      hsm.admin().scheduleDestruction("k", 1, Duration.ofDays(2));
+      hsm.admin().scheduleDestruction("k", 2, Duration.ofDays(3));
+      clock.advance(Duration.ofDays(4));
+
+      assertThat(hsm.applyDueChanges()).isEqualTo(2);
+
+      assertThat(versions(key))
+          .extracting(KeyVersionInfo::version, KeyVersionInfo::state)
+          .containsExactly(
+              tuple(1, KeyState.DESTROYED), tuple(2, KeyState.DESTROYED), tuple(3, KeyState.ENABLED));
+      assertThat(hsm.auditLog().entries(1, 100))
+          .filteredOn(e -> e.action().equals("key.destroy"))
+          .extracting(AuditEntry::keyName, AuditEntry::version)
+          .containsExactly(tuple("k", 1), tuple("k", 2));
+      secrets.thrown(KeyVersionDestroyedException.class, () -> key.decrypt(v2, CONTEXT), "version 2");
+      assertThat(hsm.applyDueChanges()).isZero();
+    }
+
+    @Test
     void aWaitingPeriodUnderADay_isRefused() {
       secrets.thrown(
           IllegalArgumentException.class,
