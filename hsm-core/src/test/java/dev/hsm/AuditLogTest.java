@@ -217,6 +217,40 @@ class AuditLogTest {
     }
 
     @Test
+    void theChain_goesOnAcrossAMasterKeyRotation() {
+      hsm.createKey("k", KeySpec.aes256Gcm());
+      hsm.admin().rotateMasterKey(UnlockSecret.keyFile(dir.resolve("s.db.key")));
+      hsm.key("k").rotate();
+      assertThat(hsm.auditLog().verify()).isEqualTo(3);
+
+      reopen();
+
+      hsm.key("k").disable();
+      assertThat(hsm.auditLog().verify()).isEqualTo(4);
+      assertThat(allEntries())
+          .extracting(AuditEntry::action)
+          .containsExactly("key.create", "store.rotate-master-key", "key.rotate", "key.disable");
+    }
+
+    @Test
+    void twoClientsOnOneStore_appendToOneChain_withoutGaps() {
+      try (HsmClient other = HsmClient.open(config)) {
+        for (int i = 0; i < 5; i++) {
+          hsm.createKey("ours-" + i, KeySpec.hmacSha256());
+          other.createKey("theirs-" + i, KeySpec.hmacSha256());
+          other.key("ours-" + i).rotate();
+          hsm.key("theirs-" + i).rotate();
+        }
+
+        assertThat(other.auditLog().verify()).isEqualTo(20);
+        assertThat(hsm.auditLog().verify()).isEqualTo(20);
+        assertThat(allEntries())
+            .extracting(AuditEntry::sequence)
+            .containsExactlyElementsOf(LongStream.rangeClosed(1, 20).boxed().toList());
+      }
+    }
+
+    @Test
     void entries_pageFromASequenceNumber() {
       KeyHandle key = hsm.createKey("k", KeySpec.aes256Gcm());
       for (int i = 0; i < 5; i++) {

@@ -813,6 +813,27 @@ class KeyLifecycleTest {
       }
     }
 
+    @Test
+    void aDueKeyUsedByTwoProcesses_rotatesOnlyOnce() {
+      HsmConfig quiet = config.refreshInterval(Duration.ofHours(1));
+      KeyHandle ours =
+          hsm.createKey("shared", KeySpec.aes256Gcm().withRotationPeriod(Duration.ofDays(30)));
+      try (HsmClient other = HsmClient.open(quiet)) {
+        KeyHandle theirs = other.key("shared");
+        assertThat(versionOf(theirs.encrypt(DATA, CONTEXT))).isEqualTo(1);
+        assertThat(versionOf(ours.encrypt(DATA, CONTEXT))).isEqualTo(1);
+        clock.advance(Duration.ofDays(31));
+
+        byte[] fromOurs = ours.encrypt(DATA, CONTEXT);
+        byte[] fromTheirs = theirs.encrypt(DATA, CONTEXT); // its cache still says v1 is due
+
+        assertThat(versionOf(fromOurs)).isEqualTo(2);
+        assertThat(versionOf(fromTheirs)).isEqualTo(2);
+        assertThat(versions(ours)).hasSize(2);
+        assertThat(ours.decrypt(fromTheirs, CONTEXT)).isEqualTo(DATA);
+      }
+    }
+
     private void sleep(long millis) {
       try {
         Thread.sleep(millis);
