@@ -487,10 +487,15 @@ public final class SqliteHsmClient implements HsmClient {
                 return current;
               }
               changed = changed.withRevision(current.revision() + 1);
+              // A change that adds a primary version (a rotation) names it in its entry.
+              int auditVersion =
+                  version == 0 && changed.primaryVersion() != current.primaryVersion()
+                      ? changed.primaryVersion()
+                      : version;
               backend.updateKey(
                   protection.seal(changed),
                   current.revision(),
-                  audit.next(actor, action, name, version, Audit.OK, detail));
+                  audit.next(actor, action, name, auditVersion, Audit.OK, detail));
               return changed;
             });
     cache.invalidate(name);
@@ -604,25 +609,33 @@ public final class SqliteHsmClient implements HsmClient {
 
   /** Destroys the versions of {@code name} whose waiting period is over. */
   int destroyDue(String name) {
-    int[] destroyed = {0};
-    update(
-        name,
-        Audit.APP,
-        "key.destroy",
-        0,
-        "scheduled destruction reached",
-        current -> {
-          KeyRecord changed = current;
-          for (KeyRecord.VersionRecord v : current.versions()) {
-            if (v.state() == KeyState.SCHEDULED_FOR_DESTRUCTION
-                && v.destroyAtMillis() <= clock.millis()) {
-              changed = changed.withVersion(v.withState(KeyState.DESTROYED, v.destroyAtMillis()));
-              destroyed[0]++;
+    int destroyed = 0;
+    for (KeyRecord.VersionRecord due : read(name).versions()) {
+      if (due.state() != KeyState.SCHEDULED_FOR_DESTRUCTION
+          || due.destroyAtMillis() > clock.millis()) {
+        continue;
+      }
+      boolean[] done = {false};
+      update(
+          name,
+          Audit.APP,
+          "key.destroy",
+          due.version(),
+          "scheduled destruction reached",
+          current -> {
+            done[0] = false; // the change is retried if another process wrote meanwhile
+            KeyRecord.VersionRecord v = current.version(due.version());
+            if (v == null
+                || v.state() != KeyState.SCHEDULED_FOR_DESTRUCTION
+                || v.destroyAtMillis() > clock.millis()) {
+              return current;
             }
-          }
-          return changed;
-        });
-    return destroyed[0];
+            done[0] = true;
+            return current.withVersion(v.withState(KeyState.DESTROYED, v.destroyAtMillis()));
+          });
+      destroyed += done[0] ? 1 : 0;
+    }
+    return destroyed;
   }
 
   @Override
