@@ -119,7 +119,11 @@ public interface KeyHandle {
    */
   int rotate();
 
-  /** Disables the whole key: every operation fails with {@link KeyDisabledException}. */
+  /**
+   * Disables the whole key: every operation with its material (encrypt, decrypt, sign, verify,
+   * MAC, data keys) fails with {@link KeyDisabledException}. Exporting the public key still works:
+   * it is public, and verifiers elsewhere may need it.
+   */
   void disable();
 
   /** Enables the key again after {@link #disable()}. */
