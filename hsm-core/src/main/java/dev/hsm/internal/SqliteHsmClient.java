@@ -298,6 +298,7 @@ public final class SqliteHsmClient implements HsmClient {
   void insert(KeyRecord record, String actor, String action) {
     withWriteLock(
         () -> {
+          settings(); // StoreException if another process rotated the master key since we opened
           backend.insertKey(
               protection.seal(record),
               audit.next(actor, action, record.name(), 1, Audit.OK, record.algorithm().name()));
