@@ -186,6 +186,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
           Unlocking.newSlot(protection.storeId(), read, masterKey, engine.clock());
       engine.withWriteLock(
           () -> {
+            engine.settings(); // StoreException if another process rotated the master key
             engine
                 .backend()
                 .addSlot(

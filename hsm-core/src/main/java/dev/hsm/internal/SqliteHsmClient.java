@@ -153,6 +153,16 @@ public final class SqliteHsmClient implements HsmClient {
     Path staging = target.resolveSibling(target.getFileName() + ".restoring");
     try {
       Files.copy(backupFile, staging, StandardCopyOption.REPLACE_EXISTING);
+      SqliteKeyStoreBackend copy = SqliteKeyStoreBackend.open(staging);
+      boolean holdsAStore;
+      try {
+        holdsAStore = copy.storeId().isPresent();
+      } finally {
+        copy.close();
+      }
+      if (!holdsAStore) { // else open() below would initialise a new, empty store
+        throw new StoreException("backup " + backupFile + " holds no key store (empty file?)");
+      }
       open(HsmConfig.sqlite(staging).unlockWith(config.unlockSecret().orElseThrow(
           () -> new IllegalArgumentException("HsmConfig has no unlock secret")))).close();
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -298,6 +308,7 @@ public final class SqliteHsmClient implements HsmClient {
   void insert(KeyRecord record, String actor, String action) {
     withWriteLock(
         () -> {
+          settings(); // StoreException if another process rotated the master key since we opened
           backend.insertKey(
               protection.seal(record),
               audit.next(actor, action, record.name(), 1, Audit.OK, record.algorithm().name()));

@@ -284,13 +284,19 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   private void insertSlot(StoredSlot slot) throws SQLException {
     try (PreparedStatement insert =
         connection.prepareStatement(
-            "INSERT INTO unlock_slot (kind, kdf_params, salt, wrapped_master_key, created_at)"
-                + " VALUES (?, ?, ?, ?, ?)")) {
+            "INSERT INTO unlock_slot (kind, kdf_params, salt, wrapped_master_key, created_at, id)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
       insert.setString(1, slot.kind());
       insert.setString(2, slot.kdfParameters());
       insert.setBytes(3, slot.salt());
       insert.setBytes(4, slot.wrappedMasterKey());
       insert.setLong(5, slot.createdAtMillis());
+      // A resealed slot (master key rotation) keeps its id; a new one (id 0) gets the next.
+      if (slot.id() > 0) {
+        insert.setLong(6, slot.id());
+      } else {
+        insert.setNull(6, java.sql.Types.INTEGER);
+      }
       insert.executeUpdate();
     }
   }
