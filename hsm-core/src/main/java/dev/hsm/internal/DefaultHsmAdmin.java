@@ -10,6 +10,7 @@ import dev.hsm.OperationNotPermittedException;
 import dev.hsm.UnlockSecret;
 import dev.hsm.UnlockSlotInfo;
 import dev.hsm.internal.crypto.Randomness;
+import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
 import dev.hsm.spi.StoredSlot;
 import java.nio.file.Path;
@@ -302,6 +303,16 @@ final class DefaultHsmAdmin implements HsmAdmin {
       rewrapped.add(rotated.seal(record.withVersions(versions, record.primaryVersion())));
     }
     StoreSettings settings = engine.settings();
+    StoredAuditEntry entry =
+        engine
+            .audit()
+            .next(
+                Audit.ADMIN,
+                "store.rotate-master-key",
+                null,
+                0,
+                Audit.OK,
+                rewrapped.size() + " keys, " + resealed.size() + " slots");
     engine
         .backend()
         .replaceAll(
@@ -309,9 +320,8 @@ final class DefaultHsmAdmin implements HsmAdmin {
             rewrapped,
             resealed,
             settings.seal(old),
-            settings.rewrapped(old, rotated).seal(rotated),
-            engine.audit().next(Audit.ADMIN, "store.rotate-master-key", null, 0, Audit.OK,
-                rewrapped.size() + " keys, " + resealed.size() + " slots"));
+            settings.rewrapped(old, rotated).withAuditSequence(entry.sequence()).seal(rotated),
+            entry);
     engine.useProtection(rotated);
   }
 

@@ -205,7 +205,8 @@ final class KeyProtection {
           "key '"
               + stored.name()
               + "': stored attributes or its set of versions fail their integrity check"
-              + " (edited, added or removed row)");
+              + " (edited, added or removed row; or another process rotated the master key:"
+              + " reopen the store)");
     }
     for (StoredKeyVersion version : stored.versions()) {
       if (!constantTimeEquals(

@@ -24,6 +24,7 @@ import dev.hsm.internal.crypto.Randomness;
 import dev.hsm.internal.store.SqliteKeyStoreBackend;
 import dev.hsm.spi.ConcurrentUpdateException;
 import dev.hsm.spi.KeyStoreBackend;
+import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -127,7 +128,7 @@ public final class SqliteHsmClient implements HsmClient {
         masterKey = Unlocking.unlock(storeId.orElseThrow(), backend.unlockSlots(), secret, path);
       }
       KeyProtection protection = new KeyProtection(storeId.orElseThrow(), masterKey);
-      StoreSettings settings = StoreSettings.open(backend.settings().orElse(""), protection);
+      StoreSettings settings = checkedSettings(backend, protection);
       auditKey = settings.auditKey(protection);
       return new SqliteHsmClient(path, backend, protection, auditKey, config);
     } catch (RuntimeException e) {
@@ -400,7 +401,24 @@ public final class SqliteHsmClient implements HsmClient {
   }
 
   StoreSettings settings() {
-    return StoreSettings.open(backend.settings().orElse(""), protection);
+    return checkedSettings(backend, protection);
+  }
+
+  /**
+   * The authenticated settings, refused if the audit log records a later settings change: a MAC
+   * cannot tell current settings from ones put back from an older copy of the file, but the log
+   * can (removing that entry from the log breaks its chain, which {@code verify()} reports).
+   */
+  private static StoreSettings checkedSettings(KeyStoreBackend backend, KeyProtection protection) {
+    StoreSettings settings = StoreSettings.open(backend.settings().orElse(""), protection);
+    long lastChange = backend.lastAuditSequenceOf(StoreSettings.CHANGING_ACTIONS);
+    if (lastChange > settings.auditSequence) {
+      throw new StoreException(
+          "the store settings are older than audit entry "
+              + lastChange
+              + ", which changed them: they were put back from an older copy of the file");
+    }
+    return settings;
   }
 
   /** Replaces the settings (if unchanged since {@code expected}) with an audit entry. */
@@ -408,8 +426,9 @@ public final class SqliteHsmClient implements HsmClient {
     KeyProtection p = protection;
     withWriteLock(
         () -> {
+          StoredAuditEntry entry = audit.next(Audit.ADMIN, action, null, 0, Audit.OK, "");
           backend.updateSettings(
-              expected.seal(p), updated.seal(p), audit.next(Audit.ADMIN, action, null, 0, Audit.OK, ""));
+              expected.seal(p), updated.withAuditSequence(entry.sequence()).seal(p), entry);
           return null;
         });
   }

@@ -23,21 +23,35 @@ final class StoreSettings {
 
   final byte[] adminSalt;
   final byte[] adminVerifier;
+  /**
+   * The audit entry written with these settings (0 for a new store). If the log holds a later
+   * settings change, these settings were put back from an older state.
+   */
+  final long auditSequence;
 
   private StoreSettings(
-      byte[] wrappedAuditKey, String adminKdf, byte[] adminSalt, byte[] adminVerifier) {
+      byte[] wrappedAuditKey,
+      String adminKdf,
+      byte[] adminSalt,
+      byte[] adminVerifier,
+      long auditSequence) {
     this.wrappedAuditKey = wrappedAuditKey;
     this.adminKdf = adminKdf;
     this.adminSalt = adminSalt;
     this.adminVerifier = adminVerifier;
+    this.auditSequence = auditSequence;
   }
+
+  /** The audit actions that write new settings, and so move {@link #auditSequence}. */
+  static final java.util.List<String> CHANGING_ACTIONS =
+      java.util.List.of("admin.set-credential", "store.rotate-master-key");
 
   /** Settings for a new store: a fresh random audit key, no admin credential. */
   static StoreSettings fresh(KeyProtection protection) {
     byte[] auditKey = Randomness.bytes(32);
     try {
       return new StoreSettings(
-          protection.wrap(auditKey, auditKeyAad(protection)), null, null, null);
+          protection.wrap(auditKey, auditKeyAad(protection)), null, null, null, 0);
     } finally {
       KeyProtection.wipe(auditKey);
     }
@@ -56,7 +70,11 @@ final class StoreSettings {
   }
 
   StoreSettings withAdmin(String kdf, byte[] salt, byte[] verifier) {
-    return new StoreSettings(wrappedAuditKey, kdf, salt, verifier);
+    return new StoreSettings(wrappedAuditKey, kdf, salt, verifier, auditSequence);
+  }
+
+  StoreSettings withAuditSequence(long sequence) {
+    return new StoreSettings(wrappedAuditKey, adminKdf, adminSalt, adminVerifier, sequence);
   }
 
   /** The same settings with the audit key rewrapped under another master key. */
@@ -64,7 +82,7 @@ final class StoreSettings {
     byte[] auditKey = auditKey(from);
     try {
       return new StoreSettings(
-          to.wrap(auditKey, auditKeyAad(to)), adminKdf, adminSalt, adminVerifier);
+          to.wrap(auditKey, auditKeyAad(to)), adminKdf, adminSalt, adminVerifier, auditSequence);
     } finally {
       KeyProtection.wipe(auditKey);
     }
@@ -77,6 +95,7 @@ final class StoreSettings {
         .add(adminKdf)
         .add(adminSalt)
         .add(adminVerifier)
+        .add(auditSequence)
         .toBytes();
   }
 
@@ -88,6 +107,7 @@ final class StoreSettings {
       json.put("adminSalt", B64.encodeToString(adminSalt));
       json.put("adminVerifier", B64.encodeToString(adminVerifier));
     }
+    json.put("auditSequence", auditSequence);
     json.put("mac", B64.encodeToString(protection.mac(macInput(protection))));
     return JSONObjectUtils.toJSONString(json);
   }
@@ -106,7 +126,8 @@ final class StoreSettings {
               B64D.decode((String) json.get("auditKey")),
               (String) json.get("adminKdf"),
               adminVerifier == null ? null : B64D.decode((String) json.get("adminSalt")),
-              adminVerifier == null ? null : B64D.decode(adminVerifier));
+              adminVerifier == null ? null : B64D.decode(adminVerifier),
+              ((Number) json.get("auditSequence")).longValue());
       mac = B64D.decode((String) json.get("mac"));
     } catch (java.text.ParseException | RuntimeException e) {
       throw new StoreException("the store settings are missing or unreadable (edited file?)");

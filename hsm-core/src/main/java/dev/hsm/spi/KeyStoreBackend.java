@@ -73,7 +73,8 @@ public interface KeyStoreBackend extends AutoCloseable {
    * Replaces every key, every slot and the settings in one transaction (a master key rotation).
    *
    * @param expectedRevisions every key's name and revision as read before: if any key was added,
-   *     removed or changed since, nothing is written
+   *     removed or changed since, nothing is written; likewise if the slot ids differ from those
+   *     of {@code slots}
    * @throws ConcurrentUpdateException if keys or settings changed in between
    */
   void replaceAll(
@@ -86,6 +87,9 @@ public interface KeyStoreBackend extends AutoCloseable {
 
   /** Appends an audit entry on its own. */
   void appendAudit(StoredAuditEntry entry);
+
+  /** The highest sequence number of an audit entry with one of {@code actions}, or 0. */
+  long lastAuditSequenceOf(List<String> actions);
 
   /** The last audit entry, if any. */
   Optional<StoredAuditEntry> lastAuditEntry();

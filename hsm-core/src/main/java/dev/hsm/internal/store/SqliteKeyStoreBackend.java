@@ -595,6 +595,19 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
           if (!revisions.equals(expectedRevisions)) {
             throw new ConcurrentUpdateException("keys changed while the store was being rewrapped");
           }
+          java.util.Set<Long> slotIds = new java.util.HashSet<>();
+          try (Statement statement = connection.createStatement();
+              ResultSet rows = statement.executeQuery("SELECT id FROM unlock_slot")) {
+            while (rows.next()) {
+              slotIds.add(rows.getLong(1));
+            }
+          }
+          java.util.Set<Long> resealedIds = new java.util.HashSet<>();
+          slots.forEach(slot -> resealedIds.add(slot.id()));
+          if (!slotIds.equals(resealedIds)) {
+            throw new ConcurrentUpdateException(
+                "unlock slots changed while the store was being rewrapped");
+          }
           replaceSettings(expectedSettings, settings);
           try (Statement statement = connection.createStatement()) {
             statement.executeUpdate("DELETE FROM key_version");
@@ -640,6 +653,23 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
         throw new ConcurrentUpdateException("audit entry " + entry.sequence() + " exists already");
       }
       throw e;
+    }
+  }
+
+  @Override
+  public synchronized long lastAuditSequenceOf(List<String> actions) {
+    String marks = String.join(", ", java.util.Collections.nCopies(actions.size(), "?"));
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT coalesce(max(seq), 0) FROM audit_log WHERE action IN (" + marks + ")")) {
+      for (int i = 0; i < actions.size(); i++) {
+        query.setString(i + 1, actions.get(i));
+      }
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw failure("read the audit log", e);
     }
   }
 
