@@ -78,6 +78,11 @@ class MultiProcessTest {
         assertThat(child.process().exitValue())
             .as("worker %s exit code%n%s", IDS.get(i), child.describe())
             .isZero();
+        // Nor in the background: a failed refresh or usage save is logged, not thrown.
+        assertThat(child.stderr())
+            .as("worker %s stderr", IDS.get(i))
+            .doesNotContain("Exception")
+            .doesNotContain("WARNING");
         reports.put(IDS.get(i), parse(IDS.get(i), child));
       }
     } finally {
