@@ -159,7 +159,7 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
       checkSchemaVersion();
       return;
     }
-    if (hasAnyTable()) {
+    if (hasAnyTable() && !hasTable("store_meta")) { // another opener may have just made it
       // Never add our tables to someone else's database.
       throw new StoreException(
           path + " is an SQLite database but not a key store (it has no store_meta table)");
