@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -159,14 +160,12 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
       checkSchemaVersion();
       return;
     }
-    if (hasAnyTable()) {
+    if (hasAnyTable() && !hasTable("store_meta")) { // another opener may have just made it
       // Never add our tables to someone else's database.
       throw new StoreException(
           path + " is an SQLite database but not a key store (it has no store_meta table)");
     }
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("PRAGMA journal_mode=WAL"); // persistent; cannot change in a transaction
-    }
+    enableWal();
     inTransaction(
         () -> {
           if (hasTable("store_meta")) {
@@ -183,6 +182,32 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
           return null;
         });
     checkSchemaVersion();
+  }
+
+  /**
+   * Switches a new database to WAL. While another connection also has the new file open, SQLite
+   * refuses the switch with SQLITE_BUSY at once, without waiting for the busy timeout (waiting
+   * for the exclusive lock while holding a shared one could deadlock), so wait here instead.
+   */
+  private void enableWal() throws SQLException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_TIMEOUT_MILLIS);
+    while (true) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("PRAGMA journal_mode=WAL"); // persistent; cannot change in a transaction
+        return;
+      } catch (SQLiteException e) {
+        if (e.getResultCode().code % 256 != SQLiteErrorCode.SQLITE_BUSY.code
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException("interrupted while creating key store " + path, e);
+      }
+    }
   }
 
   private void checkSchemaVersion() throws SQLException {
