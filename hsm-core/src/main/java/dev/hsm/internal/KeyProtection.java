@@ -151,27 +151,22 @@ final class KeyProtection {
   StoredKey seal(KeyRecord key) {
     List<StoredKeyVersion> versions = new ArrayList<>(key.versions().size());
     for (KeyRecord.VersionRecord v : key.versions()) {
-      StoredKeyVersion unsigned =
-          new StoredKeyVersion(
-              v.version(),
-              v.state().name(),
-              v.createdAtMillis(),
-              v.destroyAtMillis(),
-              v.publicKey(),
-              v.wrappedMaterial(),
-              null);
-      versions.add(
-          new StoredKeyVersion(
-              v.version(),
-              v.state().name(),
-              v.createdAtMillis(),
-              v.destroyAtMillis(),
-              v.publicKey(),
-              v.wrappedMaterial(),
-              versionRowMac(key.name(), key.revision(), unsigned)));
+      StoredKeyVersion unsigned = stored(v, null);
+      versions.add(stored(v, versionRowMac(key.name(), key.revision(), unsigned)));
     }
     StoredKey unsigned = stored(key, null, versions);
     return stored(key, keyRowMac(unsigned), versions);
+  }
+
+  private static StoredKeyVersion stored(KeyRecord.VersionRecord v, byte[] mac) {
+    return new StoredKeyVersion(
+        v.version(),
+        v.state().name(),
+        v.createdAtMillis(),
+        v.destroyAtMillis(),
+        v.publicKey(),
+        v.wrappedMaterial(),
+        mac);
   }
 
   private static StoredKey stored(KeyRecord key, byte[] mac, List<StoredKeyVersion> versions) {
