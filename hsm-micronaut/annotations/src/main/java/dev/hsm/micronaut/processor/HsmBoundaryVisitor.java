@@ -1,0 +1,94 @@
+package dev.hsm.micronaut.processor;
+
+import io.micronaut.aop.InterceptorBinding;
+import io.micronaut.aop.InterceptorKind;
+import io.micronaut.context.annotation.Executable;
+import io.micronaut.core.annotation.AnnotationClassValue;
+import io.micronaut.core.annotation.AnnotationMetadata;
+import io.micronaut.core.annotation.AnnotationValue;
+import io.micronaut.inject.ast.ClassElement;
+import io.micronaut.inject.ast.MethodElement;
+import io.micronaut.inject.ast.ParameterElement;
+import io.micronaut.inject.visitor.TypeElementQuery;
+import io.micronaut.inject.visitor.TypeElementVisitor;
+import io.micronaut.inject.visitor.VisitorContext;
+import java.util.Set;
+
+/**
+ * Marks every method that uses hsm-core's {@code @Signed} or {@code @Encrypted} (on itself or on a
+ * parameter) as around-advised by hsm-micronaut's interceptor, and as processed at start-up so
+ * that wrong use fails when the application starts. Core's annotations carry no Micronaut imports,
+ * so Micronaut's compiler learns about them here; this jar must therefore be on the annotation
+ * processor path of every compilation that uses them.
+ *
+ * <p>Methods of Micronaut Data repositories are left alone: there {@code @Encrypted} describes
+ * the column a query compares with, and the data converter handles it.
+ */
+public final class HsmBoundaryVisitor implements TypeElementVisitor<Object, Object> {
+  static final String SIGNED = "dev.hsm.annotation.Signed";
+  static final String ENCRYPTED = "dev.hsm.annotation.Encrypted";
+  /** The binding hsm-micronaut's interceptor is registered for. */
+  static final String BOUNDARY = "dev.hsm.micronaut.aop.HsmBoundary";
+
+  private static final String REPOSITORY = "io.micronaut.data.annotation.Repository";
+  private static final String MAPPED_ENTITY = "io.micronaut.data.annotation.MappedEntity";
+
+  @Override
+  public Set<String> getSupportedAnnotationNames() {
+    return Set.of(SIGNED, ENCRYPTED);
+  }
+
+  @Override
+  public VisitorKind getVisitorKind() {
+    return VisitorKind.ISOLATING;
+  }
+
+  @Override
+  public TypeElementQuery query() {
+    return TypeElementQuery.onlyMethods();
+  }
+
+  @Override
+  public int getOrder() {
+    // before the bean, AOP and data visitors read the metadata
+    return 200;
+  }
+
+  @Override
+  public void visitMethod(MethodElement method, VisitorContext context) {
+    if (!usesHsmAnnotations(method)) {
+      return;
+    }
+    ClassElement owner = method.getOwningType();
+    if (owner.hasStereotype(REPOSITORY) || owner.hasStereotype(MAPPED_ENTITY) || owner.isRecord()) {
+      return;
+    }
+    if (method.isPrivate() || method.isStatic()) {
+      context.fail(
+          "@Signed/@Encrypted on " + owner.getName() + "." + method.getName()
+              + ": a " + (method.isPrivate() ? "private" : "static")
+              + " method cannot be intercepted; make it a public or package-private instance method",
+          method);
+      return;
+    }
+    method.annotate(BOUNDARY);
+    method.annotate(
+        AnnotationValue.builder(InterceptorBinding.class)
+            .member(AnnotationMetadata.VALUE_MEMBER, new AnnotationClassValue<>(BOUNDARY))
+            .member("kind", InterceptorKind.AROUND)
+            .build());
+    method.annotate(Executable.class, builder -> builder.member("processOnStartup", true));
+  }
+
+  private static boolean usesHsmAnnotations(MethodElement method) {
+    if (method.hasDeclaredAnnotation(SIGNED) || method.hasDeclaredAnnotation(ENCRYPTED)) {
+      return true;
+    }
+    for (ParameterElement parameter : method.getParameters()) {
+      if (parameter.hasDeclaredAnnotation(SIGNED) || parameter.hasDeclaredAnnotation(ENCRYPTED)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
