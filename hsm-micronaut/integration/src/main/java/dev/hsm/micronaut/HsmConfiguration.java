@@ -144,8 +144,7 @@ public class HsmConfiguration {
       }
       if (set.size() != 1) {
         throw new ConfigurationException(
-            (set.isEmpty() ? "no unlock secret: set" : "both " + String.join(" and ", set)
-                + " are set: set only")
+            (set.isEmpty() ? "no unlock secret: set" : String.join(" and ", set) + " are set; set only")
                 + " one of hsm.unlock.passphrase, hsm.unlock.passphrase-env, hsm.unlock.key-file");
       }
       if (passphrase != null) {
