@@ -1,6 +1,7 @@
 package dev.hsm.micronaut.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hsm.HsmClient;
 import dev.hsm.micronaut.TestHsm;
@@ -36,6 +37,7 @@ class DataRoundTripTest implements TestPropertyProvider {
   @Inject CustomerRepository customers;
   @Inject HsmClient hsm;
   @Inject DataSource dataSource;
+  @Inject MisnamedCustomerRepository misnamed;
 
   @Override
   public Map<String, String> getProperties() {
@@ -146,5 +148,25 @@ class DataRoundTripTest implements TestPropertyProvider {
 
     assertThat(rawColumn(saved.getId(), "note")).isNull();
     assertThat(customers.findById(saved.getId()).orElseThrow().getNote()).isNull();
+  }
+
+  @Test
+  void finderParameterNotNamedAfterTheEncryptedProperty_isRefusedWithAnExplanation() {
+    customers.save(customer("Fay", "fay@example.com", null, null));
+
+    assertThatThrownBy(() -> misnamed.findByEmail("fay@example.com"))
+        .satisfies(
+            thrown ->
+                assertThat(messages(thrown))
+                    .contains("query parameter 'address'")
+                    .contains("name the repository method's parameter after the entity property"));
+  }
+
+  private static String messages(Throwable thrown) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
+      all.append(cause.getMessage()).append('\n');
+    }
+    return all.toString();
   }
 }
