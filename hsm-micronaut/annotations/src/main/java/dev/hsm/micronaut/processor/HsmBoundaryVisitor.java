@@ -21,8 +21,9 @@ import java.util.Set;
  * so Micronaut's compiler learns about them here; this jar must therefore be on the annotation
  * processor path of every compilation that uses them.
  *
- * <p>Methods of Micronaut Data repositories are left alone: there {@code @Encrypted} describes
- * the column a query compares with, and the data converter handles it.
+ * <p>Micronaut Data repositories, entities and records are left alone: entity fields are
+ * handled by the data converter ({@link EncryptedFieldMapper}), and a repository's query
+ * parameters are encrypted by that converter, so intercepting them would encrypt twice.
  */
 public final class HsmBoundaryVisitor implements TypeElementVisitor<Object, Object> {
   static final String SIGNED = "dev.hsm.annotation.Signed";
