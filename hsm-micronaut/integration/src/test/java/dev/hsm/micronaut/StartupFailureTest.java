@@ -104,6 +104,16 @@ class StartupFailureTest {
   }
 
   @Test
+  void annotationOnlyOnTheInterfaceMethod_failsStartup_insteadOfDoingNothing() {
+    Throwable root = rootCause(startFailing(with("interface-only")));
+
+    assertThat(root)
+        .isInstanceOf(InvalidAnnotationException.class)
+        .hasMessageContaining("MisusedAnnotations$InterfaceOnly.receipt")
+        .hasMessageContaining("must be on the implementing method");
+  }
+
+  @Test
   void declaredKeyDifferingFromTheStoredOne_failsStartup_namingTheKey() {
     Path dir = TestHsm.newDirectory();
     Map<String, Object> properties = TestHsm.properties(dir);

@@ -7,11 +7,14 @@ import io.micronaut.core.annotation.AnnotationClassValue;
 import io.micronaut.core.annotation.AnnotationMetadata;
 import io.micronaut.core.annotation.AnnotationValue;
 import io.micronaut.inject.ast.ClassElement;
+import io.micronaut.inject.ast.ElementQuery;
 import io.micronaut.inject.ast.MethodElement;
 import io.micronaut.inject.ast.ParameterElement;
 import io.micronaut.inject.visitor.TypeElementQuery;
 import io.micronaut.inject.visitor.TypeElementVisitor;
 import io.micronaut.inject.visitor.VisitorContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -57,10 +60,10 @@ public final class HsmBoundaryVisitor implements TypeElementVisitor<Object, Obje
 
   @Override
   public void visitMethod(MethodElement method, VisitorContext context) {
-    if (!usesHsmAnnotations(method)) {
+    ClassElement owner = method.getOwningType();
+    if (!usesHsmAnnotations(method) && !overridesAnnotatedMethod(method, owner)) {
       return;
     }
-    ClassElement owner = method.getOwningType();
     if (owner.hasStereotype(REPOSITORY) || owner.hasStereotype(MAPPED_ENTITY) || owner.isRecord()) {
       return;
     }
@@ -81,12 +84,34 @@ public final class HsmBoundaryVisitor implements TypeElementVisitor<Object, Obje
     method.annotate(Executable.class, builder -> builder.member("processOnStartup", true));
   }
 
+  /**
+   * Whether {@code method} implements or overrides a method that carries the annotations. Such a
+   * method is bound too, so that start-up refuses it (the annotations belong on the implementing
+   * method) instead of the annotations silently doing nothing.
+   */
+  private static boolean overridesAnnotatedMethod(MethodElement method, ClassElement owner) {
+    if (method.isAbstract() || method.isStatic() || method.isPrivate()) {
+      return false;
+    }
+    List<ClassElement> supertypes = new ArrayList<>(owner.getInterfaces());
+    owner.getSuperType().ifPresent(supertypes::add);
+    for (ClassElement supertype : supertypes) {
+      for (MethodElement candidate :
+          supertype.getEnclosedElements(ElementQuery.ALL_METHODS.named(method.getName()))) {
+        if (method.overrides(candidate) && usesHsmAnnotations(candidate)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private static boolean usesHsmAnnotations(MethodElement method) {
-    if (method.hasDeclaredAnnotation(SIGNED) || method.hasDeclaredAnnotation(ENCRYPTED)) {
+    if (method.hasAnnotation(SIGNED) || method.hasAnnotation(ENCRYPTED)) {
       return true;
     }
     for (ParameterElement parameter : method.getParameters()) {
-      if (parameter.hasDeclaredAnnotation(SIGNED) || parameter.hasDeclaredAnnotation(ENCRYPTED)) {
+      if (parameter.hasAnnotation(SIGNED) || parameter.hasAnnotation(ENCRYPTED)) {
         return true;
       }
     }

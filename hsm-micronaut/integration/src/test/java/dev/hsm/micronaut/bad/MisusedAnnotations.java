@@ -57,4 +57,20 @@ public final class MisusedAnnotations {
       return sealed;
     }
   }
+
+  /** Annotated on the interface only. */
+  public interface SignsReceipts {
+    @Signed(key = "receipts")
+    String receipt(String order);
+  }
+
+  /** Implements {@link SignsReceipts} without repeating the annotation. */
+  @Singleton
+  @Requires(property = "bad.case", value = "interface-only")
+  public static class InterfaceOnly implements SignsReceipts {
+    @Override
+    public String receipt(String order) {
+      return order;
+    }
+  }
 }
