@@ -8,6 +8,7 @@ import dev.hsm.HsmConfig;
 import dev.hsm.HsmException;
 import dev.hsm.KeyAlreadyExistsException;
 import dev.hsm.KeySpec;
+import dev.hsm.UnlockFailedException;
 import dev.hsm.annotation.InvalidAnnotationException;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.exceptions.ConfigurationException;
@@ -155,6 +156,19 @@ class StartupFailureTest {
     assertThat(root)
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("hsm.unlock.passphrase, hsm.unlock.passphrase-env, hsm.unlock.key-file");
+  }
+
+  @Test
+  void passphraseEnvNamingAnUnsetVariable_failsStartup_namingTheVariable() {
+    Map<String, Object> properties = TestHsm.properties(TestHsm.newDirectory());
+    properties.remove("hsm.unlock.key-file");
+    properties.put("hsm.unlock.passphrase-env", "HSM_MICRONAUT_TEST_UNSET_VARIABLE");
+
+    Throwable root = rootCause(startFailing(properties));
+
+    assertThat(root)
+        .isInstanceOf(UnlockFailedException.class)
+        .hasMessageContaining("environment variable HSM_MICRONAUT_TEST_UNSET_VARIABLE holds no passphrase");
   }
 
   @Test
