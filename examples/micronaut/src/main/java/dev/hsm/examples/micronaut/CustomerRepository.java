@@ -1,0 +1,12 @@
+package dev.hsm.examples.micronaut;
+
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.CrudRepository;
+import java.util.Optional;
+
+/** Customers in SQLite. The finder's parameter is named after the encrypted property. */
+@JdbcRepository(dialect = Dialect.ANSI)
+public interface CustomerRepository extends CrudRepository<Customer, Long> {
+  Optional<Customer> findByEmail(String email);
+}

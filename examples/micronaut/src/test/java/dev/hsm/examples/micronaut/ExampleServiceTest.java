@@ -1,0 +1,144 @@
+package dev.hsm.examples.micronaut;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The example as a client sees it, over HTTP on a real server: it registers a customer, checks
+ * the signed receipt with nimbus-jose-jwt and the published JWK set, finds the customer by e-mail,
+ * and looks at the database file to see that the encrypted columns hold no plaintext.
+ */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExampleServiceTest implements TestPropertyProvider {
+  private Path dir;
+
+  @Inject
+  @Client("/")
+  HttpClient http;
+
+  @Override
+  public Map<String, String> getProperties() {
+    try {
+      dir = Files.createTempDirectory("hsm-example-");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return Map.of(
+        "hsm.store.path", dir.resolve("hsm.db").toString(),
+        "hsm.unlock.passphrase", "test passphrase for the example",
+        "datasources.default.url",
+        "jdbc:sqlite:" + dir.resolve("customers.db") + "?journal_mode=WAL&busy_timeout=5000");
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> register(String name, String email, String address) {
+    HttpResponse<Map> response =
+        http.toBlocking()
+            .exchange(
+                HttpRequest.POST(
+                    "/customers", Map.of("name", name, "email", email, "address", address)),
+                Map.class);
+    assertThat(response.code()).isEqualTo(HttpStatus.CREATED.getCode());
+    return response.body();
+  }
+
+  @Test
+  void receipt_isAJws_thatNimbusVerifiesWithThePublishedJwkSet() throws Exception {
+    Map<String, Object> registered = register("Ada", "ada@example.com", "1 Main St");
+
+    JWSObject receipt = JWSObject.parse((String) registered.get("receipt"));
+    JWKSet jwks = JWKSet.parse(http.toBlocking().retrieve("/.well-known/jwks.json"));
+    ECKey key = (ECKey) jwks.getKeyByKeyId(receipt.getHeader().getKeyID());
+
+    assertThat(receipt.getHeader().getKeyID()).startsWith("receipts:");
+    assertThat(key).as("the receipt's kid is in the published set").isNotNull();
+    assertThat(receipt.verify(new ECDSAVerifier(key))).isTrue();
+    assertThat(receipt.getPayload().toJSONObject())
+        .containsEntry("customerId", ((Number) registered.get("id")).longValue());
+  }
+
+  @Test
+  void alteredReceipt_failsVerification() throws Exception {
+    String jws = (String) register("Bo", "bo@example.com", "2 Side St").get("receipt");
+    String[] parts = jws.split("\\.");
+    String otherPayload =
+        java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString("{\"customerId\":999}".getBytes(StandardCharsets.UTF_8));
+    JWSObject forged = JWSObject.parse(parts[0] + "." + otherPayload + "." + parts[2]);
+    ECKey key =
+        (ECKey) JWKSet.parse(http.toBlocking().retrieve("/.well-known/jwks.json")).getKeys().get(0);
+
+    assertThat(forged.verify(new ECDSAVerifier(key))).isFalse();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void customer_isFoundByEmail_andStoredWithoutPlaintext() throws Exception {
+    long id = ((Number) register("Cy", "cy@example.com", "3 High St").get("id")).longValue();
+
+    Map<String, Object> found =
+        http.toBlocking().retrieve(HttpRequest.GET("/customers?email=cy@example.com"), Map.class);
+
+    assertThat(found).containsEntry("name", "Cy").containsEntry("address", "3 High St");
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("customers.db"));
+        PreparedStatement query =
+            db.prepareStatement("SELECT name, email, address FROM customer WHERE id = ?")) {
+      query.setLong(1, id);
+      try (ResultSet row = query.executeQuery()) {
+        assertThat(row.next()).isTrue();
+        assertThat(row.getString("name")).isEqualTo("Cy");
+        assertThat(new String(row.getBytes("email"), StandardCharsets.ISO_8859_1))
+            .doesNotContain("cy@example.com");
+        assertThat(new String(row.getBytes("address"), StandardCharsets.ISO_8859_1))
+            .doesNotContain("High St");
+      }
+    }
+  }
+
+  @Test
+  void unknownEmail_isNotFound() {
+    HttpClientResponseException thrown =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            () -> http.toBlocking().retrieve("/customers?email=nobody@example.com"),
+            HttpClientResponseException.class);
+
+    assertThat(thrown.code()).isEqualTo(HttpStatus.NOT_FOUND.getCode());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void health_reportsTheStoreUpWithItsKeys() {
+    Map<String, Object> health = http.toBlocking().retrieve("/health", Map.class);
+
+    Map<String, Object> hsm =
+        (Map<String, Object>) ((Map<String, Object>) health.get("details")).get("hsm");
+    assertThat(hsm).containsEntry("status", "UP");
+    assertThat((Map<String, Object>) hsm.get("details")).containsEntry("keys", 3);
+  }
+}
