@@ -46,6 +46,7 @@ class HsmAutoConfigurationTest {
     assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()).getCandidates())
         .contains(
             HsmAutoConfiguration.class.getName(),
+            HsmDataJdbcAutoConfiguration.class.getName(),
             HsmHealthAutoConfiguration.class.getName());
   }
 
