@@ -19,6 +19,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.BeanFactoryAnnotationUtils;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -26,6 +27,8 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -106,6 +109,21 @@ class HsmAutoConfigurationTest {
     runner().run(context -> firstJwk.set(context.getBean(HsmClient.class).key("receipts").publicJwk()));
     runner().run(context ->
         assertThat(context.getBean(HsmClient.class).key("receipts").publicJwk()).isEqualTo(firstJwk.get()));
+  }
+
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void declaredRotationPeriodOrLabels_thatDifferFromTheStoredKey_startWithAWarning(CapturedOutput output) {
+    runner().withPropertyValues("hsm.keys.pii.rotation-period=30d").run(context -> assertThat(context).hasNotFailed());
+    assertThat(output).doesNotContain("hsm.keys.pii.rotation-period");
+
+    runner().withPropertyValues("hsm.keys.pii.rotation-period=60d", "hsm.keys.pii.labels.team=billing").run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(HsmClient.class).key("pii").info().rotationPeriod()).isEqualTo(Duration.ofDays(30));
+    });
+    assertThat(output)
+        .contains("hsm.keys.pii.rotation-period asks for rotation every PT1440H but the stored key 'pii' has rotation every PT720H")
+        .contains("hsm.keys.pii.labels are {team=billing} but the stored key 'pii' has {}");
   }
 
   @Test
