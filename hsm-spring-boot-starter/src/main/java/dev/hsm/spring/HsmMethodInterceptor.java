@@ -9,6 +9,7 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,7 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.ConcurrentReferenceHashMap;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -28,6 +30,9 @@ import org.springframework.util.ReflectionUtils;
  * Spring proxy can reach every annotated method.
  */
 final class HsmMethodInterceptor implements MethodInterceptor {
+  /** Per class, its annotated methods: the pointcut asks about every method of every bean. */
+  private static final Map<Class<?>, Method[]> ANNOTATED_DECLARED_METHODS = new ConcurrentReferenceHashMap<>();
+
   private final Function<String, KeyHandle> keys;
   private final Map<Method, Optional<AnnotatedMethod>> plans = new ConcurrentHashMap<>();
 
@@ -131,12 +136,20 @@ final class HsmMethodInterceptor implements MethodInterceptor {
   }
 
   private static Method annotatedIn(Class<?> type, Method method) {
-    try {
-      Method declared = type.getDeclaredMethod(method.getName(), method.getParameterTypes());
-      return !Modifier.isPrivate(declared.getModifiers()) && isAnnotated(declared) ? declared : null;
-    } catch (NoSuchMethodException e) {
-      return null;
+    for (Method declared : ANNOTATED_DECLARED_METHODS.computeIfAbsent(type, HsmMethodInterceptor::annotatedDeclaredMethods)) {
+      if (declared.getName().equals(method.getName())
+          && Arrays.equals(declared.getParameterTypes(), method.getParameterTypes())) {
+        return declared;
+      }
     }
+    return null;
+  }
+
+  /** The non-private methods {@code type} declares with the annotations; usually none. */
+  private static Method[] annotatedDeclaredMethods(Class<?> type) {
+    return Arrays.stream(type.getDeclaredMethods())
+        .filter(method -> !Modifier.isPrivate(method.getModifiers()) && isAnnotated(method))
+        .toArray(Method[]::new);
   }
 
   private static Annotation firstAnnotation(Method method) {
