@@ -2,13 +2,15 @@ package dev.hsm.examples.spring;
 
 import org.springframework.data.jdbc.core.dialect.JdbcDialect;
 import org.springframework.data.relational.core.dialect.AbstractDialect;
+import org.springframework.data.relational.core.dialect.IdGeneration;
 import org.springframework.data.relational.core.dialect.LimitClause;
 import org.springframework.data.relational.core.dialect.LockClause;
 import org.springframework.data.relational.core.sql.LockOptions;
 
 /**
  * Spring Data JDBC has no SQLite dialect; SQLite needs little: ANSI quoting, {@code LIMIT ...
- * OFFSET ...}, and no row locks (it locks the whole database).
+ * OFFSET ...}, no row locks (it locks the whole database), and generated keys fetched one insert
+ * at a time (the driver returns none after a batch).
  */
 public final class SqliteDialect extends AbstractDialect implements JdbcDialect {
   public static final SqliteDialect INSTANCE = new SqliteDialect();
@@ -47,7 +49,19 @@ public final class SqliteDialect extends AbstractDialect implements JdbcDialect 
     }
   };
 
+  private static final IdGeneration ID_GENERATION = new IdGeneration() {
+    @Override
+    public boolean supportedForBatchOperations() {
+      return false;
+    }
+  };
+
   private SqliteDialect() {}
+
+  @Override
+  public IdGeneration getIdGeneration() {
+    return ID_GENERATION;
+  }
 
   @Override
   public LimitClause limit() {
