@@ -9,8 +9,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
+import org.springframework.data.jdbc.core.mapping.JdbcMappingContext;
 import org.springframework.data.jdbc.repository.support.JdbcRepositoryFactoryBean;
-import org.springframework.data.relational.core.mapping.RelationalMappingContext;
 import org.springframework.data.relational.core.mapping.event.BeforeConvertCallback;
 
 /**
@@ -21,14 +21,14 @@ import org.springframework.data.relational.core.mapping.event.BeforeConvertCallb
 @AutoConfiguration(
     after = HsmAutoConfiguration.class,
     afterName = "org.springframework.boot.data.jdbc.autoconfigure.DataJdbcRepositoriesAutoConfiguration")
-@ConditionalOnClass({HsmClient.class, RelationalMappingContext.class, BeforeConvertCallback.class, JdbcRepositoryFactoryBean.class})
+@ConditionalOnClass({HsmClient.class, JdbcMappingContext.class, BeforeConvertCallback.class, JdbcRepositoryFactoryBean.class})
 @ConditionalOnBean(HsmClient.class)
 public class HsmDataJdbcAutoConfiguration {
 
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   static EncryptedEntities hsmEncryptedEntities(
-      ObjectProvider<RelationalMappingContext> mappingContext, ObjectProvider<DeclaredKeys> keys) {
+      ObjectProvider<JdbcMappingContext> mappingContext, ObjectProvider<DeclaredKeys> keys) {
     return new EncryptedEntities(mappingContext::getObject, name -> keys.getObject().key(name));
   }
 
@@ -51,7 +51,7 @@ public class HsmDataJdbcAutoConfiguration {
   /** Checks the {@code @Encrypted} fields of every entity Spring Data knows once all beans exist. */
   @Bean
   SmartInitializingSingleton hsmEncryptedEntitiesValidator(
-      EncryptedEntities entities, ObjectProvider<RelationalMappingContext> mappingContext) {
+      EncryptedEntities entities, ObjectProvider<JdbcMappingContext> mappingContext) {
     return () -> {
       if (mappingContext.getIfAvailable() != null) {
         entities.validateKnownEntities();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.aop.framework.Advised;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,6 +34,7 @@ class EncryptedEntitiesTest {
   @Autowired NoteRepository notes;
   @Autowired JdbcTemplate jdbc;
   @Autowired HsmClient hsm;
+  @Autowired CustomerService service;
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
@@ -164,6 +166,31 @@ class EncryptedEntitiesTest {
     saved.setBody(bytes("moved to 2pm"));
     notes.save(saved);
     assertThat(notes.findById(saved.getId()).orElseThrow().getBody()).isEqualTo(bytes("moved to 2pm"));
+  }
+
+  @Test
+  void saveAll_encryptsEachAggregate() {
+    List<Customer> saved = customers.saveAll(List.of(
+        Customer.of("Alice", "alice@example.com", "a"), Customer.of("Bob", "bob@example.com", "b")));
+
+    assertThat(saved).extracting(Customer::email).containsExactly("alice@example.com", "bob@example.com");
+    assertThat(jdbc.queryForList("SELECT email FROM customer", String.class))
+        .hasSize(2)
+        .noneSatisfy(email -> assertThat(email).contains("example.com"));
+    assertThat(customers.findByEmail("bob@example.com")).contains(saved.get(1));
+  }
+
+  @Test
+  void encryptedMethod_onATransactionalBean_runsInTheTransaction_andReturnsCiphertext() {
+    Customer saved = customers.save(Customer.of("Alice", "alice@example.com", "exported note"));
+
+    String exported = service.exportNotes(saved.id());
+
+    assertThat(service.ranInTransaction()).isTrue();
+    assertThat(exported).doesNotContain("exported");
+    assertThat(hsm.key("pii").decrypt(Base64.getUrlDecoder().decode(exported), bytes("customer.export")))
+        .isEqualTo(bytes("exported note"));
+    assertThat(((Advised) service).getAdvisors()).hasSize(2);
   }
 
   private static byte[] bytes(String text) {
