@@ -190,7 +190,10 @@ class EncryptedEntitiesTest {
     assertThat(exported).doesNotContain("exported");
     assertThat(hsm.key("pii").decrypt(Base64.getUrlDecoder().decode(exported), bytes("customer.export")))
         .isEqualTo(bytes("exported note"));
-    assertThat(((Advised) service).getAdvisors()).hasSize(2);
+    assertThat(((Advised) service).getAdvisors())
+        .as("the starter's advice first (outermost), then the transaction's")
+        .extracting(advisor -> advisor.getAdvice().getClass().getSimpleName())
+        .containsExactly("HsmMethodInterceptor", "TransactionInterceptor");
   }
 
   private static byte[] bytes(String text) {
