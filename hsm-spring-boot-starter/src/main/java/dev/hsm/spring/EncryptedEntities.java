@@ -4,9 +4,7 @@ import dev.hsm.KeyHandle;
 import dev.hsm.annotation.BoundaryConverter;
 import dev.hsm.annotation.Encrypted;
 import dev.hsm.annotation.InvalidAnnotationException;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -172,10 +170,5 @@ final class EncryptedEntities {
   /** The encrypted field named {@code property} of {@code type}, if any. */
   Optional<Field> field(Class<?> type, String property) {
     return Optional.ofNullable(plan(type).fields().get(property));
-  }
-
-  /** The names of {@code type}'s encrypted fields. */
-  List<String> fieldNames(Class<?> type) {
-    return new ArrayList<>(plan(type).fields().keySet());
   }
 }
