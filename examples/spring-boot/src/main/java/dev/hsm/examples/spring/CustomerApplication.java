@@ -1,0 +1,40 @@
+package dev.hsm.examples.spring;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.jdbc.core.dialect.JdbcDialect;
+
+/**
+ * The Spring Boot example: customers whose e-mail and phone are stored encrypted in SQLite, signed
+ * receipts, and the signing key's public half at {@code /.well-known/jwks.json}. Everything the HSM
+ * does here comes from {@code hsm-spring-boot-starter}, {@code application.properties} and two
+ * annotations.
+ *
+ * <p>Run it from the repository root with {@code mvn -q -pl examples/spring-boot -am
+ * test-compile exec:java} ({@code test-compile}: the starter's tests use hsm-core's test-jar,
+ * which the build resolves only from that phase on). Set {@code HSM_PASSPHRASE} to choose the key
+ * store's passphrase; without it a development passphrase is used, with a loud warning. {@code
+ * PORT} changes the port from 8080.
+ */
+@SpringBootApplication
+public class CustomerApplication {
+  private static final Logger log = LoggerFactory.getLogger(CustomerApplication.class);
+
+  public static void main(String[] args) {
+    if (System.getenv("HSM_PASSPHRASE") == null) {
+      log.warn("HSM_PASSPHRASE is not set; using the development passphrase printed in"
+          + " application.properties. Anyone with the store file can unlock it. Never use this"
+          + " outside a demo.");
+    }
+    SpringApplication.run(CustomerApplication.class, args);
+  }
+
+  /** Spring Data JDBC has no SQLite dialect of its own. */
+  @Bean
+  JdbcDialect sqliteDialect() {
+    return SqliteDialect.INSTANCE;
+  }
+}

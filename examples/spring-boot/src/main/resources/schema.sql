@@ -1,0 +1,7 @@
+CREATE TABLE IF NOT EXISTS customer (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  phone TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS customer_email ON customer (email);

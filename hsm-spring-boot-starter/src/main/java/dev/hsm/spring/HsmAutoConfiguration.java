@@ -1,0 +1,57 @@
+package dev.hsm.spring;
+
+import dev.hsm.HsmClient;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+
+/**
+ * The HSM for a Spring Boot application: an {@link HsmClient} opened from {@code hsm.*} (unless
+ * the application defines its own), the keys declared under {@code hsm.keys.<name>} ensured at
+ * start-up and injectable as {@code @Qualifier("<name>") KeyHandle}, and {@code @Signed} /
+ * {@code @Encrypted} applied to bean methods and parameters through Spring AOP proxies.
+ */
+@AutoConfiguration
+@ConditionalOnClass(HsmClient.class)
+@EnableConfigurationProperties(HsmProperties.class)
+public class HsmAutoConfiguration {
+
+  /** The client, opened from {@code hsm.store.*} and {@code hsm.unlock.*}; closed with the context. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public HsmClient hsmClient(HsmProperties properties) {
+    return HsmClient.open(properties.toConfig());
+  }
+
+  /** The declared keys, ensured against whichever {@code HsmClient} the context has. */
+  @Bean
+  DeclaredKeys hsmDeclaredKeys(HsmClient hsm, HsmProperties properties) {
+    return new DeclaredKeys(hsm, properties);
+  }
+
+  /** One {@code KeyHandle} bean per declared key. */
+  @Bean
+  static KeyHandleBeanRegistrar hsmKeyHandleBeanRegistrar() {
+    return new KeyHandleBeanRegistrar();
+  }
+
+  /**
+   * Proxies beans with {@code @Signed} or {@code @Encrypted} methods. Static, with a lazy key
+   * lookup, so the client is opened only when the first annotated bean is checked. Follows {@code
+   * spring.aop.proxy-target-class} (default true, as in Spring Boot).
+   */
+  @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  static HsmAnnotationAdvisingPostProcessor hsmAnnotationAdvisingPostProcessor(
+      ObjectProvider<DeclaredKeys> keys, Environment environment) {
+    return new HsmAnnotationAdvisingPostProcessor(
+        name -> keys.getObject().key(name),
+        environment.getProperty("spring.aop.proxy-target-class", Boolean.class, true));
+  }
+}

@@ -1,0 +1,64 @@
+package dev.hsm.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.hsm.HsmConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.convert.DurationStyle;
+
+/**
+ * The build generates {@code META-INF/spring-configuration-metadata.json}, which IDEs read to
+ * complete {@code hsm.*}: every property is there, with its description and the same defaults as
+ * the core's {@link HsmConfig}.
+ */
+class ConfigurationMetadataTest {
+
+  @Test
+  void metadata_describesEveryHsmProperty_withTheCoreDefaults() throws IOException {
+    Map<String, Map<String, Object>> properties = properties();
+
+    assertThat(properties).containsOnlyKeys(
+        "hsm.store.path",
+        "hsm.unlock.passphrase",
+        "hsm.unlock.passphrase-env",
+        "hsm.unlock.key-file",
+        "hsm.cache-size",
+        "hsm.refresh-interval",
+        "hsm.keys");
+    assertThat(properties.values()).allSatisfy(property ->
+        assertThat((String) property.get("description")).as("description of %s", property.get("name")).isNotBlank());
+    assertThat(properties.get("hsm.store.path")).containsEntry("defaultValue", "hsm.db");
+    assertThat(((Number) properties.get("hsm.cache-size").get("defaultValue")).intValue())
+        .isEqualTo(HsmConfig.DEFAULT_CACHE_SIZE);
+    assertThat(DurationStyle.detectAndParse((String) properties.get("hsm.refresh-interval").get("defaultValue")))
+        .isEqualTo(HsmConfig.DEFAULT_REFRESH_INTERVAL);
+    assertThat((String) properties.get("hsm.keys").get("type")).contains("HsmProperties$Key");
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Map<String, Object>> properties() throws IOException {
+    try (InputStream in = getClass().getClassLoader().getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
+      assertThat(in).as("generated metadata on the classpath").isNotNull();
+      Map<String, Object> metadata;
+      try {
+        metadata = JSONObjectUtils.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (ParseException e) {
+        throw new AssertionError("metadata is not JSON", e);
+      }
+      Map<String, Map<String, Object>> byName = new HashMap<>();
+      for (Object property : (List<Object>) metadata.get("properties")) {
+        Map<String, Object> map = (Map<String, Object>) property;
+        byName.put((String) map.get("name"), map);
+      }
+      return byName;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.hsm.spring.misuse;
+
+import dev.hsm.annotation.Encrypted;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.repository.Repository;
+
+/** Entities whose {@code @Encrypted} fields cannot work, each with a repository. */
+public final class BadEntities {
+  private BadEntities() {}
+
+  public record SigningKeyField(@Id Long id, @Encrypted(key = "receipts") String secret) {}
+
+  public interface SigningKeyFieldRepository extends Repository<SigningKeyField, Long> {}
+
+  public record IntField(@Id Long id, @Encrypted(key = "pii") int pin) {}
+
+  public interface IntFieldRepository extends Repository<IntField, Long> {}
+
+  public record Child(@Id Long id, @Encrypted(key = "pii") String secret) {}
+
+  public record Parent(@Id Long id, Child child) {}
+
+  public interface ParentRepository extends Repository<Parent, Long> {}
+}

@@ -1,0 +1,12 @@
+CREATE TABLE IF NOT EXISTS customer (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  email TEXT,
+  notes TEXT
+);
+CREATE INDEX IF NOT EXISTS customer_email ON customer (email);
+CREATE TABLE IF NOT EXISTS note (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  title TEXT NOT NULL,
+  body BLOB
+);
