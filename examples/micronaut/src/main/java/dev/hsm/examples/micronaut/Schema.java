@@ -8,7 +8,7 @@ import java.sql.Statement;
 
 /**
  * Creates the customer table at start-up. Micronaut Data's ANSI DDL does not run on SQLite, so
- * the application owns its schema; encrypted columns are BLOBs.
+ * the application owns its schema; encrypted String columns hold Base64url text.
  */
 @Context
 public class Schema {
@@ -19,7 +19,7 @@ public class Schema {
             statement.execute(
                 "CREATE TABLE IF NOT EXISTS customer ("
                     + "id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL,"
-                    + " email BLOB NOT NULL, address BLOB)");
+                    + " email TEXT NOT NULL, address TEXT)");
             statement.execute("CREATE INDEX IF NOT EXISTS customer_email ON customer (email)");
           } catch (SQLException e) {
             throw new IllegalStateException("cannot create the customer table", e);

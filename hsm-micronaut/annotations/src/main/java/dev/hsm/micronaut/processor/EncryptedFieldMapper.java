@@ -8,9 +8,10 @@ import java.lang.annotation.Annotation;
 import java.util.List;
 
 /**
- * Gives every {@code @Encrypted} element Micronaut Data's mapping to hsm-micronaut's converter,
- * stored as a {@code BYTE_ARRAY} column: on an entity field the column then holds the ciphertext
- * envelope and the object the plaintext. On a method or a parameter, Micronaut Data never reads
+ * Gives every {@code @Encrypted} element Micronaut Data's mapping to hsm-micronaut's converter: the
+ * column is text holding the ciphertext envelope in unpadded Base64url (the converter's persisted
+ * type, {@code String}, decides that), as the Spring Boot starter stores {@code String} fields; the
+ * object holds the plaintext. On a method or a parameter, Micronaut Data never reads
  * it. Matched by name, so neither hsm-core nor Micronaut Data has to be on the processor path.
  */
 public final class EncryptedFieldMapper implements NamedAnnotationMapper {
@@ -27,7 +28,6 @@ public final class EncryptedFieldMapper implements NamedAnnotationMapper {
     return List.of(
         AnnotationValue.builder("io.micronaut.data.annotation.MappedProperty")
             .member("converter", new AnnotationClassValue<>(CONVERTER))
-            .member("type", "BYTE_ARRAY")
             .build());
   }
 }

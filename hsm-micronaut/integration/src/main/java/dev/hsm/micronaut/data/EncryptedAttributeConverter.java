@@ -14,7 +14,7 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 @Requires(classes = AttributeConverter.class)
-public class EncryptedAttributeConverter implements AttributeConverter<Object, byte[]> {
+public class EncryptedAttributeConverter implements AttributeConverter<Object, String> {
   private final EncryptedFields fields;
 
   /** Created by Micronaut. */
@@ -23,12 +23,12 @@ public class EncryptedAttributeConverter implements AttributeConverter<Object, b
   }
 
   @Override
-  public byte[] convertToPersistedValue(Object entityValue, ConversionContext context) {
+  public String convertToPersistedValue(Object entityValue, ConversionContext context) {
     return entityValue == null ? null : column(context).toColumn(entityValue);
   }
 
   @Override
-  public Object convertToEntityValue(byte[] persistedValue, ConversionContext context) {
+  public Object convertToEntityValue(String persistedValue, ConversionContext context) {
     return persistedValue == null ? null : column(context).fromColumn(persistedValue);
   }
 

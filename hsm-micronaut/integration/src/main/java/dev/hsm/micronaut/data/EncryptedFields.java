@@ -13,9 +13,10 @@ import io.micronaut.core.beans.BeanProperty;
 import io.micronaut.core.type.Argument;
 import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.data.model.runtime.convert.AttributeConverter;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import dev.hsm.InvalidCiphertextException;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * that is not AEAD or lacks ENCRYPT/DECRYPT, or a {@code deterministic} flag that does not match
  * the key fails start-up with a message naming {@code Entity.field} and the key.
  *
- * <p>The column holds the ciphertext envelope as bytes; a {@code String} field's plaintext is its
+ * <p>The column holds the ciphertext envelope (Base64url text for a {@code String} field, bytes for
+ * {@code byte[]}); a {@code String} field's plaintext is its
  * UTF-8 encoding.
  */
 @Context
@@ -84,8 +86,16 @@ public class EncryptedFields {
     }
   }
 
-  /** Encrypts values for a column and decrypts them back, validated at creation. */
+  /**
+   * Encrypts values for a column and decrypts them back, validated at creation. The column holds
+   * the envelope as unpadded Base64url text (for {@code String} fields exactly as the Spring Boot
+   * starter stores them; {@code byte[]} fields are stored the same way here).
+   */
   final class Column {
+    private static final java.util.Base64.Encoder TEXT =
+        java.util.Base64.getUrlEncoder().withoutPadding();
+    private static final java.util.Base64.Decoder FROM_TEXT = java.util.Base64.getUrlDecoder();
+
     private final boolean text;
     private final BoundaryConverter out;
     private final BoundaryConverter in;
@@ -99,12 +109,19 @@ public class EncryptedFields {
       this.in = BoundaryConverter.of(encrypted, byte[].class, Direction.IN, where, hsm::key);
     }
 
-    byte[] toColumn(Object value) {
+    String toColumn(Object value) {
       byte[] plain = text ? ((String) value).getBytes(StandardCharsets.UTF_8) : (byte[]) value;
-      return (byte[]) out.apply(plain);
+      return TEXT.encodeToString((byte[]) out.apply(plain));
     }
 
-    Object fromColumn(byte[] envelope) {
+    Object fromColumn(String stored) {
+      byte[] envelope;
+      try {
+        envelope = FROM_TEXT.decode(stored);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidCiphertextException(
+            "an @Encrypted column holds text that is not unpadded Base64url");
+      }
       byte[] plain = (byte[]) in.apply(envelope);
       return text ? new String(plain, StandardCharsets.UTF_8) : plain;
     }
