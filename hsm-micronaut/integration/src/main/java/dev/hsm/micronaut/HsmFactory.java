@@ -2,11 +2,16 @@ package dev.hsm.micronaut;
 
 import dev.hsm.HsmClient;
 import dev.hsm.KeyHandle;
+import dev.hsm.KeyInfo;
+import dev.hsm.KeySpec;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.EachBean;
 import io.micronaut.context.annotation.Factory;
+import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link HsmClient} bean, opened from {@code hsm.*} at start-up with every declared key
@@ -14,6 +19,7 @@ import java.util.List;
  */
 @Factory
 public class HsmFactory {
+  private static final Logger LOG = LoggerFactory.getLogger(HsmFactory.class);
 
   /**
    * Opens the store and ensures each {@code hsm.keys.<name>}: created if missing, else checked
@@ -29,13 +35,37 @@ public class HsmFactory {
     HsmClient hsm = HsmClient.open(configuration.toHsmConfig());
     try {
       for (HsmKeyConfiguration key : keys) {
-        hsm.ensureKey(key.getName(), key.toKeySpec());
+        KeySpec spec = key.toKeySpec();
+        warnIfDifferent(key.getName(), spec, hsm.ensureKey(key.getName(), spec).info());
       }
     } catch (RuntimeException e) {
       hsm.close();
       throw e;
     }
     return hsm;
+  }
+
+  /**
+   * Labels and the rotation period apply when a key is created ({@code ensureKey} does not compare
+   * them); say so if the stored key's differ, with the Spring Boot starter's wording.
+   */
+  private static void warnIfDifferent(String name, KeySpec spec, KeyInfo stored) {
+    if (!spec.rotationPeriod().equals(stored.rotationPeriod())) {
+      LOG.warn(
+          "hsm.keys." + name + ".rotation-period asks for " + describe(spec.rotationPeriod())
+              + " but the stored key '" + name + "' has " + describe(stored.rotationPeriod())
+              + "; declared settings apply when a key is created: use HsmAdmin.setRotationPeriod"
+              + " to change it");
+    }
+    if (!spec.labels().equals(stored.labels())) {
+      LOG.warn(
+          "hsm.keys." + name + ".labels are " + spec.labels() + " but the stored key '" + name
+              + "' has " + stored.labels() + "; declared labels apply when a key is created");
+    }
+  }
+
+  private static String describe(Duration period) {
+    return period.isZero() ? "no rotation" : "rotation every " + period;
   }
 
   /** The declared key {@code <name>}, injectable as {@code @Named("<name>") KeyHandle}. */
