@@ -16,15 +16,36 @@ final class AeadKey implements CryptoKey {
   static final int NONCE_BYTES = 12;
   static final int TAG_BYTES = 16;
 
+  /**
+   * One AES-GCM engine per thread, re-initialised with key and nonce for every message: {@code
+   * Cipher.getInstance} costs more than encrypting 1 KiB. {@code init} resets any state a failed
+   * operation left behind. ChaCha20-Poly1305 keeps a fresh engine per call: a reused SunJCE
+   * ChaCha20-Poly1305 engine (JDK 17) failed to decrypt valid messages in the test suite.
+   */
+  private static final ThreadLocal<Cipher> GCM_ENGINE =
+      ThreadLocal.withInitial(() -> newEngine("AES/GCM/NoPadding"));
+
   private final Algorithm algorithm;
   private final SecretKeySpec key;
-  private final String transformation;
+  private final boolean gcm;
 
   AeadKey(Algorithm algorithm, byte[] rawKey) {
     this.algorithm = algorithm;
     boolean gcm = algorithm == Algorithm.AES_256_GCM;
     this.key = new SecretKeySpec(rawKey, gcm ? "AES" : "ChaCha20");
-    this.transformation = gcm ? "AES/GCM/NoPadding" : "ChaCha20-Poly1305";
+    this.gcm = gcm;
+  }
+
+  private Cipher engine() {
+    return gcm ? GCM_ENGINE.get() : newEngine("ChaCha20-Poly1305");
+  }
+
+  private static Cipher newEngine(String transformation) {
+    try {
+      return Cipher.getInstance(transformation, Providers.SUN_JCE);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(transformation + " is not available from SunJCE", e);
+    }
   }
 
   @Override
@@ -50,7 +71,7 @@ final class AeadKey implements CryptoKey {
     System.arraycopy(header, 0, out, 0, nonceAt);
     System.arraycopy(Randomness.bytes(NONCE_BYTES), 0, out, nonceAt, NONCE_BYTES);
     try {
-      Cipher cipher = Cipher.getInstance(transformation, Providers.SUN_JCE);
+      Cipher cipher = engine();
       cipher.init(Cipher.ENCRYPT_MODE, key, parameters(out, nonceAt));
       cipher.updateAAD(associatedData);
       cipher.doFinal(plaintext, 0, plaintext.length, out, nonceAt + NONCE_BYTES);
@@ -66,7 +87,7 @@ final class AeadKey implements CryptoKey {
     if (envelope.length - offset < NONCE_BYTES + TAG_BYTES) {
       throw new GeneralSecurityException("payload shorter than nonce and tag");
     }
-    Cipher cipher = Cipher.getInstance(transformation, Providers.SUN_JCE);
+    Cipher cipher = engine();
     cipher.init(Cipher.DECRYPT_MODE, key, parameters(envelope, offset));
     cipher.updateAAD(associatedData);
     int ciphertextAt = offset + NONCE_BYTES;
