@@ -81,7 +81,7 @@ public class AesGcmDecrypt {
   }
 
   @Benchmark
-  public byte[] limit_JDK(Jdk e) throws Exception {
+  public byte[] limit_SunJCE(Jdk e) throws Exception {
     e.cipher.init(Cipher.DECRYPT_MODE, raw, new GCMParameterSpec(128, rawNonce));
     return e.cipher.doFinal(rawCiphertext);
   }

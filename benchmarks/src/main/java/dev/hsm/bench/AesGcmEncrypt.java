@@ -78,7 +78,7 @@ public class AesGcmEncrypt {
   }
 
   @Benchmark
-  public byte[] limit_JDK(Jdk e) throws Exception {
+  public byte[] limit_SunJCE(Jdk e) throws Exception {
     e.random.nextBytes(e.nonce);
     e.cipher.init(Cipher.ENCRYPT_MODE, raw, new GCMParameterSpec(128, e.nonce));
     return e.cipher.doFinal(plaintext);

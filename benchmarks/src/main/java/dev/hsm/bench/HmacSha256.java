@@ -62,7 +62,7 @@ public class HmacSha256 {
   }
 
   @Benchmark
-  public byte[] limit_JDK(Jdk e) {
+  public byte[] limit_SunJCE(Jdk e) {
     return e.mac.doFinal(data);
   }
 

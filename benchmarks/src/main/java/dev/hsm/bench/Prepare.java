@@ -48,7 +48,7 @@ public final class Prepare {
       }
       Files.createDirectories(dir);
       Support.newKeyFile(big.unlockSecret().orElseThrow().keyFile());
-      double rate = build(big, BIG, 2);
+      double rate = build(big, BIG, 1);
       Files.writeString(done, String.format("%.0f", rate));
       facts.put("big_store", "built " + big.storePath());
       facts.put("big_store_build_keys_per_s", String.format("%.0f", rate));
@@ -67,12 +67,11 @@ public final class Prepare {
     facts.put("java_vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
     facts.put("bouncycastle", Support.BC.getInfo());
     facts.put("sqlite", sqliteVersion());
-    facts.put("hsm_core", HsmClient.class.getPackage().getImplementationVersion());
     Files.writeString(work.resolve("prepare.json"), toJson(facts));
     System.out.println(toJson(facts));
   }
 
-  /** Creates {@code count} EC P-256 keys with {@code threads} threads; returns keys per second. */
+  /** Creates {@code count} EC P-256 keys with {@code threads} threads (one: SQLite has one writer); returns keys per second. */
   static double build(HsmConfig config, int count, int threads) throws Exception {
     long start = System.nanoTime();
     AtomicInteger next = new AtomicInteger();

@@ -72,7 +72,7 @@ public class RsaPss2048Sign {
   }
 
   @Benchmark
-  public byte[] limit_JDK(Jdk e) throws Exception {
+  public byte[] limit_SunRsaSign(Jdk e) throws Exception {
     e.signature.update(data);
     return e.signature.sign();
   }

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Runs every benchmark of issue 6 and writes docs/BENCHMARKS.md from the JMH JSON results.
+#
+#   benchmarks/run.sh            # from the repository root or anywhere; ~12-14 min on 2 cores
+#
+# It installs SoftHSM2 if missing (Debian/Ubuntu apt), builds the JMH uber-jar, initialises a
+# SoftHSM2 token in a temp dir, builds (once) a 100,000-key store under benchmarks/target/work,
+# runs JMH with 1 and with 2 threads, and generates the report. Short JMH settings, on purpose:
+# one fork, 2 x 1 s warm-up and 3 x 2 s measurement iterations per benchmark.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+START=$(date +%s)
+JMH_OPTS=${JMH_OPTS:-"-f 1 -wi 2 -w 1s -i 3 -r 2s"}
+OPEN_OPTS=${OPEN_OPTS:-"-f 1 -bm ss -wi 3 -i 15"}
+SOFTHSM2_LIB=${SOFTHSM2_LIB:-/usr/lib/softhsm/libsofthsm2.so}
+export SOFTHSM2_LIB
+
+# 1. SoftHSM2 (the peer), through the distribution's package manager.
+if [ ! -e "$SOFTHSM2_LIB" ] || ! command -v softhsm2-util >/dev/null; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  echo "== installing softhsm2"
+  $SUDO apt-get install -y softhsm2 || { $SUDO apt-get update && $SUDO apt-get install -y softhsm2; }
+fi
+
+# 2. Build hsm-core and the benchmark uber-jar.
+echo "== building"
+mvn -q -B -Pbenchmarks -pl benchmarks -am package -DskipTests
+JAR=benchmarks/target/benchmarks.jar
+
+# 3. A fresh SoftHSM2 token in a temp dir; the 100k-key store persists in BENCH_WORK for reuse.
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+mkdir -p "$TMP/tokens"
+printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$TMP" \
+  > "$TMP/softhsm2.conf"
+export SOFTHSM2_CONF="$TMP/softhsm2.conf"
+softhsm2-util --init-token --free --label bench --pin 1234 --so-pin 5678 >/dev/null
+export BENCH_WORK=${BENCH_WORK:-$ROOT/benchmarks/target/work}
+mkdir -p "$BENCH_WORK"
+RESULTS="$BENCH_WORK/results"
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+
+# 4. Machine facts, and the load before the run.
+{
+  echo "nproc=$(nproc)"
+  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "kernel=$(uname -sr)"
+  echo "softhsm=$(softhsm2-util --version)"
+  echo "maven=$(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')"
+  echo "git=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
+  echo "jmh_opts=$JMH_OPTS"
+  echo "open_opts=$OPEN_OPTS"
+  echo "started=$(date -u '+%Y-%m-%d %H:%M UTC')"
+} > "$RESULTS/machine.txt"
+echo "== machine"; cat "$RESULTS/machine.txt"
+
+# 5. Prepare: the 100k store (built once), heap held by an open store, SoftHSM2 probe, versions.
+echo "== prepare"
+java -cp "$JAR" dev.hsm.bench.Prepare | tee "$RESULTS/prepare.log"
+cp "$BENCH_WORK/prepare.json" "$RESULTS/prepare.json"
+
+# 6. JMH: throughput benchmarks with 1 and 2 threads, then single-shot store opening.
+OPS='^dev.hsm.bench.(EcdsaP256Sign|EcdsaP256Verify|Ed25519Sign|RsaPss2048Sign|AesGcmEncrypt|AesGcmDecrypt|HmacSha256|KeyCreate|FirstUse)\.'
+for t in 1 2; do
+  echo "== JMH, $t thread(s): $JMH_OPTS"
+  # shellcheck disable=SC2086
+  java -jar "$JAR" "$OPS" $JMH_OPTS -t "$t" -foe false \
+    -rf json -rff "$RESULTS/threads-$t.json" | tee "$RESULTS/threads-$t.log"
+done
+echo "== JMH, store open: $OPEN_OPTS"
+# shellcheck disable=SC2086
+java -jar "$JAR" '^dev.hsm.bench.StoreOpen\.' $OPEN_OPTS -foe false \
+  -rf json -rff "$RESULTS/open.json" | tee "$RESULTS/open.log"
+
+echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/machine.txt"
+echo "elapsed_s=$(( $(date +%s) - START ))" >> "$RESULTS/machine.txt"
+
+# 7. The report.
+python3 benchmarks/report.py "$RESULTS" > docs/BENCHMARKS.md
+python3 - "$RESULTS/headline.md" README.md <<'PY'
+import re, sys
+headline, readme = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+if start in readme and end in readme:
+    readme = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda m: start + "\n" + headline + end, readme, flags=re.S)
+    open(sys.argv[2], "w").write(readme)
+PY
+echo "== wrote docs/BENCHMARKS.md and the README headline ($(( $(date +%s) - START )) s in all)"
