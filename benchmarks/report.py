@@ -194,7 +194,7 @@ if he is not None and hb is not None:
 p("")
 if prepare.get("big_store"):
     p(f"The 100,000-key store: {prepare['big_store'].split(' ')[0]} for this run; when it was built, "
-      f"`Prepare` created keys at {prepare.get('big_store_build_keys_per_s', '?')} keys/s with one thread "
+      f"`Prepare` created them at {prepare.get('big_store_build_keys_per_s', '?')} "
       f"(file size {prepare.get('store_100k_file_bytes', 0):,} bytes).")
     p("")
 p("## Not measured in this run")
