@@ -57,6 +57,24 @@ class StoreFileTest {
   }
 
   @Test
+  void lastSettingsChangeLookup_usesTheAuditIndex_soWritesDoNotScanTheWholeLog() throws Exception {
+    TestStores.open(dir, "s.db").close();
+
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("s.db"));
+        Statement s = c.createStatement();
+        ResultSet plan =
+            s.executeQuery(
+                "EXPLAIN QUERY PLAN SELECT coalesce(max(seq), 0) FROM audit_log"
+                    + " WHERE action IN ('admin.set-credential', 'store.rotate-master-key')")) {
+      StringBuilder text = new StringBuilder();
+      while (plan.next()) {
+        text.append(plan.getString("detail")).append('\n');
+      }
+      assertThat(text.toString()).contains("audit_log_action").doesNotContain("SCAN audit_log");
+    }
+  }
+
+  @Test
   void newStoreFile_isReadableByItsOwnerOnly() throws Exception {
     TestStores.open(dir, "s.db").close();
 

@@ -88,6 +88,8 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
         + " detail TEXT NOT NULL,"
         + " hash BLOB NOT NULL,"
         + " mac BLOB NOT NULL)",
+    // Finds the last settings change without reading the whole log (checked on every write).
+    "CREATE INDEX audit_log_action ON audit_log (action, seq)",
     "CREATE TABLE key_usage ("
         + " key_name TEXT NOT NULL,"
         + " operation TEXT NOT NULL,"
