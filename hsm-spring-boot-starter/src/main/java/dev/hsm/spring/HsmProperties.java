@@ -252,39 +252,11 @@ public class HsmProperties {
      *     a valid spec
      */
     KeySpec toSpec(String name) {
-      String prefix = "hsm.keys." + name;
-      if (algorithm == null) {
-        throw new IllegalStateException(prefix + ".algorithm is required (e.g. ECDSA_P256_SHA256, AES_256_GCM)");
-      }
       try {
-        KeySpec spec;
-        if (algorithm.isRsa()) {
-          if (rsaModulusBits == null) {
-            throw new IllegalArgumentException(
-                algorithm + " needs " + prefix + ".rsa-modulus-bits (2048, 3072 or 4096)");
-          }
-          spec = KeySpec.rsa(algorithm, rsaModulusBits);
-        } else {
-          if (rsaModulusBits != null) {
-            throw new IllegalArgumentException(
-                "rsa-modulus-bits applies to RSA algorithms only, not " + algorithm);
-          }
-          spec = KeySpec.of(algorithm);
-        }
-        if (!operations.isEmpty()) {
-          spec = spec.withOperations(
-              operations.get(0), operations.subList(1, operations.size()).toArray(new Operation[0]));
-        }
-        spec = spec.withExtractable(extractable);
-        if (rotationPeriod != null) {
-          spec = spec.withRotationPeriod(rotationPeriod);
-        }
-        for (Map.Entry<String, String> label : labels.entrySet()) {
-          spec = spec.withLabel(label.getKey(), label.getValue());
-        }
-        return spec;
+        return KeySpec.fromSettings(
+            name, algorithm, rsaModulusBits, operations, extractable, rotationPeriod, labels);
       } catch (IllegalArgumentException e) {
-        throw new IllegalStateException(prefix + ": " + e.getMessage(), e);
+        throw new IllegalStateException(e.getMessage(), e);
       }
     }
   }

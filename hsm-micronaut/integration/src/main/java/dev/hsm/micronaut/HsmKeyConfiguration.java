@@ -114,40 +114,11 @@ public class HsmKeyConfiguration {
    *     or contradict each other
    */
   public KeySpec toKeySpec() {
-    String prefix = "hsm.keys." + name;
-    if (algorithm == null) {
-      throw new ConfigurationException(prefix + ".algorithm is required (e.g. AES_256_GCM)");
-    }
     try {
-      KeySpec spec;
-      if (algorithm.isRsa()) {
-        if (rsaModulusBits == null) {
-          throw new ConfigurationException(
-              prefix + ".rsa-modulus-bits is required for " + algorithm + " (2048, 3072 or 4096)");
-        }
-        spec = KeySpec.rsa(algorithm, rsaModulusBits);
-      } else {
-        if (rsaModulusBits != null) {
-          throw new ConfigurationException(
-              prefix + ".rsa-modulus-bits applies to RSA algorithms only, not " + algorithm);
-        }
-        spec = KeySpec.of(algorithm);
-      }
-      if (operations != null && !operations.isEmpty()) {
-        spec =
-            spec.withOperations(
-                operations.get(0), operations.subList(1, operations.size()).toArray(new Operation[0]));
-      }
-      spec = spec.withExtractable(extractable);
-      if (rotationPeriod != null) {
-        spec = spec.withRotationPeriod(rotationPeriod);
-      }
-      for (Map.Entry<String, String> label : labels.entrySet()) {
-        spec = spec.withLabel(label.getKey(), label.getValue());
-      }
-      return spec;
+      return KeySpec.fromSettings(
+          name, algorithm, rsaModulusBits, operations, extractable, rotationPeriod, labels);
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(prefix + ": " + e.getMessage(), e);
+      throw new ConfigurationException(e.getMessage(), e);
     }
   }
 
