@@ -1,5 +1,6 @@
 package dev.hsm.examples.spring;
 
+import dev.hsm.spring.data.SqliteDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;

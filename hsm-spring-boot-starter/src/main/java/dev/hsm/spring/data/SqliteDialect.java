@@ -1,4 +1,4 @@
-package dev.hsm.examples.spring;
+package dev.hsm.spring.data;
 
 import org.springframework.data.jdbc.core.dialect.JdbcDialect;
 import org.springframework.data.relational.core.dialect.AbstractDialect;
@@ -10,9 +10,12 @@ import org.springframework.data.relational.core.sql.LockOptions;
 /**
  * Spring Data JDBC has no SQLite dialect; SQLite needs little: ANSI quoting, {@code LIMIT ...
  * OFFSET ...}, no row locks (it locks the whole database), and generated keys fetched one insert
- * at a time (the driver returns none after a batch).
+ * at a time (the driver returns none after a batch). Shipped with the starter because its
+ * embedded default store is SQLite; register it yourself when your data lives in SQLite too:
+ * {@code @Bean JdbcDialect jdbcDialect() { return SqliteDialect.INSTANCE; }}.
  */
 public final class SqliteDialect extends AbstractDialect implements JdbcDialect {
+  /** The dialect; it holds no state. */
   public static final SqliteDialect INSTANCE = new SqliteDialect();
 
   private static final LimitClause LIMIT = new LimitClause() {
