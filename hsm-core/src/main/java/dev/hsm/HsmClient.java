@@ -117,6 +117,13 @@ public interface HsmClient extends AutoCloseable {
   /** {@code count} bytes from the library's CSPRNG. */
   byte[] randomBytes(int count);
 
+  /**
+   * Name and version of the JCA provider that runs {@code algorithm}'s operations in this client,
+   * e.g. {@code "AmazonCorrettoCryptoProvider 2.5"} or {@code "BC 1.87"}; see {@link
+   * NativeCrypto}. For logs, health checks and benchmarks.
+   */
+  String cryptoProvider(Algorithm algorithm);
+
   /** Drops cached keys and closes the store. Handles stop working. Idempotent. */
   @Override
   void close();

@@ -32,14 +32,21 @@ public final class HsmConfig {
   private final int cacheSize;
   private final Duration refreshInterval;
   private final Clock clock;
+  private final NativeCrypto nativeCrypto;
 
   private HsmConfig(
-      Path storePath, UnlockSecret secret, int cacheSize, Duration refreshInterval, Clock clock) {
+      Path storePath,
+      UnlockSecret secret,
+      int cacheSize,
+      Duration refreshInterval,
+      Clock clock,
+      NativeCrypto nativeCrypto) {
     this.storePath = storePath;
     this.secret = secret;
     this.cacheSize = cacheSize;
     this.refreshInterval = refreshInterval;
     this.clock = clock;
+    this.nativeCrypto = nativeCrypto;
   }
 
   /** A store in the SQLite file at {@code path}, created on first open. */
@@ -49,7 +56,8 @@ public final class HsmConfig {
         null,
         DEFAULT_CACHE_SIZE,
         DEFAULT_REFRESH_INTERVAL,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        NativeCrypto.AUTO);
   }
 
   /** Unlock with {@code secret}. */
@@ -62,7 +70,7 @@ public final class HsmConfig {
               + ": this config already unlocks with "
               + this.secret.describe());
     }
-    return new HsmConfig(storePath, secret, cacheSize, refreshInterval, clock);
+    return new HsmConfig(storePath, secret, cacheSize, refreshInterval, clock, nativeCrypto);
   }
 
   /** Unlock with this passphrase (copied). */
@@ -101,7 +109,7 @@ public final class HsmConfig {
       throw new IllegalArgumentException("set the passphrase before its Argon2 parameters");
     }
     return new HsmConfig(
-        storePath, secret.withArgon2(parameters), cacheSize, refreshInterval, clock);
+        storePath, secret.withArgon2(parameters), cacheSize, refreshInterval, clock, nativeCrypto);
   }
 
   /** How many unwrapped keys to keep in memory at most; default {@value #DEFAULT_CACHE_SIZE}. */
@@ -109,7 +117,7 @@ public final class HsmConfig {
     if (maxKeys < 1) {
       throw new IllegalArgumentException("cacheSize must be at least 1, not " + maxKeys);
     }
-    return new HsmConfig(storePath, secret, maxKeys, refreshInterval, clock);
+    return new HsmConfig(storePath, secret, maxKeys, refreshInterval, clock, nativeCrypto);
   }
 
   /**
@@ -122,13 +130,22 @@ public final class HsmConfig {
     if (interval.toMillis() < 10) {
       throw new IllegalArgumentException("refreshInterval must be at least 10 ms, not " + interval);
     }
-    return new HsmConfig(storePath, secret, cacheSize, interval, clock);
+    return new HsmConfig(storePath, secret, cacheSize, interval, clock, nativeCrypto);
   }
 
   /** The clock for timestamps, rotation and destruction dates; tests inject their own. */
   public HsmConfig clock(Clock clock) {
+    Objects.requireNonNull(clock, "clock");
+    return new HsmConfig(storePath, secret, cacheSize, refreshInterval, clock, nativeCrypto);
+  }
+
+  /**
+   * Whether operations may run on the optional native provider; default {@link NativeCrypto#AUTO}
+   * (use it when it is on the classpath and healthy).
+   */
+  public HsmConfig nativeCrypto(NativeCrypto mode) {
     return new HsmConfig(
-        storePath, secret, cacheSize, refreshInterval, Objects.requireNonNull(clock, "clock"));
+        storePath, secret, cacheSize, refreshInterval, clock, Objects.requireNonNull(mode, "mode"));
   }
 
   /** The SQLite file of the store. */
@@ -156,6 +173,11 @@ public final class HsmConfig {
     return clock;
   }
 
+  /** Whether operations may run on the optional native provider. */
+  public NativeCrypto nativeCrypto() {
+    return nativeCrypto;
+  }
+
   @Override
   public String toString() {
     return "HsmConfig[sqlite="
@@ -164,6 +186,8 @@ public final class HsmConfig {
         + (secret == null ? "no unlock secret" : secret)
         + ", cacheSize="
         + cacheSize
+        + ", nativeCrypto="
+        + nativeCrypto
         + "]";
   }
 }

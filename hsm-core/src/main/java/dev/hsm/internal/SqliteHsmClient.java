@@ -18,6 +18,7 @@ import dev.hsm.KeySpec;
 import dev.hsm.KeyState;
 import dev.hsm.Operation;
 import dev.hsm.StoreException;
+import dev.hsm.internal.crypto.CryptoEngines;
 import dev.hsm.internal.crypto.CryptoKey;
 import dev.hsm.internal.crypto.Keys;
 import dev.hsm.internal.crypto.Randomness;
@@ -38,6 +39,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,6 +69,7 @@ public final class SqliteHsmClient implements HsmClient {
   private final KeyCache cache;
   private final Clock clock;
   private final Audit audit;
+  private final CryptoEngines engines;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Map<String, LongAdder[]> usage = new ConcurrentHashMap<>();
   private final ScheduledExecutorService maintenance;
@@ -80,8 +83,10 @@ public final class SqliteHsmClient implements HsmClient {
       KeyStoreBackend backend,
       KeyProtection protection,
       byte[] auditKey,
-      HsmConfig config) {
+      HsmConfig config,
+      CryptoEngines engines) {
     this.path = path;
+    this.engines = engines;
     this.backend = backend;
     this.protection = protection;
     this.cache = new KeyCache(config.cacheSize());
@@ -103,6 +108,7 @@ public final class SqliteHsmClient implements HsmClient {
 
   /** Opens, and on first use initialises, the store a config names. */
   public static SqliteHsmClient open(HsmConfig config) {
+    CryptoEngines engines = CryptoEngines.select(config.nativeCrypto()); // fails before any I/O
     Unlocking.Secret secret = Unlocking.read(config);
     Path path = config.storePath();
     SqliteKeyStoreBackend backend = SqliteKeyStoreBackend.open(path);
@@ -130,7 +136,7 @@ public final class SqliteHsmClient implements HsmClient {
       KeyProtection protection = new KeyProtection(storeId.orElseThrow(), masterKey);
       StoreSettings settings = checkedSettings(backend, protection);
       auditKey = settings.auditKey(protection);
-      return new SqliteHsmClient(path, backend, protection, auditKey, config);
+      return new SqliteHsmClient(path, backend, protection, auditKey, config, engines);
     } catch (RuntimeException e) {
       backend.close();
       throw e;
@@ -341,6 +347,11 @@ public final class SqliteHsmClient implements HsmClient {
       infos.add(protection.open(stored).info());
     }
     return infos;
+  }
+
+  @Override
+  public String cryptoProvider(Algorithm algorithm) {
+    return engines.describe(Objects.requireNonNull(algorithm, "algorithm"));
   }
 
   @Override
@@ -581,7 +592,7 @@ public final class SqliteHsmClient implements HsmClient {
         protection.unwrap(
             version.wrappedMaterial(), protection.materialAad(record, version.version()), what);
     try {
-      return Keys.load(record.algorithm(), record.form(), material, version.publicKey());
+      return Keys.load(engines, record.algorithm(), record.form(), material, version.publicKey());
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new KeyIntegrityException(
           what + ": stored material cannot be read as " + record.algorithm());

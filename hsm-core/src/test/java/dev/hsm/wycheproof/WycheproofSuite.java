@@ -8,6 +8,8 @@ import dev.hsm.InvalidKeyMaterialException;
 import dev.hsm.KeyHandle;
 import dev.hsm.KeyMaterial;
 import dev.hsm.KeySpec;
+import dev.hsm.NativeCrypto;
+import dev.hsm.NativeCryptoTest;
 import dev.hsm.TestStores;
 import dev.hsm.VerificationFailedException;
 import dev.hsm.wycheproof.Wycheproof.Vector;
@@ -85,9 +87,20 @@ abstract class WycheproofSuite {
   /** Expected vector counts per "mode result", e.g. {@code "run valid" -> 39}. */
   abstract Map<String, Integer> expectedCounts();
 
+  /**
+   * Which providers this class runs on. The suites run pure Java; their {@code Native...}
+   * subclasses run the same vectors on the native provider (see {@link NativeCrypto}).
+   */
+  NativeCrypto nativeCrypto() {
+    return NativeCrypto.OFF;
+  }
+
   @BeforeAll
   void openStore(@TempDir Path dir) {
-    hsm = TestStores.open(dir, "w.db");
+    if (nativeCrypto() == NativeCrypto.REQUIRED) {
+      NativeCryptoTest.assumeNativeOnThisPlatform();
+    }
+    hsm = HsmClient.open(TestStores.keyFileConfig(dir, "w.db").nativeCrypto(nativeCrypto()));
   }
 
   @AfterAll

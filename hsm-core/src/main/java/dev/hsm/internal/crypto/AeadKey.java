@@ -9,43 +9,36 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AES-256-GCM and ChaCha20-Poly1305 with the JDK's SunJCE (CPU-accelerated). Payload layout:
- * 12-byte random nonce, ciphertext, 16-byte tag.
+ * AES-256-GCM (on the JDK's CPU-accelerated SunJCE or the native provider, see {@link
+ * CryptoEngines}) and ChaCha20-Poly1305 (SunJCE). Payload layout: 12-byte random nonce,
+ * ciphertext, 16-byte tag.
  */
 final class AeadKey implements CryptoKey {
   static final int NONCE_BYTES = 12;
   static final int TAG_BYTES = 16;
 
-  /**
-   * One AES-GCM engine per thread, re-initialised with key and nonce for every message: {@code
-   * Cipher.getInstance} costs more than encrypting 1 KiB. {@code init} resets any state a failed
-   * operation left behind. ChaCha20-Poly1305 keeps a fresh engine per call: a reused SunJCE
-   * ChaCha20-Poly1305 engine (JDK 17) failed to decrypt valid messages in the test suite.
-   */
-  private static final ThreadLocal<Cipher> GCM_ENGINE =
-      ThreadLocal.withInitial(() -> newEngine("AES/GCM/NoPadding"));
-
+  private final CryptoEngines engines;
   private final Algorithm algorithm;
   private final SecretKeySpec key;
   private final boolean gcm;
 
-  AeadKey(Algorithm algorithm, byte[] rawKey) {
+  AeadKey(CryptoEngines engines, Algorithm algorithm, byte[] rawKey) {
+    this.engines = engines;
     this.algorithm = algorithm;
     boolean gcm = algorithm == Algorithm.AES_256_GCM;
     this.key = new SecretKeySpec(rawKey, gcm ? "AES" : "ChaCha20");
     this.gcm = gcm;
   }
 
+  /**
+   * AES-GCM reuses one engine per thread (see {@link CryptoEngines#gcmEngine}). ChaCha20-Poly1305
+   * gets a fresh engine per call: a reused SunJCE ChaCha20-Poly1305 engine (JDK 17) failed to
+   * decrypt valid messages in the test suite.
+   */
   private Cipher engine() {
-    return gcm ? GCM_ENGINE.get() : newEngine("ChaCha20-Poly1305");
-  }
-
-  private static Cipher newEngine(String transformation) {
-    try {
-      return Cipher.getInstance(transformation, Providers.SUN_JCE);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(transformation + " is not available from SunJCE", e);
-    }
+    return gcm
+        ? engines.gcmEngine()
+        : CryptoEngines.newCipher("ChaCha20-Poly1305", Providers.SUN_JCE);
   }
 
   @Override

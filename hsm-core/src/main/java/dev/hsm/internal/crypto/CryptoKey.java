@@ -4,9 +4,9 @@ import dev.hsm.Algorithm;
 import java.security.PublicKey;
 
 /**
- * One unwrapped key version, ready for operations. Implementations are immutable and thread-safe:
- * each call makes its own JCA engine object. Methods an algorithm cannot perform are never called;
- * the handle checks the algorithm's kind first.
+ * One unwrapped key version, ready for operations. Implementations are thread-safe: a JCA engine
+ * is never shared between threads (each thread keeps its own, or each call makes one). Methods an
+ * algorithm cannot perform are never called; the handle checks the algorithm's kind first.
  */
 public interface CryptoKey {
 

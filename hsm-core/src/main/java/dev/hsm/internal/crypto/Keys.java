@@ -11,7 +11,6 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -110,13 +109,13 @@ public final class Keys {
         AsymmetricKeyParameter privateKey = PrivateKeyFactory.createKey(encoded);
         AsymmetricKeyParameter publicKey = checkAndDerivePublic(spec, privateKey);
         PrivateKey jcaPrivate =
-            keyFactory(algorithm).generatePrivate(new PKCS8EncodedKeySpec(encoded));
+            Providers.pureJavaKeyFactory(algorithm).generatePrivate(new PKCS8EncodedKeySpec(encoded));
         byte[] spki = SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(publicKey).getEncoded();
         return new Material(Form.PRIVATE_PKCS8, jcaPrivate.getEncoded(), spki);
       }
       AsymmetricKeyParameter publicKey = PublicKeyFactory.createKey(encoded);
       checkPublic(spec, publicKey);
-      PublicKey jcaPublic = keyFactory(algorithm).generatePublic(new X509EncodedKeySpec(encoded));
+      PublicKey jcaPublic = Providers.pureJavaKeyFactory(algorithm).generatePublic(new X509EncodedKeySpec(encoded));
       return new Material(Form.PUBLIC_X509, jcaPublic.getEncoded(), jcaPublic.getEncoded());
     } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
       throw new InvalidKeyMaterialException(
@@ -209,20 +208,22 @@ public final class Keys {
   /**
    * Rebuilds a usable key from stored material.
    *
+   * @param engines the providers to run the key's operations on
    * @param publicKeySpki the public key for private material (stored beside it, so loading needs
    *     no point multiplication); ignored for other forms
    */
-  public static CryptoKey load(Algorithm algorithm, Form form, byte[] encoded, byte[] publicKeySpki)
+  public static CryptoKey load(
+      CryptoEngines engines, Algorithm algorithm, Form form, byte[] encoded, byte[] publicKeySpki)
       throws GeneralSecurityException {
     switch (algorithm.kind()) {
       case AEAD:
         return algorithm == Algorithm.AES_256_GCM_SIV
             ? new DeterministicAeadKey(encoded)
-            : new AeadKey(algorithm, encoded);
+            : new AeadKey(engines, algorithm, encoded);
       case MAC:
         return new MacKey(algorithm, encoded);
       default:
-        KeyFactory factory = keyFactory(algorithm);
+        KeyFactory factory = engines.keyFactory(algorithm);
         PrivateKey privateKey =
             form == Form.PRIVATE_PKCS8
                 ? factory.generatePrivate(new PKCS8EncodedKeySpec(encoded))
@@ -232,14 +233,8 @@ public final class Keys {
                 new X509EncodedKeySpec(form == Form.PUBLIC_X509 ? encoded : publicKeySpki));
         return algorithm == Algorithm.RSA_OAEP_SHA256
             ? new RsaOaepKey(privateKey, publicKey)
-            : new SignatureKey(algorithm, privateKey, publicKey);
+            : new SignatureKey(engines, algorithm, privateKey, publicKey);
     }
-  }
-
-  private static KeyFactory keyFactory(Algorithm algorithm) throws GeneralSecurityException {
-    Provider provider = algorithm.isRsa() ? Providers.SUN_RSA_SIGN : Providers.BOUNCY_CASTLE;
-    String type = algorithm.isRsa() ? "RSA" : algorithm == Algorithm.ED25519 ? "Ed25519" : "EC";
-    return KeyFactory.getInstance(type, provider);
   }
 
   private static String curveName(Algorithm algorithm) {

@@ -1,5 +1,8 @@
 package dev.hsm.internal.crypto;
 
+import dev.hsm.Algorithm;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.Provider;
 import java.security.Security;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -8,7 +11,8 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * Which JCA provider runs which algorithm, chosen by measurement (see DESIGN.md, "Performance"):
  * the JDK's AES-GCM and HMAC use CPU instructions and are 8-20x Bouncy Castle's; Bouncy Castle's
  * ECDSA and Ed25519 are 6-20x the JDK 17's; RSA is the same in both. Provider objects are passed
- * explicitly, so nothing is registered globally and lookups skip the provider list.
+ * explicitly, so nothing is registered globally and lookups skip the provider list. The optional
+ * native provider is chosen per client in {@link CryptoEngines}.
  */
 public final class Providers {
   /** Bouncy Castle, not installed in {@link Security}; used by reference. */
@@ -20,7 +24,19 @@ public final class Providers {
   /** The JDK's SunRsaSign: RSA PKCS#1 v1.5 and PSS signatures, RSA key factory. */
   public static final Provider SUN_RSA_SIGN = require("SunRsaSign");
 
+  /** The JDK's SunEC: its Ed25519 keys are the ones the native provider accepts. */
+  public static final Provider SUN_EC = require("SunEC");
+
   private Providers() {}
+
+  /** The pure-Java key factory for {@code algorithm}: SunRsaSign for RSA, Bouncy Castle else. */
+  static KeyFactory pureJavaKeyFactory(Algorithm algorithm) throws GeneralSecurityException {
+    if (algorithm.isRsa()) {
+      return KeyFactory.getInstance("RSA", SUN_RSA_SIGN);
+    }
+    return KeyFactory.getInstance(
+        algorithm == Algorithm.ED25519 ? "Ed25519" : "EC", BOUNCY_CASTLE);
+  }
 
   private static Provider require(String name) {
     Provider provider = Security.getProvider(name);

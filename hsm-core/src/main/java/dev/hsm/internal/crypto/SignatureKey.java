@@ -8,11 +8,11 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
-import java.util.Arrays;
 
 /**
- * ECDSA (P1363 {@code r||s} signatures) and Ed25519 with Bouncy Castle; RSA PKCS#1 v1.5 and PSS
- * with the JDK's SunRsaSign. The private key is absent for an imported public key.
+ * ECDSA (P1363 {@code r||s} signatures), Ed25519, RSA PKCS#1 v1.5 and PSS, on the provider {@link
+ * CryptoEngines} chose: Bouncy Castle for EC and Ed25519 and the JDK's SunRsaSign for RSA, or the
+ * native provider. The private key is absent for an imported public key.
  */
 final class SignatureKey implements CryptoKey {
   private final Algorithm algorithm;
@@ -22,41 +22,22 @@ final class SignatureKey implements CryptoKey {
   private final String jcaName;
   private final PSSParameterSpec pss;
 
-  SignatureKey(Algorithm algorithm, PrivateKey privateKey, PublicKey publicKey) {
+  /**
+   * One engine per thread and key, initialised once: key set-up (for the native provider, turning
+   * the key into a native object) costs as much as a signature. A completed {@code sign} or
+   * {@code verify} leaves the engine initialised with the same key, as the JCA specifies.
+   */
+  private final ThreadLocal<Signature> signer = ThreadLocal.withInitial(this::newSigner);
+
+  private final ThreadLocal<Signature> verifier = ThreadLocal.withInitial(this::newVerifier);
+
+  SignatureKey(
+      CryptoEngines engines, Algorithm algorithm, PrivateKey privateKey, PublicKey publicKey) {
     this.algorithm = algorithm;
     this.privateKey = privateKey;
     this.publicKey = publicKey;
-    switch (algorithm) {
-      case ECDSA_P256_SHA256:
-        this.jcaName = "SHA256withPLAIN-ECDSA";
-        break;
-      case ECDSA_P384_SHA384:
-        this.jcaName = "SHA384withPLAIN-ECDSA";
-        break;
-      case ECDSA_P521_SHA512:
-        this.jcaName = "SHA512withPLAIN-ECDSA";
-        break;
-      case ED25519:
-        this.jcaName = "Ed25519";
-        break;
-      case RSA_PKCS1_SHA256:
-        this.jcaName = "SHA256withRSA";
-        break;
-      case RSA_PKCS1_SHA384:
-        this.jcaName = "SHA384withRSA";
-        break;
-      case RSA_PKCS1_SHA512:
-        this.jcaName = "SHA512withRSA";
-        break;
-      case RSA_PSS_SHA256:
-      case RSA_PSS_SHA384:
-      case RSA_PSS_SHA512:
-        this.jcaName = "RSASSA-PSS";
-        break;
-      default:
-        throw new IllegalArgumentException(algorithm + " is not a signature algorithm");
-    }
-    this.provider = algorithm.isRsa() ? Providers.SUN_RSA_SIGN : Providers.BOUNCY_CASTLE;
+    this.provider = engines.provider(algorithm);
+    this.jcaName = engines.signatureName(algorithm);
     this.pss = pssParameters(algorithm);
   }
 
@@ -81,6 +62,27 @@ final class SignatureKey implements CryptoKey {
     return signature;
   }
 
+  private Signature newSigner() {
+    try {
+      Signature signature = engine();
+      // The thread's own CSPRNG: the engine belongs to this thread (ECDSA and PSS need randomness).
+      signature.initSign(privateKey, Randomness.secureRandom());
+      return signature;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(algorithm + " signing key cannot be initialised", e);
+    }
+  }
+
+  private Signature newVerifier() {
+    try {
+      Signature signature = engine();
+      signature.initVerify(publicKey);
+      return signature;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(algorithm + " verification key cannot be initialised", e);
+    }
+  }
+
   @Override
   public Algorithm algorithm() {
     return algorithm;
@@ -99,11 +101,11 @@ final class SignatureKey implements CryptoKey {
   @Override
   public byte[] sign(byte[] data) {
     try {
-      Signature signature = engine();
-      signature.initSign(privateKey, Randomness.secureRandom());
+      Signature signature = signer.get();
       signature.update(data);
-      return signature.sign();
-    } catch (GeneralSecurityException e) {
+      return signature.sign(); // resets the engine to its initialised state, ready for the next
+    } catch (GeneralSecurityException | RuntimeException e) {
+      signer.remove(); // its state is unknown now
       throw new IllegalStateException(algorithm + " signing failed", e);
     }
   }
@@ -111,12 +113,13 @@ final class SignatureKey implements CryptoKey {
   @Override
   public boolean verify(byte[] data, byte[] envelope, int offset) {
     try {
-      Signature signature = engine();
-      signature.initVerify(publicKey);
+      Signature signature = verifier.get();
       signature.update(data);
-      return signature.verify(Arrays.copyOfRange(envelope, offset, envelope.length));
+      return signature.verify(envelope, offset, envelope.length - offset);
     } catch (GeneralSecurityException | RuntimeException e) {
-      // Providers report some malformed signatures by exception instead of false.
+      // Providers report some malformed signatures by exception instead of false, and may leave
+      // the engine in an unknown state.
+      verifier.remove();
       return false;
     }
   }
