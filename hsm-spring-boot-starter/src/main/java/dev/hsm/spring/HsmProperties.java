@@ -2,6 +2,7 @@ package dev.hsm.spring;
 
 import dev.hsm.Algorithm;
 import dev.hsm.HsmConfig;
+import dev.hsm.NativeCrypto;
 import dev.hsm.KeySpec;
 import dev.hsm.Operation;
 import java.nio.file.Path;
@@ -41,6 +42,12 @@ public class HsmProperties {
   private Duration refreshInterval = Duration.ofSeconds(1);
 
   /**
+   * Whether operations may run on the optional native provider (Amazon Corretto Crypto Provider):
+   * AUTO uses it when it is on the classpath, OFF never, REQUIRED fails start-up without it.
+   */
+  private NativeCrypto nativeCrypto = NativeCrypto.AUTO;
+
+  /**
    * The keys the application uses, by name. Each is created on first start if missing and checked
    * against the store on every start; each becomes a {@code KeyHandle} bean qualified by its name.
    */
@@ -68,6 +75,14 @@ public class HsmProperties {
 
   public void setRefreshInterval(Duration refreshInterval) {
     this.refreshInterval = refreshInterval;
+  }
+
+  public NativeCrypto getNativeCrypto() {
+    return nativeCrypto;
+  }
+
+  public void setNativeCrypto(NativeCrypto nativeCrypto) {
+    this.nativeCrypto = nativeCrypto;
   }
 
   public Map<String, Key> getKeys() {
@@ -115,7 +130,9 @@ public class HsmProperties {
       property = "hsm.cache-size";
       config = config.cacheSize(cacheSize);
       property = "hsm.refresh-interval";
-      return config.refreshInterval(refreshInterval);
+      config = config.refreshInterval(refreshInterval);
+      property = "hsm.native-crypto";
+      return config.nativeCrypto(nativeCrypto);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IllegalStateException(property + ": " + e.getMessage(), e);
     }

@@ -32,6 +32,7 @@ class ConfigurationMetadataTest {
         "hsm.unlock.key-file",
         "hsm.cache-size",
         "hsm.refresh-interval",
+        "hsm.native-crypto",
         "hsm.keys");
     assertThat(properties.values()).allSatisfy(property ->
         assertThat((String) property.get("description")).as("description of %s", property.get("name")).isNotBlank());
@@ -41,6 +42,7 @@ class ConfigurationMetadataTest {
     assertThat(DurationStyle.detectAndParse((String) properties.get("hsm.refresh-interval").get("defaultValue")))
         .isEqualTo(HsmConfig.DEFAULT_REFRESH_INTERVAL);
     assertThat((String) properties.get("hsm.keys").get("type")).contains("HsmProperties$Key");
+    assertThat(properties.get("hsm.native-crypto")).containsEntry("type", "dev.hsm.NativeCrypto");
   }
 
   @SuppressWarnings("unchecked")

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hsm.Algorithm;
 import dev.hsm.HsmClient;
 import dev.hsm.HsmConfig;
+import dev.hsm.NativeCrypto;
+import dev.hsm.NativeCryptoUnavailableException;
 import dev.hsm.HsmException;
 import dev.hsm.KeyAlreadyExistsException;
 import dev.hsm.KeyHandle;
@@ -226,6 +228,7 @@ class HsmAutoConfigurationTest {
     assertThat(config.cacheSize()).isEqualTo(HsmConfig.DEFAULT_CACHE_SIZE);
     assertThat(config.refreshInterval()).isEqualTo(HsmConfig.DEFAULT_REFRESH_INTERVAL);
     assertThat(config.unlockSecret().orElseThrow().environmentVariable()).isEqualTo("HSM_PASSPHRASE");
+    assertThat(config.nativeCrypto()).isEqualTo(NativeCrypto.AUTO);
 
     runner().withPropertyValues("hsm.cache-size=5", "hsm.refresh-interval=250ms").run(context -> {
       HsmConfig bound = context.getBean(HsmProperties.class).toConfig();
@@ -233,8 +236,20 @@ class HsmAutoConfigurationTest {
       assertThat(bound.cacheSize()).isEqualTo(5);
       assertThat(bound.refreshInterval()).isEqualTo(Duration.ofMillis(250));
     });
+    runner().withPropertyValues("hsm.native-crypto=off").run(context ->
+        assertThat(context.getBean(HsmClient.class).cryptoProvider(Algorithm.ECDSA_P256_SHA256)).startsWith("BC "));
     runner().withPropertyValues("hsm.cache-size=0").run(context ->
         assertThat(Failures.messages(context.getStartupFailure())).contains("hsm.cache-size: cacheSize must be at least 1"));
+  }
+
+  @Test
+  void nativeCryptoRequired_withoutTheProviderOnTheClasspath_failsStartupSayingWhy() {
+    // This module's tests do not have the native provider (hsm-core's tests run it).
+    runner().withPropertyValues("hsm.native-crypto=REQUIRED").run(context ->
+        assertThat(context.getStartupFailure())
+            .rootCause()
+            .isInstanceOf(NativeCryptoUnavailableException.class)
+            .hasMessageContaining("not on the classpath"));
   }
 
   @Configuration(proxyBeanMethods = false)

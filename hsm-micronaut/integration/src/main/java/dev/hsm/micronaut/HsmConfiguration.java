@@ -1,6 +1,7 @@
 package dev.hsm.micronaut;
 
 import dev.hsm.HsmConfig;
+import dev.hsm.NativeCrypto;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.exceptions.ConfigurationException;
 import java.nio.file.Path;
@@ -17,12 +18,14 @@ import java.util.List;
  * hsm.unlock.passphrase-env=HSM_PASSPHRASE   # exactly one of passphrase, passphrase-env, key-file
  * hsm.cache-size=10000
  * hsm.refresh-interval=1s
+ * hsm.native-crypto=AUTO                 # AUTO, OFF or REQUIRED; see dev.hsm.NativeCrypto
  * </pre>
  */
 @ConfigurationProperties("hsm")
 public class HsmConfiguration {
   private int cacheSize = HsmConfig.DEFAULT_CACHE_SIZE;
   private Duration refreshInterval = HsmConfig.DEFAULT_REFRESH_INTERVAL;
+  private NativeCrypto nativeCrypto = NativeCrypto.AUTO;
   private final Store store;
   private final Unlock unlock;
 
@@ -52,6 +55,19 @@ public class HsmConfiguration {
     this.refreshInterval = refreshInterval;
   }
 
+  /**
+   * {@code hsm.native-crypto}: whether operations may run on the optional native provider (default
+   * AUTO: when it is on the classpath; OFF: never; REQUIRED: start-up fails without it).
+   */
+  public NativeCrypto getNativeCrypto() {
+    return nativeCrypto;
+  }
+
+  /** Sets {@code hsm.native-crypto}. */
+  public void setNativeCrypto(NativeCrypto nativeCrypto) {
+    this.nativeCrypto = nativeCrypto;
+  }
+
   /** {@code hsm.store.*}. */
   public Store getStore() {
     return store;
@@ -66,13 +82,13 @@ public class HsmConfiguration {
   public HsmConfig toHsmConfig() {
     HsmConfig config = HsmConfig.sqlite(store.getPath());
     config = unlock.applyTo(config);
-    return config.cacheSize(cacheSize).refreshInterval(refreshInterval);
+    return config.cacheSize(cacheSize).refreshInterval(refreshInterval).nativeCrypto(nativeCrypto);
   }
 
   @Override
   public String toString() {
     return "HsmConfiguration[store=" + store.getPath() + ", unlock=" + unlock + ", cacheSize="
-        + cacheSize + ", refreshInterval=" + refreshInterval + "]";
+        + cacheSize + ", refreshInterval=" + refreshInterval + ", nativeCrypto=" + nativeCrypto + "]";
   }
 
   /** {@code hsm.store.*}: the SQLite file. */

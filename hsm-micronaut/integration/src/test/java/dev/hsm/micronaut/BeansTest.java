@@ -8,6 +8,7 @@ import dev.hsm.HsmClient;
 import dev.hsm.HsmException;
 import dev.hsm.KeyHandle;
 import dev.hsm.KeyInfo;
+import dev.hsm.NativeCrypto;
 import dev.hsm.Operation;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.inject.qualifiers.Qualifiers;
@@ -84,6 +85,7 @@ class BeansTest {
     properties.put("hsm.unlock.passphrase", "correct horse battery staple");
     properties.put("hsm.cache-size", "5");
     properties.put("hsm.refresh-interval", "250ms");
+    properties.put("hsm.native-crypto", "off");
 
     byte[] envelope;
     try (ApplicationContext first = ApplicationContext.run(properties)) {
@@ -91,6 +93,9 @@ class BeansTest {
       assertThat(configuration.toString()).doesNotContain("horse").contains("<masked>");
       assertThat(configuration.toHsmConfig().cacheSize()).isEqualTo(5);
       assertThat(configuration.toHsmConfig().refreshInterval()).isEqualTo(Duration.ofMillis(250));
+      assertThat(configuration.toHsmConfig().nativeCrypto()).isEqualTo(NativeCrypto.OFF);
+      assertThat(first.getBean(HsmClient.class).cryptoProvider(Algorithm.ECDSA_P256_SHA256))
+          .startsWith("BC ");
       envelope = first.getBean(HsmClient.class).key("pii").encrypt(new byte[] {7});
     }
     try (ApplicationContext second = ApplicationContext.run(properties)) {

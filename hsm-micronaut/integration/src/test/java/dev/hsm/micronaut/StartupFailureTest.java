@@ -8,6 +8,7 @@ import dev.hsm.HsmConfig;
 import dev.hsm.HsmException;
 import dev.hsm.KeyAlreadyExistsException;
 import dev.hsm.KeySpec;
+import dev.hsm.NativeCryptoUnavailableException;
 import dev.hsm.UnlockFailedException;
 import dev.hsm.annotation.InvalidAnnotationException;
 import io.micronaut.context.ApplicationContext;
@@ -169,6 +170,16 @@ class StartupFailureTest {
     assertThat(root)
         .isInstanceOf(UnlockFailedException.class)
         .hasMessageContaining("environment variable HSM_MICRONAUT_TEST_UNSET_VARIABLE holds no passphrase");
+  }
+
+  @Test
+  void nativeCryptoRequired_withoutTheProviderOnTheClasspath_failsStartupSayingWhy() {
+    // This module's tests do not have the native provider (hsm-core's tests run it).
+    Throwable root = rootCause(startFailing(with("none", "hsm.native-crypto", "REQUIRED")));
+
+    assertThat(root)
+        .isInstanceOf(NativeCryptoUnavailableException.class)
+        .hasMessageContaining("not on the classpath");
   }
 
   @Test
