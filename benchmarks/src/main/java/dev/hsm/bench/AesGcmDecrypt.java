@@ -2,6 +2,7 @@ package dev.hsm.bench;
 
 import dev.hsm.KeyHandle;
 import dev.hsm.KeySpec;
+import dev.hsm.NativeCrypto;
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
@@ -14,13 +15,18 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-/** AES-256-GCM decryption (and tag check) of one prepared message. Raw limit: the JDK's SunJCE. */
+/** AES-256-GCM decryption (and tag check) of one prepared message. Raw limits: the JDK's SunJCE
+ * and the native provider (ACCP); {@code pure_ours} is the library with the native provider off.
+ */
 @State(Scope.Benchmark)
 public class AesGcmDecrypt {
   @Param({"1024", "65536"})
   int size;
 
   Support.TempStore store;
+  Support.TempStore pureStore;
+  KeyHandle pure;
+  byte[] pureCiphertext;
   KeyHandle ours;
   byte[] oursCiphertext;
   SecretKey raw;
@@ -36,6 +42,9 @@ public class AesGcmDecrypt {
     store = Support.tempStore(1000);
     ours = store.client.createKey("aes", KeySpec.aes256Gcm());
     oursCiphertext = ours.encrypt(plaintext);
+    pureStore = Support.tempStore(1000, NativeCrypto.OFF);
+    pure = pureStore.client.createKey("pure", KeySpec.aes256Gcm());
+    pureCiphertext = pure.encrypt(plaintext);
     raw = new SecretKeySpec(Support.random(32), "AES");
     rawNonce = Support.random(12);
     Cipher c = Cipher.getInstance("AES/GCM/NoPadding", "SunJCE");
@@ -53,6 +62,7 @@ public class AesGcmDecrypt {
   @TearDown
   public void tearDown() {
     store.close();
+    pureStore.close();
   }
 
   @State(Scope.Thread)
@@ -90,5 +100,28 @@ public class AesGcmDecrypt {
   public byte[] softhsm2(SoftHsm e) throws Exception {
     e.cipher.init(Cipher.DECRYPT_MODE, p11, new GCMParameterSpec(128, p11Nonce));
     return e.cipher.doFinal(p11Ciphertext);
+  }
+
+  /** The native provider's raw limit (same key and message as the SunJCE limit). */
+  @State(Scope.Thread)
+  public static class Accp {
+    Cipher cipher;
+
+    @Setup
+    public void setup() throws Exception {
+      cipher = Cipher.getInstance("AES/GCM/NoPadding", Support.ACCP);
+    }
+  }
+
+  @Benchmark
+  public byte[] limit_ACCP(Accp e) throws Exception {
+    e.cipher.init(Cipher.DECRYPT_MODE, raw, new GCMParameterSpec(128, rawNonce));
+    return e.cipher.doFinal(rawCiphertext);
+  }
+
+  /** The same operation through KeyHandle with the native provider switched off (NativeCrypto.OFF). */
+  @Benchmark
+  public byte[] pure_ours() {
+    return pure.decrypt(pureCiphertext);
   }
 }

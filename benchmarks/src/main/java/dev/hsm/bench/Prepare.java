@@ -1,5 +1,6 @@
 package dev.hsm.bench;
 
+import dev.hsm.Algorithm;
 import dev.hsm.HsmClient;
 import dev.hsm.HsmConfig;
 import dev.hsm.KeySpec;
@@ -54,6 +55,18 @@ public final class Prepare {
       facts.put("big_store_build_keys_per_s", String.format("%.0f keys/s with one thread", rate));
     }
     Support.TempStore empty = Support.tempStore(1000);
+    // Which provider the library chose for each benchmarked algorithm (NativeCrypto.AUTO).
+    for (Algorithm algorithm :
+        new Algorithm[] {
+          Algorithm.ECDSA_P256_SHA256,
+          Algorithm.ED25519,
+          Algorithm.RSA_PSS_SHA256,
+          Algorithm.AES_256_GCM,
+          Algorithm.HMAC_SHA256
+        }) {
+      facts.put("provider_" + algorithm, empty.client.cryptoProvider(algorithm));
+    }
+    facts.put("accp", Support.ACCP.getName() + " " + Support.ACCP.getVersionStr());
     empty.client.close();
     long baseline = settledHeap();
     long heapEmpty = heapHeldBy(empty.config, baseline);

@@ -2,6 +2,7 @@ package dev.hsm.bench;
 
 import dev.hsm.KeyHandle;
 import dev.hsm.KeySpec;
+import dev.hsm.NativeCrypto;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
@@ -12,13 +13,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * RSA-2048 PSS (SHA-256, MGF1-SHA-256, 32-byte salt), signing 256 bytes. Raw limit: the JDK's
- * SunRsaSign (Bouncy Castle measured the same earlier; the library uses SunRsaSign).
+ * RSA-2048 PSS (SHA-256, MGF1-SHA-256, 32-byte salt), signing 256 bytes. Raw limits: the JDK's
+ * SunRsaSign (Bouncy Castle measured the same earlier) and the native provider (ACCP); {@code
+ * pure_ours} is the library with the native provider off (SunRsaSign).
  */
 @State(Scope.Benchmark)
 public class RsaPss2048Sign {
   byte[] data;
   Support.TempStore store;
+  Support.TempStore pureStore;
+  KeyHandle pure;
   KeyHandle ours;
   KeyPair raw;
   KeyPair p11;
@@ -29,6 +33,9 @@ public class RsaPss2048Sign {
     store = Support.tempStore(1000);
     ours = store.client.createKey("rsa", KeySpec.rsaPssSha256(2048));
     ours.sign(data);
+    pureStore = Support.tempStore(1000, NativeCrypto.OFF);
+    pure = pureStore.client.createKey("pure", KeySpec.rsaPssSha256(2048));
+    pure.sign(data);
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA", "SunRsaSign");
     g.initialize(2048);
     raw = g.generateKeyPair();
@@ -40,6 +47,7 @@ public class RsaPss2048Sign {
   @TearDown
   public void tearDown() {
     store.close();
+    pureStore.close();
   }
 
   @State(Scope.Thread)
@@ -81,5 +89,33 @@ public class RsaPss2048Sign {
   public byte[] softhsm2(SoftHsm e) throws Exception {
     e.signature.update(data);
     return e.signature.sign();
+  }
+
+  /** The native provider's raw limit: its own key object, one engine per thread. */
+  @State(Scope.Thread)
+  public static class Accp {
+    Signature signature;
+
+    @Setup
+    public void setup() throws Exception {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA", Support.ACCP);
+      g.initialize(2048);
+      KeyPair pair = g.generateKeyPair();
+      signature = Signature.getInstance("RSASSA-PSS", Support.ACCP);
+      signature.setParameter(Support.PSS_SHA256);
+      signature.initSign(pair.getPrivate());
+    }
+  }
+
+  @Benchmark
+  public byte[] limit_ACCP(Accp e) throws Exception {
+    e.signature.update(data);
+    return e.signature.sign();
+  }
+
+  /** The same operation through KeyHandle with the native provider switched off (NativeCrypto.OFF). */
+  @Benchmark
+  public byte[] pure_ours() {
+    return pure.sign(data);
   }
 }

@@ -2,6 +2,7 @@ package dev.hsm.bench;
 
 import dev.hsm.HsmClient;
 import dev.hsm.HsmConfig;
+import dev.hsm.NativeCrypto;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,6 +25,12 @@ final class Support {
 
   /** Our own Bouncy Castle instance for the raw limit (the library keeps its own, unregistered). */
   static final Provider BC = new BouncyCastleProvider();
+
+  /**
+   * The optional native provider (Amazon Corretto Crypto Provider, AWS-LC), for its raw limit; the
+   * library finds it on the class path by itself (NativeCrypto.AUTO).
+   */
+  static final Provider ACCP = com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE;
 
   static final PSSParameterSpec PSS_SHA256 =
       new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
@@ -66,10 +73,19 @@ final class Support {
 
   /** A fresh, empty store in a new temp directory, unlocked by a key file (no Argon2 cost). */
   static TempStore tempStore(int cacheSize) {
+    return tempStore(cacheSize, NativeCrypto.AUTO);
+  }
+
+  /** {@link #tempStore(int)} whose client runs on the providers {@code mode} selects. */
+  static TempStore tempStore(int cacheSize, NativeCrypto mode) {
     try {
       Path dir = Files.createTempDirectory(workDir(), "store-");
       Path keyFile = newKeyFile(dir.resolve("store.key"));
-      HsmConfig config = HsmConfig.sqlite(dir.resolve("store.db")).keyFile(keyFile).cacheSize(cacheSize);
+      HsmConfig config =
+          HsmConfig.sqlite(dir.resolve("store.db"))
+              .keyFile(keyFile)
+              .cacheSize(cacheSize)
+              .nativeCrypto(mode);
       return new TempStore(dir, config, HsmClient.open(config));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
