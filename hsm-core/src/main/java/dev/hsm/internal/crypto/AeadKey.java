@@ -62,7 +62,7 @@ final class AeadKey implements CryptoKey {
     int nonceAt = header.length;
     byte[] out = new byte[nonceAt + NONCE_BYTES + plaintext.length + TAG_BYTES];
     System.arraycopy(header, 0, out, 0, nonceAt);
-    System.arraycopy(Randomness.bytes(NONCE_BYTES), 0, out, nonceAt, NONCE_BYTES);
+    Randomness.nonce(out, nonceAt, NONCE_BYTES);
     try {
       Cipher cipher = engine();
       cipher.init(Cipher.ENCRYPT_MODE, key, parameters(out, nonceAt));

@@ -9,37 +9,28 @@ import javax.crypto.spec.SecretKeySpec;
 /** HMAC-SHA-256/384/512 with the JDK's SunJCE; full-length tags, compared in constant time. */
 final class MacKey implements CryptoKey {
   /**
-   * One engine per thread and algorithm, re-initialised with the key for every tag: {@code
-   * Mac.getInstance} costs about as much as a 1 KiB HMAC. {@code init} resets any earlier state.
+   * One engine per thread and key, initialised with the key once: {@code Mac.getInstance} costs
+   * about as much as a 1 KiB HMAC, and {@code init} (the key's inner and outer pads) a good part
+   * of one. {@code doFinal} leaves the engine initialised with the same key, as the JCA specifies.
    */
-  private static final ThreadLocal<Mac> SHA256_ENGINE = engine("HmacSHA256");
-
-  private static final ThreadLocal<Mac> SHA384_ENGINE = engine("HmacSHA384");
-
-  private static final ThreadLocal<Mac> SHA512_ENGINE = engine("HmacSHA512");
+  private final ThreadLocal<Mac> engine = ThreadLocal.withInitial(this::newEngine);
 
   private final Algorithm algorithm;
   private final SecretKeySpec key;
-  private final ThreadLocal<Mac> engine;
 
   MacKey(Algorithm algorithm, byte[] rawKey) {
     this.algorithm = algorithm;
     this.key = new SecretKeySpec(rawKey, jcaName(algorithm));
-    this.engine =
-        algorithm == Algorithm.HMAC_SHA256
-            ? SHA256_ENGINE
-            : algorithm == Algorithm.HMAC_SHA384 ? SHA384_ENGINE : SHA512_ENGINE;
   }
 
-  private static ThreadLocal<Mac> engine(String jcaName) {
-    return ThreadLocal.withInitial(
-        () -> {
-          try {
-            return Mac.getInstance(jcaName, Providers.SUN_JCE);
-          } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(jcaName + " is not available from SunJCE", e);
-          }
-        });
+  private Mac newEngine() {
+    try {
+      Mac mac = Mac.getInstance(key.getAlgorithm(), Providers.SUN_JCE);
+      mac.init(key);
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(algorithm + " is not available from SunJCE", e);
+    }
   }
 
   static String jcaName(Algorithm algorithm) {
@@ -79,13 +70,7 @@ final class MacKey implements CryptoKey {
 
   @Override
   public byte[] sign(byte[] data) {
-    try {
-      Mac mac = engine.get();
-      mac.init(key);
-      return mac.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(algorithm + " failed", e);
-    }
+    return engine.get().doFinal(data);
   }
 
   @Override
