@@ -66,7 +66,7 @@ final class AeadKey implements CryptoKey {
     try {
       Cipher cipher = engine();
       cipher.init(Cipher.ENCRYPT_MODE, key, parameters(out, nonceAt));
-      cipher.updateAAD(associatedData);
+      addAssociatedData(cipher, associatedData);
       cipher.doFinal(plaintext, 0, plaintext.length, out, nonceAt + NONCE_BYTES);
       return out;
     } catch (GeneralSecurityException e) {
@@ -82,8 +82,15 @@ final class AeadKey implements CryptoKey {
     }
     Cipher cipher = engine();
     cipher.init(Cipher.DECRYPT_MODE, key, parameters(envelope, offset));
-    cipher.updateAAD(associatedData);
+    addAssociatedData(cipher, associatedData);
     int ciphertextAt = offset + NONCE_BYTES;
     return cipher.doFinal(envelope, ciphertextAt, envelope.length - ciphertextAt);
+  }
+
+  /** No call for an empty context: the same result, one engine call fewer per message. */
+  private static void addAssociatedData(Cipher cipher, byte[] associatedData) {
+    if (associatedData.length > 0) {
+      cipher.updateAAD(associatedData);
+    }
   }
 }
