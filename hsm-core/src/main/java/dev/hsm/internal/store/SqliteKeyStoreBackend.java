@@ -38,10 +38,11 @@ import org.sqlite.SQLiteException;
  *
  * <p>Connections: one <b>write connection</b>, used under this object's lock, for every write
  * transaction and for {@code PRAGMA data_version} (which counts other connections' commits, so it
- * must be read on the connection that makes ours). Reads outside a transaction take a <b>read
- * connection</b> from a small pool instead, so that threads loading keys on first use read in
- * parallel (WAL lets readers run beside each other and beside the writer) rather than queue on
- * the write connection.
+ * must be read on the connection that makes ours), and for the settings and the audit log's
+ * head, which the engine reads just before each write. Other reads take a <b>read
+ * connection</b> from a small pool, so that threads loading keys on first use read in parallel
+ * (WAL lets readers run beside each other and beside the writer) rather than queue on the write
+ * connection.
  */
 public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   /** The schema this code writes; a store with a higher version is refused. */
@@ -297,8 +298,15 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   }
 
   @Override
-  public Optional<String> settings() {
-    return read("read the store settings", reader -> Optional.ofNullable(readMeta(reader, "settings")));
+  public synchronized Optional<String> settings() {
+    // On the write connection, like the audit log's head below: the engine reads them under its
+    // write lock just before each write, and only the write connection's page cache survives our
+    // own commits (a read connection's is dropped whenever another connection has committed).
+    try {
+      return Optional.ofNullable(readMeta(connection, "settings"));
+    } catch (SQLException e) {
+      throw failure("read the store settings", e);
+    }
   }
 
   @Override
@@ -700,29 +708,32 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   }
 
   @Override
-  public long lastAuditSequenceOf(List<String> actions) {
+  public synchronized long lastAuditSequenceOf(List<String> actions) {
     String marks = String.join(", ", java.util.Collections.nCopies(actions.size(), "?"));
-    return read(
-        "read the audit log",
-        reader -> {
-          try (PreparedStatement query =
-              reader.prepareStatement(
-                  "SELECT coalesce(max(seq), 0) FROM audit_log WHERE action IN (" + marks + ")")) {
-            for (int i = 0; i < actions.size(); i++) {
-              query.setString(i + 1, actions.get(i));
-            }
-            try (ResultSet rows = query.executeQuery()) {
-              return rows.getLong(1);
-            }
-          }
-        });
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT coalesce(max(seq), 0) FROM audit_log WHERE action IN (" + marks + ")")) {
+      for (int i = 0; i < actions.size(); i++) {
+        query.setString(i + 1, actions.get(i));
+      }
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw failure("read the audit log", e);
+    }
   }
 
   @Override
-  public Optional<StoredAuditEntry> lastAuditEntry() {
-    List<StoredAuditEntry> last =
-        readAudit("SELECT * FROM (" + AUDIT_COLUMNS + " ORDER BY seq DESC LIMIT 1)", 0, 1);
-    return last.isEmpty() ? Optional.empty() : Optional.of(last.get(0));
+  public synchronized Optional<StoredAuditEntry> lastAuditEntry() {
+    try {
+      List<StoredAuditEntry> last =
+          readAudit(
+              connection, "SELECT * FROM (" + AUDIT_COLUMNS + " ORDER BY seq DESC LIMIT 1)", 0, 1);
+      return last.isEmpty() ? Optional.empty() : Optional.of(last.get(0));
+    } catch (SQLException e) {
+      throw failure("read the audit log", e);
+    }
   }
 
   @Override
