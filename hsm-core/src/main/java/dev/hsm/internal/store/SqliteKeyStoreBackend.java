@@ -535,19 +535,45 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   }
 
   @Override
-  public synchronized void insertKey(StoredKey key, StoredAuditEntry audit) {
+  public synchronized void insertKeys(List<StoredKey> keys, List<StoredAuditEntry> audit) {
+    if (keys.size() != audit.size()) {
+      throw new IllegalArgumentException(keys.size() + " keys but " + audit.size() + " audit entries");
+    }
     try {
       inTransaction(
           () -> {
-            insertKeyRows(key);
-            appendAuditEntry(audit);
+            for (int i = 0; i < keys.size(); i++) {
+              insertNewKeyRows(keys.get(i));
+              appendAuditEntry(audit.get(i));
+            }
             return null;
           });
     } catch (SQLException e) {
-      if (isConstraint(e) && findKey(key.name()).isPresent()) {
+      throw failure(
+          keys.size() == 1 ? "store key '" + keys.get(0).name() + "'" : "store " + keys.size() + " keys",
+          e);
+    }
+  }
+
+  /** A new key's rows; a taken name throws (and so rolls back the whole transaction). */
+  private void insertNewKeyRows(StoredKey key) throws SQLException {
+    try {
+      insertKeyRows(key);
+    } catch (SQLException e) {
+      if (isConstraint(e) && keyExists(key.name())) {
         throw new KeyAlreadyExistsException("key '" + key.name() + "' already exists", e);
       }
-      throw failure("store key '" + key.name() + "'", e);
+      throw e;
+    }
+  }
+
+  private boolean keyExists(String name) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement("SELECT 1 FROM hsm_key WHERE name = ?")) {
+      query.setString(1, name);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next();
+      }
     }
   }
 
