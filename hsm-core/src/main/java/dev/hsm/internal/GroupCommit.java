@@ -109,14 +109,14 @@ final class GroupCommit {
         }
         List<StoredKey> keys = new ArrayList<>();
         List<StoredAuditEntry> entries = new ArrayList<>();
-        for (Request request : writable) {
-          last =
-              Optional.of(
-                  engine
-                      .audit()
-                      .after(last, request.actor, request.action, request.name, 1, Audit.OK, request.detail));
+        for (Request request : writable) { // audit entries chained in the batch's order
+          StoredAuditEntry entry =
+              engine
+                  .audit()
+                  .after(last, request.actor, request.action, request.name, 1, Audit.OK, request.detail);
           keys.add(request.key);
-          entries.add(last.get());
+          entries.add(entry);
+          last = Optional.of(entry);
         }
         try {
           backend.insertKeys(keys, entries);
@@ -141,7 +141,7 @@ final class GroupCommit {
         }
       }
     } catch (RuntimeException e) {
-      takeQueued(batch); // the caller holding the lock is queued too: it must see the error
+      takeQueued(batch); // if we failed before taking them, our own request is still queued
       failUnfinished(batch, e);
     } catch (Error e) {
       takeQueued(batch);
