@@ -14,7 +14,9 @@ import java.util.Random;
 /**
  * The child process of {@link CrashSafetyTest}, killed with SIGKILL at a random moment. Opens the
  * key-file store {@code args[0]/args[1]}, then creates keys {@code <args[2]>-<n>} (ECDSA P-256,
- * AES-GCM and HMAC in turn) and now and then rotates a key, forever. Only after a call has
+ * AES-GCM and HMAC in turn) and now and then rotates a key, forever; a second thread creates keys
+ * {@code <args[2]>-b<n>} at the same time, so that some commits hold several keys (group
+ * commit) when the kill comes. Only after a call has
  * returned does it print one line, with an output made by the new key or version for the parent
  * to check:
  *
@@ -49,6 +51,20 @@ public final class CrashChild {
       }
       out.println("READY");
       KeySpec[] specs = {KeySpec.ecdsaP256(), KeySpec.aes256Gcm(), KeySpec.hmacSha256()};
+      Thread second =
+          new Thread(
+              () -> {
+                for (int n = 0; ; n++) {
+                  String name = prefix + "-b" + n;
+                  KeySpec spec = specs[n % specs.length];
+                  KeyHandle key = hsm.createKey(name, spec);
+                  out.println(
+                      "CREATED " + name + " " + spec.algorithm() + " " + hex(output(key, spec.algorithm())));
+                }
+              },
+              "second creator");
+      second.setDaemon(true);
+      second.start();
       for (int n = 0; ; n++) {
         String name = prefix + "-" + n;
         KeySpec spec = specs[n % specs.length];

@@ -44,7 +44,21 @@ final class Audit {
   /** The entry that would come next, chained to the current last one. */
   StoredAuditEntry next(
       String actor, String action, String keyName, int version, String outcome, String detail) {
-    Optional<StoredAuditEntry> last = backend.lastAuditEntry();
+    return after(backend.lastAuditEntry(), actor, action, keyName, version, outcome, detail);
+  }
+
+  /**
+   * The entry that would follow {@code last} (empty: the log is empty), for chaining several
+   * entries written in one transaction.
+   */
+  StoredAuditEntry after(
+      Optional<StoredAuditEntry> last,
+      String actor,
+      String action,
+      String keyName,
+      int version,
+      String outcome,
+      String detail) {
     long sequence = last.map(e -> e.sequence() + 1).orElse(1L);
     byte[] previous = last.map(StoredAuditEntry::hash).orElseGet(this::genesis);
     long at = clock.millis();

@@ -201,8 +201,9 @@ final class KeyTransfer {
       KeyProtection.wipe(ephemeral);
     }
     try {
+      KeyProtection wrappingWith = engine.protection();
       KeyRecord record = record(name, payload);
-      engine.insert(record, Audit.ADMIN, "key.import-exported");
+      engine.insert(wrappingWith, record, Audit.ADMIN, "key.import-exported");
       return new DefaultKeyHandle(name, engine);
     } finally {
       KeyProtection.wipe(payload);

@@ -71,6 +71,7 @@ public final class SqliteHsmClient implements HsmClient {
   private final Audit audit;
   private final CryptoEngines engines;
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final GroupCommit newKeys = new GroupCommit(this, writeLock);
   private final Map<String, LongAdder[]> usage = new ConcurrentHashMap<>();
   private final ScheduledExecutorService maintenance;
   private volatile KeyProtection protection;
@@ -197,8 +198,11 @@ public final class SqliteHsmClient implements HsmClient {
   public KeyHandle createKey(String name, KeySpec spec) {
     checkOpen();
     checkName(name);
+    KeyProtection wrappingWith = protection;
+    // Generated and wrapped in the caller's thread, outside the write lock: in parallel.
     Keys.Material material = Keys.generate(spec);
-    insert(newRecord(name, spec, spec.operations(), material, false), Audit.APP, "key.create");
+    KeyRecord record = newRecord(name, spec, spec.operations(), material, false);
+    insert(wrappingWith, record, Audit.APP, "key.create");
     return new DefaultKeyHandle(name, this);
   }
 
@@ -249,6 +253,7 @@ public final class SqliteHsmClient implements HsmClient {
   KeyHandle importAsAdmin(String name, KeySpec spec, KeyMaterial material) {
     checkOpen();
     checkName(name);
+    KeyProtection wrappingWith = protection;
     Keys.Material validated;
     try {
       validated = Keys.validateImport(spec, material.form(), material.encoded());
@@ -267,7 +272,7 @@ public final class SqliteHsmClient implements HsmClient {
                 + spec.operations());
       }
     }
-    insert(newRecord(name, spec, operations, validated, true), Audit.ADMIN, "key.import");
+    insert(wrappingWith, newRecord(name, spec, operations, validated, true), Audit.ADMIN, "key.import");
     return new DefaultKeyHandle(name, this);
   }
 
@@ -311,16 +316,18 @@ public final class SqliteHsmClient implements HsmClient {
     }
   }
 
-  /** Stores a new key with its audit entry, durably, in one transaction. */
-  void insert(KeyRecord record, String actor, String action) {
-    withWriteLock(
-        () -> {
-          settings(); // StoreException if another process rotated the master key since we opened
-          backend.insertKey(
-              protection.seal(record),
-              audit.next(actor, action, record.name(), 1, Audit.OK, record.algorithm().name()));
-          return null;
-        });
+  /**
+   * Stores a new key with its audit entry, durably; concurrent calls share one transaction (see
+   * {@link GroupCommit}).
+   *
+   * @param wrappingWith this client's protection as read before {@code record}'s material was
+   *     wrapped: if the master key is rotated before the key is stored, it is refused rather than
+   *     stored under the old one
+   */
+  void insert(KeyProtection wrappingWith, KeyRecord record, String actor, String action) {
+    StoredKey sealed = wrappingWith.seal(record); // MACed here, in the caller's thread
+    newKeys.insert(
+        new GroupCommit.Request(wrappingWith, sealed, actor, action, record.algorithm().name()));
   }
 
   @Override
@@ -484,6 +491,16 @@ public final class SqliteHsmClient implements HsmClient {
       refusal.addSuppressed(auditFailed); // the refusal stands either way: fail closed
     }
     return refusal;
+  }
+
+  /** How many threads wait for the write lock (for tests that line callers up behind it). */
+  int writersWaiting() {
+    return writeLock.getQueueLength();
+  }
+
+  /** How many transactions have stored new keys so far (for tests of group commit). */
+  long keyTransactions() {
+    return newKeys.transactions();
   }
 
   /** Runs a write under this client's write lock, retrying when another process wrote first. */

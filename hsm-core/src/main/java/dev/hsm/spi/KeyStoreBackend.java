@@ -55,11 +55,13 @@ public interface KeyStoreBackend extends AutoCloseable {
   List<StoredKey> listKeys();
 
   /**
-   * Inserts a new key with its versions.
+   * Inserts new keys with their versions, each followed by its audit entry ({@code audit.get(i)}
+   * belongs to {@code keys.get(i)}), in one transaction: all of them or none. The engine uses it
+   * to make several concurrent key creations durable with one commit.
    *
-   * @throws dev.hsm.KeyAlreadyExistsException if the name is taken
+   * @throws dev.hsm.KeyAlreadyExistsException if a name is taken (then nothing was written)
    */
-  void insertKey(StoredKey key, StoredAuditEntry audit);
+  void insertKeys(List<StoredKey> keys, List<StoredAuditEntry> audit);
 
   /**
    * Replaces a key's row and all its version rows, if its stored revision is still {@code

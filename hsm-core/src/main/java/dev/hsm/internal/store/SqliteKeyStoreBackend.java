@@ -18,7 +18,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +33,25 @@ import org.sqlite.SQLiteException;
 /**
  * The key store in one SQLite file: WAL journal (set when the store is created), {@code synchronous=FULL} so a commit is on disk
  * when the call returns, {@code BEGIN IMMEDIATE} transactions and a busy timeout so several
- * processes can share the file. One connection, used under this object's lock: the database is
- * touched only to open, create keys and load a key on first use, never per operation.
+ * processes can share the file. The database is touched only to open, create and change keys and
+ * load a key on first use, never per operation.
+ *
+ * <p>Connections: one <b>write connection</b>, used under this object's lock, for every write
+ * transaction and for {@code PRAGMA data_version} (which counts other connections' commits, so it
+ * must be read on the connection that makes ours), and for the settings and the audit log's
+ * head, which the engine reads just before each write. Other reads take a <b>read
+ * connection</b> from a small pool, so that threads loading keys on first use read in parallel
+ * (WAL lets readers run beside each other and beside the writer) rather than queue on the write
+ * connection.
  */
 public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   /** The schema this code writes; a store with a higher version is refused. */
   public static final int SCHEMA_VERSION = 1;
 
   private static final int BUSY_TIMEOUT_MILLIS = 30_000;
+
+  /** Idle read connections kept open; more are opened when needed and closed when returned. */
+  private static final int MAX_IDLE_READERS = 4;
 
   private static final String[] SCHEMA = {
     "CREATE TABLE store_meta ("
@@ -99,10 +112,14 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
 
   private final Path path;
   private final Connection connection;
+  private final SQLiteConfig readerConfig;
+  private final Deque<Connection> idleReaders = new ArrayDeque<>(); // guarded by itself
+  private boolean closed; // guarded by idleReaders
 
-  private SqliteKeyStoreBackend(Path path, Connection connection) {
+  private SqliteKeyStoreBackend(Path path, Connection connection, SQLiteConfig readerConfig) {
     this.path = path;
     this.connection = connection;
+    this.readerConfig = readerConfig;
   }
 
   /** Opens (creating if needed) the SQLite file and its schema. */
@@ -112,10 +129,13 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    SQLiteConfig readerConfig = new SQLiteConfig();
+    readerConfig.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    readerConfig.setReadOnly(true); // a read connection can never write, by construction
     Connection connection = null;
     try {
-      connection = config.createConnection("jdbc:sqlite:" + path.toAbsolutePath());
-      SqliteKeyStoreBackend backend = new SqliteKeyStoreBackend(path, connection);
+      connection = config.createConnection(url(path));
+      SqliteKeyStoreBackend backend = new SqliteKeyStoreBackend(path, connection, readerConfig);
       backend.createSchema();
       return backend;
     } catch (SQLException e) {
@@ -125,6 +145,10 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
       closeQuietly(connection); // a refused store must not stay open
       throw e;
     }
+  }
+
+  private static String url(Path path) {
+    return "jdbc:sqlite:" + path.toAbsolutePath();
   }
 
   /** A new store file is created readable by its owner only, where the file system allows. */
@@ -178,7 +202,7 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
               statement.execute(ddl);
             }
           }
-          if (readMeta("schema_version") == null) {
+          if (readMeta(connection, "schema_version") == null) {
             writeMeta("schema_version", Integer.toString(SCHEMA_VERSION));
           }
           return null;
@@ -213,7 +237,7 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   }
 
   private void checkSchemaVersion() throws SQLException {
-    String version = readMeta("schema_version");
+    String version = readMeta(connection, "schema_version");
     int number;
     try {
       number = Integer.parseInt(String.valueOf(version));
@@ -251,12 +275,8 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   }
 
   @Override
-  public synchronized Optional<String> storeId() {
-    try {
-      return Optional.ofNullable(readMeta("store_id"));
-    } catch (SQLException e) {
-      throw failure("read the store id", e);
-    }
+  public Optional<String> storeId() {
+    return read("read the store id", reader -> Optional.ofNullable(readMeta(reader, "store_id")));
   }
 
   @Override
@@ -264,7 +284,7 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
     try {
       return inTransaction(
           () -> {
-            if (readMeta("store_id") != null) {
+            if (readMeta(connection, "store_id") != null) {
               return false;
             }
             writeMeta("store_id", storeId);
@@ -279,8 +299,11 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
 
   @Override
   public synchronized Optional<String> settings() {
+    // On the write connection, like the audit log's head below: the engine reads them under its
+    // write lock just before each write, and only the write connection's page cache survives our
+    // own commits (a read connection's is dropped whenever another connection has committed).
     try {
-      return Optional.ofNullable(readMeta("settings"));
+      return Optional.ofNullable(readMeta(connection, "settings"));
     } catch (SQLException e) {
       throw failure("read the store settings", e);
     }
@@ -329,27 +352,29 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   }
 
   @Override
-  public synchronized List<StoredSlot> unlockSlots() {
-    try (PreparedStatement query =
-            connection.prepareStatement(
-                "SELECT id, kind, kdf_params, salt, wrapped_master_key, created_at"
-                    + " FROM unlock_slot ORDER BY id");
-        ResultSet rows = query.executeQuery()) {
-      List<StoredSlot> slots = new ArrayList<>();
-      while (rows.next()) {
-        slots.add(
-            new StoredSlot(
-                rows.getLong(1),
-                rows.getString(2),
-                rows.getString(3),
-                rows.getBytes(4),
-                rows.getBytes(5),
-                rows.getLong(6)));
-      }
-      return slots;
-    } catch (SQLException e) {
-      throw failure("read unlock slots", e);
-    }
+  public List<StoredSlot> unlockSlots() {
+    return read(
+        "read unlock slots",
+        reader -> {
+          try (PreparedStatement query =
+                  reader.prepareStatement(
+                      "SELECT id, kind, kdf_params, salt, wrapped_master_key, created_at"
+                          + " FROM unlock_slot ORDER BY id");
+              ResultSet rows = query.executeQuery()) {
+            List<StoredSlot> slots = new ArrayList<>();
+            while (rows.next()) {
+              slots.add(
+                  new StoredSlot(
+                      rows.getLong(1),
+                      rows.getString(2),
+                      rows.getString(3),
+                      rows.getBytes(4),
+                      rows.getBytes(5),
+                      rows.getLong(6)));
+            }
+            return slots;
+          }
+        });
   }
 
   @Override
@@ -381,28 +406,28 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   }
 
   @Override
-  public synchronized Optional<StoredKey> findKey(String name) {
-    try {
-      List<StoredKey> keys = readKeys(name);
-      return keys.isEmpty() ? Optional.empty() : Optional.of(keys.get(0));
-    } catch (SQLException e) {
-      throw failure("read key '" + name + "'", e);
-    }
+  public Optional<StoredKey> findKey(String name) {
+    return read(
+        "read key '" + name + "'",
+        reader -> {
+          List<StoredKey> keys = readKeys(reader, name);
+          return keys.isEmpty() ? Optional.empty() : Optional.of(keys.get(0));
+        });
   }
 
   @Override
-  public synchronized List<StoredKey> listKeys() {
-    try {
-      return readKeys(null);
-    } catch (SQLException e) {
-      throw failure("list keys", e);
-    }
+  public List<StoredKey> listKeys() {
+    return read("list keys", reader -> readKeys(reader, null));
   }
 
   @Override
-  public synchronized List<String> keysWithDueChanges(long nowMillis) {
+  public List<String> keysWithDueChanges(long nowMillis) {
+    return read("find due changes", reader -> dueChanges(reader, nowMillis));
+  }
+
+  private static List<String> dueChanges(Connection reader, long nowMillis) throws SQLException {
     try (PreparedStatement query =
-        connection.prepareStatement(
+        reader.prepareStatement(
             "SELECT k.name FROM hsm_key k JOIN key_version v"
                 + " ON v.key_name = k.name AND v.version = k.primary_version"
                 + " WHERE k.rotation_period_seconds > 0"
@@ -418,13 +443,12 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
         }
       }
       return names;
-    } catch (SQLException e) {
-      throw failure("find due changes", e);
     }
   }
 
   /** Keys and their versions, for one name or (with {@code null}) all, in one read. */
-  private List<StoredKey> readKeys(String onlyName) throws SQLException {
+  private static List<StoredKey> readKeys(Connection reader, String onlyName)
+      throws SQLException {
     String where = onlyName == null ? "" : " WHERE k.name = ?";
     String sql =
         "SELECT k.name, k.algorithm, k.rsa_modulus_bits, k.operations, k.extractable,"
@@ -437,7 +461,7 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
             + " ORDER BY k.name, v.version";
     Map<String, StoredKey> keys = new LinkedHashMap<>();
     Map<String, List<StoredKeyVersion>> versions = new LinkedHashMap<>();
-    try (PreparedStatement query = connection.prepareStatement(sql)) {
+    try (PreparedStatement query = reader.prepareStatement(sql)) {
       if (onlyName != null) {
         query.setString(1, onlyName);
       }
@@ -511,19 +535,45 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   }
 
   @Override
-  public synchronized void insertKey(StoredKey key, StoredAuditEntry audit) {
+  public synchronized void insertKeys(List<StoredKey> keys, List<StoredAuditEntry> audit) {
+    if (keys.size() != audit.size()) {
+      throw new IllegalArgumentException(keys.size() + " keys but " + audit.size() + " audit entries");
+    }
     try {
       inTransaction(
           () -> {
-            insertKeyRows(key);
-            appendAuditEntry(audit);
+            for (int i = 0; i < keys.size(); i++) {
+              insertNewKeyRows(keys.get(i));
+              appendAuditEntry(audit.get(i));
+            }
             return null;
           });
     } catch (SQLException e) {
-      if (isConstraint(e) && findKey(key.name()).isPresent()) {
+      throw failure(
+          keys.size() == 1 ? "store key '" + keys.get(0).name() + "'" : "store " + keys.size() + " keys",
+          e);
+    }
+  }
+
+  /** A new key's rows; a taken name throws (and so rolls back the whole transaction). */
+  private void insertNewKeyRows(StoredKey key) throws SQLException {
+    try {
+      insertKeyRows(key);
+    } catch (SQLException e) {
+      if (isConstraint(e) && keyExists(key.name())) {
         throw new KeyAlreadyExistsException("key '" + key.name() + "' already exists", e);
       }
-      throw failure("store key '" + key.name() + "'", e);
+      throw e;
+    }
+  }
+
+  private boolean keyExists(String name) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement("SELECT 1 FROM hsm_key WHERE name = ?")) {
+      query.setString(1, name);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next();
+      }
     }
   }
 
@@ -702,13 +752,18 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
 
   @Override
   public synchronized Optional<StoredAuditEntry> lastAuditEntry() {
-    List<StoredAuditEntry> last =
-        readAudit("SELECT * FROM (" + AUDIT_COLUMNS + " ORDER BY seq DESC LIMIT 1)", 0, 1);
-    return last.isEmpty() ? Optional.empty() : Optional.of(last.get(0));
+    try {
+      List<StoredAuditEntry> last =
+          readAudit(
+              connection, "SELECT * FROM (" + AUDIT_COLUMNS + " ORDER BY seq DESC LIMIT 1)", 0, 1);
+      return last.isEmpty() ? Optional.empty() : Optional.of(last.get(0));
+    } catch (SQLException e) {
+      throw failure("read the audit log", e);
+    }
   }
 
   @Override
-  public synchronized List<StoredAuditEntry> auditEntries(long from, int limit) {
+  public List<StoredAuditEntry> auditEntries(long from, int limit) {
     return readAudit(AUDIT_COLUMNS + " WHERE seq >= ? ORDER BY seq LIMIT ?", from, limit);
   }
 
@@ -716,7 +771,12 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
       "SELECT seq, at, actor, action, key_name, version, outcome, detail, hash, mac FROM audit_log";
 
   private List<StoredAuditEntry> readAudit(String sql, long from, int limit) {
-    try (PreparedStatement query = connection.prepareStatement(sql)) {
+    return read("read the audit log", reader -> readAudit(reader, sql, from, limit));
+  }
+
+  private static List<StoredAuditEntry> readAudit(
+      Connection reader, String sql, long from, int limit) throws SQLException {
+    try (PreparedStatement query = reader.prepareStatement(sql)) {
       if (sql.contains("?")) {
         query.setLong(1, from);
         query.setInt(2, limit);
@@ -739,8 +799,6 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
         }
       }
       return entries;
-    } catch (SQLException e) {
-      throw failure("read the audit log", e);
     }
   }
 
@@ -770,21 +828,24 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   }
 
   @Override
-  public synchronized Map<String, Map<String, Long>> usage() {
-    try (Statement statement = connection.createStatement();
-        ResultSet rows =
-            statement.executeQuery(
-                "SELECT key_name, operation, count FROM key_usage ORDER BY key_name, operation")) {
-      Map<String, Map<String, Long>> usage = new LinkedHashMap<>();
-      while (rows.next()) {
-        usage
-            .computeIfAbsent(rows.getString(1), k -> new LinkedHashMap<>())
-            .put(rows.getString(2), rows.getLong(3));
-      }
-      return usage;
-    } catch (SQLException e) {
-      throw failure("read key usage", e);
-    }
+  public Map<String, Map<String, Long>> usage() {
+    return read(
+        "read key usage",
+        reader -> {
+          try (Statement statement = reader.createStatement();
+              ResultSet rows =
+                  statement.executeQuery(
+                      "SELECT key_name, operation, count FROM key_usage"
+                          + " ORDER BY key_name, operation")) {
+            Map<String, Map<String, Long>> usage = new LinkedHashMap<>();
+            while (rows.next()) {
+              usage
+                  .computeIfAbsent(rows.getString(1), k -> new LinkedHashMap<>())
+                  .put(rows.getString(2), rows.getLong(3));
+            }
+            return usage;
+          }
+        });
   }
 
   @Override
@@ -833,9 +894,9 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
     }
   }
 
-  private String readMeta(String name) throws SQLException {
+  private static String readMeta(Connection on, String name) throws SQLException {
     try (PreparedStatement query =
-        connection.prepareStatement("SELECT value FROM store_meta WHERE name = ?")) {
+        on.prepareStatement("SELECT value FROM store_meta WHERE name = ?")) {
       query.setString(1, name);
       try (ResultSet rows = query.executeQuery()) {
         return rows.next() ? rows.getString(1) : null;
@@ -850,6 +911,51 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
       insert.setString(2, value);
       insert.executeUpdate();
     }
+  }
+
+  /** A read on a read connection, which may throw {@link SQLException}. */
+  private interface Read<T> {
+    T run(Connection reader) throws SQLException;
+  }
+
+  /** Runs a read outside any transaction on a pooled read connection (not under this lock). */
+  private <T> T read(String what, Read<T> read) {
+    Connection reader;
+    try {
+      reader = borrowReader();
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+    try {
+      return read.run(reader);
+    } catch (SQLException e) {
+      throw failure(what, e);
+    } finally {
+      returnReader(reader);
+    }
+  }
+
+  private Connection borrowReader() throws SQLException {
+    synchronized (idleReaders) {
+      if (closed) {
+        throw new SQLException("the key store is closed");
+      }
+      Connection idle = idleReaders.pollFirst();
+      if (idle != null) {
+        return idle;
+      }
+    }
+    return readerConfig.createConnection(url(path)); // all are busy: one more
+  }
+
+  private void returnReader(Connection reader) {
+    synchronized (idleReaders) {
+      if (!closed && idleReaders.size() < MAX_IDLE_READERS) {
+        idleReaders.addFirst(reader);
+        return;
+      }
+    }
+    closeQuietly(reader);
   }
 
   /** A unit of work that may throw {@link SQLException}. */
@@ -882,7 +988,14 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
 
   @Override
   public synchronized void close() {
-    closeQuietly(connection);
+    List<Connection> readers;
+    synchronized (idleReaders) {
+      closed = true; // a reader in use now is closed when it is returned
+      readers = new ArrayList<>(idleReaders);
+      idleReaders.clear();
+    }
+    readers.forEach(SqliteKeyStoreBackend::closeQuietly);
+    closeQuietly(connection); // last, so that it checkpoints the WAL into the file
   }
 
   private static void closeQuietly(Connection connection) {

@@ -1,0 +1,203 @@
+package dev.hsm.internal;
+
+import dev.hsm.KeyAlreadyExistsException;
+import dev.hsm.StoreException;
+import dev.hsm.spi.ConcurrentUpdateException;
+import dev.hsm.spi.KeyStoreBackend;
+import dev.hsm.spi.StoredAuditEntry;
+import dev.hsm.spi.StoredKey;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Group commit of new keys. SQLite has one writer and every commit waits for a full sync to disk,
+ * so one transaction per key caps key creation at the disk's sync rate however many threads
+ * create keys. Instead, each caller queues its key (already generated, wrapped and MACed in its
+ * own thread) and takes the engine's write lock; whoever holds the lock writes <em>every</em> key
+ * queued so far in one transaction, so one sync makes several keys durable.
+ *
+ * <p>Leader/follower, no timed waits: a lone caller finds the lock free and commits its own key
+ * at once. A caller that gets the lock after another committed its key for it just returns. Each
+ * caller returns only once its own key is durable, or with its own error: a taken name fails only
+ * the caller that asked for it, never the rest of the batch. If the transaction itself fails (a
+ * full disk, say), every caller in the batch gets that error; none waits forever, since each
+ * either finds its request finished or commits it itself.
+ */
+final class GroupCommit {
+  private static final int MAX_ATTEMPTS = 100;
+
+  /** One new key waiting to be stored, and what became of it. */
+  static final class Request {
+    final String name;
+    final KeyProtection wrappedUnder;
+    final StoredKey key;
+    final String actor;
+    final String action;
+    final String detail;
+    // Written and read under the write lock only.
+    private boolean done;
+    private RuntimeException failure;
+
+    /**
+     * @param wrappedUnder the protection that wrapped and sealed {@code key}; the key is refused
+     *     if this client's master key was rotated since
+     */
+    Request(KeyProtection wrappedUnder, StoredKey key, String actor, String action, String detail) {
+      this.name = key.name();
+      this.wrappedUnder = wrappedUnder;
+      this.key = key;
+      this.actor = actor;
+      this.action = action;
+      this.detail = detail;
+    }
+
+    private void succeed() {
+      done = true;
+    }
+
+    private void fail(RuntimeException e) {
+      done = true;
+      failure = e;
+    }
+  }
+
+  private final SqliteHsmClient engine;
+  private final ReentrantLock writeLock;
+  private final Queue<Request> queue = new ConcurrentLinkedQueue<>();
+  private long transactions; // guarded by the write lock; for tests
+
+  GroupCommit(SqliteHsmClient engine, ReentrantLock writeLock) {
+    this.engine = engine;
+    this.writeLock = writeLock;
+  }
+
+  /** Stores the key durably, in one transaction with whatever other keys are queued meanwhile. */
+  void insert(Request request) {
+    queue.add(request);
+    writeLock.lock();
+    try {
+      if (!request.done) { // else an earlier leader committed (or failed) it while we waited
+        commitQueued();
+      }
+    } finally {
+      writeLock.unlock();
+    }
+    if (request.failure != null) {
+      throw request.failure;
+    }
+  }
+
+  /** Writes every queued request in one transaction; called under the write lock. */
+  private void commitQueued() {
+    List<Request> batch = new ArrayList<>();
+    try {
+      for (int attempt = 1; ; attempt++) {
+        KeyStoreBackend backend = engine.backend();
+        // Once per batch: StoreException if another process rotated the master key.
+        engine.settings();
+        Optional<StoredAuditEntry> last = backend.lastAuditEntry();
+        takeQueued(batch); // only now, after those reads, so that keys queued meanwhile join in
+        List<Request> writable = writable(batch);
+        if (writable.isEmpty()) {
+          return;
+        }
+        List<StoredKey> keys = new ArrayList<>();
+        List<StoredAuditEntry> entries = new ArrayList<>();
+        for (Request request : writable) { // audit entries chained in the batch's order
+          StoredAuditEntry entry =
+              engine
+                  .audit()
+                  .after(last, request.actor, request.action, request.name, 1, Audit.OK, request.detail);
+          keys.add(request.key);
+          entries.add(entry);
+          last = Optional.of(entry);
+        }
+        try {
+          backend.insertKeys(keys, entries);
+          transactions++;
+          writable.forEach(Request::succeed);
+          return;
+        } catch (KeyAlreadyExistsException e) {
+          // A name was taken before we wrote (another thread or process): fail only its callers,
+          // then write the others, re-chained.
+          for (Request request : writable) {
+            if (backend.findKey(request.name).isPresent()) {
+              request.fail(alreadyExists(request.name));
+            }
+          }
+        } catch (ConcurrentUpdateException e) {
+          // Another process appended to the audit log first: chain again after its entry.
+        }
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new StoreException(
+              "gave up writing to " + engine.path() + " after " + attempt
+                  + " conflicts with other processes");
+        }
+      }
+    } catch (RuntimeException e) {
+      takeQueued(batch); // if we failed before taking them, our own request is still queued
+      failUnfinished(batch, e);
+    } catch (Error e) {
+      takeQueued(batch);
+      failUnfinished(batch, new StoreException("key creation failed: " + e, e));
+      throw e;
+    }
+  }
+
+  private void takeQueued(List<Request> batch) {
+    for (Request next; (next = queue.poll()) != null; ) {
+      batch.add(next);
+    }
+  }
+
+  /** How many transactions have stored keys so far (for tests: several keys share one). */
+  long transactions() {
+    writeLock.lock();
+    try {
+      return transactions;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** The batch's unfinished requests that can be written; fails the others. */
+  private List<Request> writable(List<Request> batch) {
+    KeyProtection current = engine.protection();
+    Set<String> names = new HashSet<>();
+    List<Request> writable = new ArrayList<>();
+    for (Request request : batch) {
+      if (request.done) {
+        continue;
+      }
+      if (request.wrappedUnder != current) {
+        request.fail(
+            new StoreException(
+                "the master key was rotated while key '" + request.name + "' was being created;"
+                    + " nothing was stored: create it again"));
+      } else if (!names.add(request.name)) {
+        request.fail(alreadyExists(request.name)); // twice in one batch: the first one wins
+      } else {
+        writable.add(request);
+      }
+    }
+    return writable;
+  }
+
+  private static KeyAlreadyExistsException alreadyExists(String name) {
+    return new KeyAlreadyExistsException("key '" + name + "' already exists");
+  }
+
+  private static void failUnfinished(List<Request> batch, RuntimeException e) {
+    for (Request request : batch) {
+      if (!request.done) {
+        request.fail(e); // every caller in the batch sees why it failed
+      }
+    }
+  }
+}
