@@ -5,7 +5,9 @@
 #
 # It installs SoftHSM2 if missing (Debian/Ubuntu apt), builds the JMH uber-jar, initialises a
 # SoftHSM2 token in a temp dir, builds (once) a 100,000-key store under benchmarks/target/work,
-# runs JMH with 1 and with 2 threads, and generates the report. Short JMH settings, on purpose:
+# runs JMH with 1 and with 2 threads, then the annotation-path benchmarks (benchmarks/micronaut,
+# benchmarks/spring: @Signed/@Encrypted through each starter against the direct call), and
+# generates the report. Short JMH settings, on purpose:
 # one fork, 2 x 1 s warm-up and 3 x 2 s measurement iterations per benchmark.
 set -euo pipefail
 
@@ -27,7 +29,7 @@ fi
 
 # 2. Build hsm-core and the benchmark uber-jar.
 echo "== building"
-mvn -q -B -Pbenchmarks -pl benchmarks -am package -DskipTests
+mvn -q -B -Pbenchmarks -pl benchmarks,benchmarks/micronaut,benchmarks/spring -am package -DskipTests
 JAR=benchmarks/target/benchmarks.jar
 
 # 3. A fresh SoftHSM2 token in a temp dir; the 100k-key store persists in BENCH_WORK for reuse.
@@ -82,6 +84,17 @@ echo "== JMH, store open: $OPEN_OPTS"
 # shellcheck disable=SC2086
 java -jar "$JAR" '^dev.hsm.bench.StoreOpen\.' $OPEN_OPTS -foe false \
   -rf json -rff "$RESULTS/open.json" | tee "$RESULTS/open.log"
+
+# 6b. The annotation path: one thin jar per framework (jars in its target/lib), each fork starting
+# its application context; same JMH settings. 8 benchmarks per thread count, about 3 min in all.
+for fw in micronaut spring; do
+  for t in 1 2; do
+    echo "== JMH, annotation path, $fw, $t thread(s): $JMH_OPTS"
+    # shellcheck disable=SC2086
+    java -jar "benchmarks/$fw/target/benchmarks-$fw.jar" "^dev\.hsm\.bench\.$fw\." $JMH_OPTS -t "$t" -foe false \
+      -rf json -rff "$RESULTS/annotation-$fw-$t.json" | tee "$RESULTS/annotation-$fw-$t.log"
+  done
+done
 
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/machine.txt"
 echo "elapsed_s=$(( $(date +%s) - START ))" >> "$RESULTS/machine.txt"
