@@ -44,7 +44,13 @@ final class HsmMethodInterceptor implements MethodInterceptor {
   public Object invoke(MethodInvocation invocation) throws Throwable {
     Object target = invocation.getThis();
     Class<?> targetClass = target == null ? null : AopUtils.getTargetClass(target);
-    Method method = AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass);
+    Method invoked = invocation.getMethod();
+    // Usually the target class declares the invoked method itself: then it is already the most
+    // specific one, and the lookup (a cache keyed by method and class) can be skipped per call.
+    Method method =
+        targetClass == null || (invoked.getDeclaringClass() == targetClass && !invoked.isBridge())
+            ? invoked
+            : AopUtils.getMostSpecificMethod(invoked, targetClass);
     Optional<AnnotatedMethod> plan = plan(method);
     if (plan.isEmpty()) {
       return invocation.proceed();
