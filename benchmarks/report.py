@@ -44,7 +44,7 @@ def key_of(entry):
 
 results = {}
 jmh_meta = {}
-for f in ("threads-1.json", "threads-2.json", "open.json"):
+for f in ("threads-1.json", "threads-2.json", "keys-1.json", "keys-2.json", "open.json"):
     for e in load(f):
         results[key_of(e)] = e["primaryMetric"]
         jmh_meta = e
@@ -221,7 +221,8 @@ p("AES-GCM encryption draws a fresh random nonce per message in every variant. A
 p("measures the pure-Java fallback (`NativeCrypto.OFF`) against the pure-Java limit.")
 p("")
 p("**Settings are short, on purpose** (the whole run must fit in 15 minutes on 2 cores): "
-  f"`{machine.get('jmh_opts', '?')}` per benchmark for throughput and `{machine.get('open_opts', '?')}` "
+  f"`{machine.get('jmh_opts', '?')}` per benchmark for throughput (key creation and first use: "
+  f"`{machine.get('keys_opts', machine.get('jmh_opts', '?'))}`, a longer warm-up) and `{machine.get('open_opts', '?')}` "
   "for store opening. Errors are JMH's 99.9% confidence intervals over few iterations, so they are wide; read ratios "
   "rather than absolutes.")
 p("")
@@ -336,7 +337,7 @@ if os.path.exists(notes):
     p("")
 p("## Raw results")
 p("")
-p(f"JMH JSON and logs: `{os.path.relpath(RESULTS, os.path.dirname(HERE))}/threads-1.json`, `threads-2.json`, `open.json`, `*.log` (not committed).")
+p(f"JMH JSON and logs: `{os.path.relpath(RESULTS, os.path.dirname(HERE))}/threads-1.json`, `threads-2.json`, `keys-1.json`, `keys-2.json`, `open.json`, `*.log` (not committed).")
 print("\n".join(out))
 
 # A headline for README.md (run.sh splices it between the bench markers there).
