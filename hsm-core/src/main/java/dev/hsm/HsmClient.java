@@ -67,13 +67,15 @@ public interface HsmClient extends AutoCloseable {
   KeyHandle importKey(String name, KeySpec spec, KeyMaterial material);
 
   /**
-   * The key named {@code name}.
+   * The key named {@code name}, loaded (read, checked and unwrapped) into the cache if it is not
+   * there yet. A cached key is returned without touching the database, so looking a key up per
+   * request costs a map lookup.
    *
    * @throws KeyNotFoundException if there is none
    */
   KeyHandle key(String name);
 
-  /** The key named {@code name}, or empty if there is none. */
+  /** The key named {@code name}, or empty if there is none; loads it like {@link #key(String)}. */
   Optional<KeyHandle> findKey(String name);
 
   /** Metadata of every key in the store, sorted by name. Reads the database. */

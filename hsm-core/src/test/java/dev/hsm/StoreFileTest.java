@@ -40,6 +40,33 @@ class StoreFileTest {
     }
   }
 
+  /**
+   * Once a key is cached, looking it up and using it read nothing from the file: with its rows
+   * deleted behind the client's back (and no refresh to notice), both still work, while a key
+   * that was never loaded is not found.
+   */
+  @Test
+  void cachedKey_isLookedUpAndUsedWithoutReadingTheDatabase() throws Exception {
+    HsmConfig config =
+        TestStores.keyFileConfig(dir, "c.db").refreshInterval(java.time.Duration.ofHours(1));
+    byte[] data = {1, 2, 3};
+    try (HsmClient hsm = HsmClient.open(config)) {
+      hsm.createKey("cached", KeySpec.ecdsaP256());
+      hsm.createKey("never-loaded", KeySpec.ecdsaP256());
+      hsm.key("cached").sign(data);
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("c.db"));
+          Statement s = c.createStatement()) {
+        s.execute("PRAGMA foreign_keys = OFF");
+        s.execute("DELETE FROM key_version");
+        s.execute("DELETE FROM hsm_key");
+      }
+
+      KeyHandle cached = hsm.key("cached");
+      cached.verify(data, cached.sign(data));
+      assertThat(hsm.findKey("never-loaded")).isEmpty();
+    }
+  }
+
   @Test
   void newStore_usesTheWalJournal_andRecordsItsSchemaVersion() throws Exception {
     TestStores.open(dir, "s.db").close();

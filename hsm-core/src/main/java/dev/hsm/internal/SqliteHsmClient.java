@@ -337,9 +337,18 @@ public final class SqliteHsmClient implements HsmClient {
 
   @Override
   public Optional<KeyHandle> findKey(String name) {
-    checkOpen();
     checkName(name);
-    return backend.findKey(name).map(stored -> new DefaultKeyHandle(name, this));
+    try {
+      // Loads the key into the cache: a cached key answers without the database, and the first
+      // operation on a handle just looked up finds the key unwrapped and checked.
+      loaded(name);
+    } catch (KeyNotFoundException absent) {
+      return Optional.empty();
+    } catch (KeyIntegrityException broken) {
+      // It exists but cannot be used: its handle reports that on every use, as for a key whose
+      // rows are tampered with after it was looked up.
+    }
+    return Optional.of(new DefaultKeyHandle(name, this));
   }
 
   private KeyNotFoundException notFound(String name) {
