@@ -113,7 +113,7 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   private final Path path;
   private final Connection connection;
   private final SQLiteConfig readerConfig;
-  private final Deque<Connection> idleReaders = new ArrayDeque<>(); // guarded by itself
+  private final Deque<PooledReader> idleReaders = new ArrayDeque<>(); // guarded by itself
   private boolean closed; // guarded by idleReaders
 
   private SqliteKeyStoreBackend(Path path, Connection connection, SQLiteConfig readerConfig) {
@@ -407,17 +407,23 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
 
   @Override
   public Optional<StoredKey> findKey(String name) {
-    return read(
+    return readPooled(
         "read key '" + name + "'",
         reader -> {
-          List<StoredKey> keys = readKeys(reader, name);
+          List<StoredKey> keys = readKeys(reader.findKeyStatement(), name);
           return keys.isEmpty() ? Optional.empty() : Optional.of(keys.get(0));
         });
   }
 
   @Override
   public List<StoredKey> listKeys() {
-    return read("list keys", reader -> readKeys(reader, null));
+    return read(
+        "list keys",
+        reader -> {
+          try (PreparedStatement query = reader.prepareStatement(keysQuery(false))) {
+            return readKeys(query, null);
+          }
+        });
   }
 
   @Override
@@ -447,63 +453,68 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   }
 
   /** Keys and their versions, for one name or (with {@code null}) all, in one read. */
-  private static List<StoredKey> readKeys(Connection reader, String onlyName)
-      throws SQLException {
-    String where = onlyName == null ? "" : " WHERE k.name = ?";
-    String sql =
-        "SELECT k.name, k.algorithm, k.rsa_modulus_bits, k.operations, k.extractable,"
+  /** The query for one key's rows (its name the only parameter), or every key's. */
+  private static String keysQuery(boolean oneKey) {
+    String where = oneKey ? " WHERE k.name = ?" : "";
+    return "SELECT k.name, k.algorithm, k.rsa_modulus_bits, k.operations, k.extractable,"
             + " k.imported, k.material_form, k.labels, k.primary_version, k.created_at,"
             + " k.enabled, k.rotation_period_seconds, k.min_decryption_version, k.revision,"
             + " k.row_mac, v.version, v.state, v.created_at, v.destroy_at, v.public_key,"
             + " v.wrapped_material, v.row_mac"
             + " FROM hsm_key k LEFT JOIN key_version v ON v.key_name = k.name"
-            + where
-            + " ORDER BY k.name, v.version";
+        + where
+        + " ORDER BY k.name, v.version";
+  }
+
+  /**
+   * Keys and their versions from {@link #keysQuery}, for one name or (with {@code null}) all, in
+   * one read. The statement stays open: the caller owns it.
+   */
+  private static List<StoredKey> readKeys(PreparedStatement query, String onlyName)
+      throws SQLException {
     Map<String, StoredKey> keys = new LinkedHashMap<>();
     Map<String, List<StoredKeyVersion>> versions = new LinkedHashMap<>();
-    try (PreparedStatement query = reader.prepareStatement(sql)) {
-      if (onlyName != null) {
-        query.setString(1, onlyName);
-      }
-      try (ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
-          String name = rows.getString(1);
-          if (!keys.containsKey(name)) {
-            keys.put(
-                name,
-                new StoredKey(
-                    name,
-                    rows.getString(2),
-                    rows.getInt(3),
-                    rows.getString(4),
-                    rows.getBoolean(5),
-                    rows.getBoolean(6),
-                    rows.getString(7),
-                    rows.getString(8),
-                    rows.getInt(9),
-                    rows.getLong(10),
-                    rows.getBoolean(11),
-                    rows.getLong(12),
-                    rows.getInt(13),
-                    rows.getLong(14),
-                    rows.getBytes(15),
-                    List.of()));
-            versions.put(name, new ArrayList<>());
-          }
-          int version = rows.getInt(16);
-          if (!rows.wasNull()) {
-            versions
-                .get(name)
-                .add(
-                    new StoredKeyVersion(
-                        version,
-                        rows.getString(17),
-                        rows.getLong(18),
-                        rows.getLong(19),
-                        rows.getBytes(20),
-                        rows.getBytes(21),
-                        rows.getBytes(22)));
-          }
+    if (onlyName != null) {
+      query.setString(1, onlyName);
+    }
+    try (ResultSet rows = query.executeQuery()) {
+      while (rows.next()) {
+        String name = rows.getString(1);
+        if (!keys.containsKey(name)) {
+          keys.put(
+              name,
+              new StoredKey(
+                  name,
+                  rows.getString(2),
+                  rows.getInt(3),
+                  rows.getString(4),
+                  rows.getBoolean(5),
+                  rows.getBoolean(6),
+                  rows.getString(7),
+                  rows.getString(8),
+                  rows.getInt(9),
+                  rows.getLong(10),
+                  rows.getBoolean(11),
+                  rows.getLong(12),
+                  rows.getInt(13),
+                  rows.getLong(14),
+                  rows.getBytes(15),
+                  List.of()));
+          versions.put(name, new ArrayList<>());
+        }
+        int version = rows.getInt(16);
+        if (!rows.wasNull()) {
+          versions
+              .get(name)
+              .add(
+                  new StoredKeyVersion(
+                      version,
+                      rows.getString(17),
+                      rows.getLong(18),
+                      rows.getLong(19),
+                      rows.getBytes(20),
+                      rows.getBytes(21),
+                      rows.getBytes(22)));
         }
       }
     }
@@ -918,9 +929,49 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
     T run(Connection reader) throws SQLException;
   }
 
+  /** A read that also uses the pooled connection's prepared statements. */
+  private interface PooledRead<T> {
+    T run(PooledReader reader) throws SQLException;
+  }
+
+  /**
+   * A read-only connection and the statement loading one key, prepared once per connection:
+   * preparing it took a good part of a first use (a cache miss).
+   */
+  private static final class PooledReader {
+    final Connection connection;
+    private PreparedStatement findKey;
+
+    PooledReader(Connection connection) {
+      this.connection = connection;
+    }
+
+    PreparedStatement findKeyStatement() throws SQLException {
+      if (findKey == null) {
+        findKey = connection.prepareStatement(keysQuery(true));
+      }
+      return findKey;
+    }
+
+    void close() {
+      if (findKey != null) {
+        try {
+          findKey.close();
+        } catch (SQLException ignored) {
+          // closing the connection below releases it too
+        }
+      }
+      closeQuietly(connection);
+    }
+  }
+
   /** Runs a read outside any transaction on a pooled read connection (not under this lock). */
   private <T> T read(String what, Read<T> read) {
-    Connection reader;
+    return readPooled(what, reader -> read.run(reader.connection));
+  }
+
+  private <T> T readPooled(String what, PooledRead<T> read) {
+    PooledReader reader;
     try {
       reader = borrowReader();
     } catch (SQLException e) {
@@ -935,27 +986,27 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
     }
   }
 
-  private Connection borrowReader() throws SQLException {
+  private PooledReader borrowReader() throws SQLException {
     synchronized (idleReaders) {
       if (closed) {
         throw new SQLException("the key store is closed");
       }
-      Connection idle = idleReaders.pollFirst();
+      PooledReader idle = idleReaders.pollFirst();
       if (idle != null) {
         return idle;
       }
     }
-    return readerConfig.createConnection(url(path)); // all are busy: one more
+    return new PooledReader(readerConfig.createConnection(url(path))); // all are busy: one more
   }
 
-  private void returnReader(Connection reader) {
+  private void returnReader(PooledReader reader) {
     synchronized (idleReaders) {
       if (!closed && idleReaders.size() < MAX_IDLE_READERS) {
         idleReaders.addFirst(reader);
         return;
       }
     }
-    closeQuietly(reader);
+    reader.close();
   }
 
   /** A unit of work that may throw {@link SQLException}. */
@@ -988,13 +1039,13 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
 
   @Override
   public synchronized void close() {
-    List<Connection> readers;
+    List<PooledReader> readers;
     synchronized (idleReaders) {
       closed = true; // a reader in use now is closed when it is returned
       readers = new ArrayList<>(idleReaders);
       idleReaders.clear();
     }
-    readers.forEach(SqliteKeyStoreBackend::closeQuietly);
+    readers.forEach(PooledReader::close);
     closeQuietly(connection); // last, so that it checkpoints the WAL into the file
   }
 
