@@ -16,7 +16,7 @@ import javax.crypto.Cipher;
  */
 public final class CryptoEngines {
   /** The JDK's providers and Bouncy Castle only. */
-  public static final CryptoEngines PURE_JAVA = new CryptoEngines(null);
+  private static final CryptoEngines PURE_JAVA = new CryptoEngines(null);
 
   private static final CryptoEngines NATIVE =
       NativeProvider.INSTANCE == null ? null : new CryptoEngines(NativeProvider.INSTANCE);
@@ -57,16 +57,6 @@ public final class CryptoEngines {
       default:
         return NATIVE != null ? NATIVE : PURE_JAVA;
     }
-  }
-
-  /** Whether the native provider can be used in this JVM. */
-  public static boolean nativeAvailable() {
-    return NATIVE != null;
-  }
-
-  /** Why the native provider cannot be used, or {@code null} if it can. */
-  public static String nativeUnavailableReason() {
-    return NativeProvider.UNAVAILABLE_REASON;
   }
 
   /** Whether {@code algorithm} runs on the native provider here. */
