@@ -1,7 +1,9 @@
 package dev.hsm;
 
 /**
- * An administrative act (export, import, destruction, a policy or unlock-slot change) needs the store's admin credential, and it was missing or wrong. The act was refused, recorded in the audit log, and nothing was changed.
+ * An administrative act (export, import, destruction, a policy or unlock-slot change) needs the
+ * store's admin credential, and it was missing or wrong. The act was refused, recorded in the audit
+ * log, and nothing was changed.
  */
 public class AdminAuthenticationException extends HsmException {
   private static final long serialVersionUID = 1L;

@@ -8,8 +8,8 @@ import java.util.Set;
  * A key's algorithm: the key type together with the one scheme it is used with.
  *
  * <p>Fixing the scheme per key (as Tink's key templates and JOSE's {@code alg} do) means a
- * signature or ciphertext can never be checked under a weaker scheme than the one it was made
- * with. RSA keys take their modulus size from {@link KeySpec}.
+ * signature or ciphertext can never be checked under a weaker scheme than the one it was made with.
+ * RSA keys take their modulus size from {@link KeySpec}.
  */
 public enum Algorithm {
   /** AES with a 256-bit key in GCM mode, 96-bit random nonce, 128-bit tag. */

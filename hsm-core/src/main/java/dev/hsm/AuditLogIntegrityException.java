@@ -1,7 +1,8 @@
 package dev.hsm;
 
 /**
- * The audit log's hash chain does not verify: an entry was edited, removed, inserted or reordered. The message names the first bad entry.
+ * The audit log's hash chain does not verify: an entry was edited, removed, inserted or reordered.
+ * The message names the first bad entry.
  */
 public class AuditLogIntegrityException extends HsmException {
   private static final long serialVersionUID = 1L;

@@ -11,7 +11,8 @@ import javax.security.auth.Destroyable;
  * the same context.
  *
  * <p>This is the one place where this library hands out secret key material on purpose: that is
- * what a data key is for. Call {@link #destroy()} when done; {@link #toString()} never shows the key.
+ * what a data key is for. Call {@link #destroy()} when done; {@link #toString()} never shows the
+ * key.
  */
 public final class DataKey implements Destroyable {
   private final byte[] plaintextKey;

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Administrative acts, like a PKCS#11 security officer session. Obtained from {@link
- * HsmClient#admin(char[])} with the store's admin credential, or from {@link HsmClient#admin()}
- * for a store that has none. Every act is recorded in the audit log.
+ * HsmClient#admin(char[])} with the store's admin credential, or from {@link HsmClient#admin()} for
+ * a store that has none. Every act is recorded in the audit log.
  */
 public interface HsmAdmin {
 
@@ -46,9 +46,9 @@ public interface HsmAdmin {
   void setRotationPeriod(String keyName, Duration period);
 
   /**
-   * Exports every version of an extractable key, encrypted for another store's RSA-OAEP key
-   * (given as its PEM public key): an ephemeral AES-256 key is encrypted with RSA-OAEP, and the
-   * key's metadata and material with AES-256-GCM under it.
+   * Exports every version of an extractable key, encrypted for another store's RSA-OAEP key (given
+   * as its PEM public key): an ephemeral AES-256 key is encrypted with RSA-OAEP, and the key's
+   * metadata and material with AES-256-GCM under it.
    *
    * @throws KeyNotExtractableException if the key is not extractable
    */
@@ -67,16 +67,16 @@ public interface HsmAdmin {
   long addUnlockSlot(UnlockSecret secret);
 
   /**
-   * Removes an unlock slot (to change a passphrase, add the new one first). The last slot cannot
-   * be removed.
+   * Removes an unlock slot (to change a passphrase, add the new one first). The last slot cannot be
+   * removed.
    */
   void removeUnlockSlot(long id);
 
   /**
-   * Replaces the master key with a new random one and rewraps every key version and unlock slot
-   * in one transaction. Each slot must be resealed under the new master key, so pass the secret
-   * of every slot (the one this client was opened with included); a slot left uncovered fails the
-   * call before anything changes. Other processes that have the store open must reopen it.
+   * Replaces the master key with a new random one and rewraps every key version and unlock slot in
+   * one transaction. Each slot must be resealed under the new master key, so pass the secret of
+   * every slot (the one this client was opened with included); a slot left uncovered fails the call
+   * before anything changes. Other processes that have the store open must reopen it.
    */
   void rotateMasterKey(UnlockSecret... everySlotSecret);
 

@@ -17,9 +17,9 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * <p>A client is thread-safe; share one per store in an application. Keys are generated inside
- * the library and kept wrapped (encrypted) in the store; after first use each is cached unwrapped
- * in memory (a bounded cache, see {@link HsmConfig#cacheSize}) so operations do not touch the
+ * <p>A client is thread-safe; share one per store in an application. Keys are generated inside the
+ * library and kept wrapped (encrypted) in the store; after first use each is cached unwrapped in
+ * memory (a bounded cache, see {@link HsmConfig#cacheSize}) so operations do not touch the
  * database. {@link #close()} drops the cache and closes the store.
  */
 public interface HsmClient extends AutoCloseable {
@@ -39,15 +39,15 @@ public interface HsmClient extends AutoCloseable {
    * Generates a new key inside the store. The call returns once the key is durably stored.
    *
    * @throws KeyAlreadyExistsException if the name is taken
-   * @throws IllegalArgumentException if the name is not 1-128 characters of {@code
-   *     [A-Za-z0-9._-]} starting with a letter or digit
+   * @throws IllegalArgumentException if the name is not 1-128 characters of {@code [A-Za-z0-9._-]}
+   *     starting with a letter or digit
    */
   KeyHandle createKey(String name, KeySpec spec);
 
   /**
    * Returns the key named {@code name} if it exists with the same algorithm, modulus size,
-   * operations and extractable flag as {@code spec}, or creates it if it does not. Safe to call
-   * at every start-up, from several processes at once.
+   * operations and extractable flag as {@code spec}, or creates it if it does not. Safe to call at
+   * every start-up, from several processes at once.
    *
    * @throws KeyAlreadyExistsException if a key of that name exists with a different spec
    */
@@ -56,8 +56,8 @@ public interface HsmClient extends AutoCloseable {
   /**
    * Imports existing key material as a new key, marked as imported. Same as {@code
    * admin().importKey(...)}: a store with an admin credential refuses it here ({@link
-   * AdminAuthenticationException}); use {@code admin(credential).importKey(...)}. The material must match
-   * {@code spec}'s algorithm (and RSA modulus size). A public key gives a key that can only
+   * AdminAuthenticationException}); use {@code admin(credential).importKey(...)}. The material must
+   * match {@code spec}'s algorithm (and RSA modulus size). A public key gives a key that can only
    * {@link Operation#VERIFY} or {@link Operation#ENCRYPT}; the spec's operations are narrowed
    * accordingly.
    *
@@ -121,8 +121,8 @@ public interface HsmClient extends AutoCloseable {
 
   /**
    * Name and version of the JCA provider that runs {@code algorithm}'s operations in this client,
-   * e.g. {@code "AmazonCorrettoCryptoProvider 2.5"} or {@code "BC 1.87"}; see {@link
-   * NativeCrypto}. For logs, health checks and benchmarks.
+   * e.g. {@code "AmazonCorrettoCryptoProvider 2.5"} or {@code "BC 1.87"}; see {@link NativeCrypto}.
+   * For logs, health checks and benchmarks.
    */
   String cryptoProvider(Algorithm algorithm);
 

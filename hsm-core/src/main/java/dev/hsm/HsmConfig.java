@@ -84,8 +84,8 @@ public final class HsmConfig {
   }
 
   /**
-   * Unlock with the passphrase in environment variable {@code name}, read when the store opens
-   * (a missing or empty variable then fails with {@link UnlockFailedException}).
+   * Unlock with the passphrase in environment variable {@code name}, read when the store opens (a
+   * missing or empty variable then fails with {@link UnlockFailedException}).
    */
   public HsmConfig passphraseFromEnv(String name) {
     return unlockWith(UnlockSecret.passphraseFromEnv(name));
@@ -121,9 +121,9 @@ public final class HsmConfig {
   }
 
   /**
-   * How often a background thread checks whether another process changed the store (a rotation,
-   * a disabled key) and drops cached keys if so; also how often usage counters are saved. Default
-   * one second. Operations never wait for it.
+   * How often a background thread checks whether another process changed the store (a rotation, a
+   * disabled key) and drops cached keys if so; also how often usage counters are saved. Default one
+   * second. Operations never wait for it.
    */
   public HsmConfig refreshInterval(Duration interval) {
     Objects.requireNonNull(interval, "interval");

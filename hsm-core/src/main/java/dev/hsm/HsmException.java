@@ -2,8 +2,8 @@ package dev.hsm;
 
 /**
  * The root of every exception this library throws on purpose. Unchecked, like Hikari's and
- * Caffeine's. Subtypes say what went wrong; messages name the store, key, version and operation
- * but never contain key material, plaintext or passphrases.
+ * Caffeine's. Subtypes say what went wrong; messages name the store, key, version and operation but
+ * never contain key material, plaintext or passphrases.
  *
  * <p>Caller mistakes that are bugs rather than runtime conditions (a {@code null} argument, an
  * invalid key name, asking for a negative number of random bytes) throw the standard {@link

@@ -1,7 +1,10 @@
 package dev.hsm;
 
 /**
- * A ciphertext could not be decrypted: it is truncated, malformed, tampered with, made by another key, names a key version that does not exist, or the context does not match the one used to encrypt. Authentication failures share one message, so the exception reveals nothing about which check failed.
+ * A ciphertext could not be decrypted: it is truncated, malformed, tampered with, made by another
+ * key, names a key version that does not exist, or the context does not match the one used to
+ * encrypt. Authentication failures share one message, so the exception reveals nothing about which
+ * check failed.
  */
 public class InvalidCiphertextException extends HsmException {
   private static final long serialVersionUID = 1L;

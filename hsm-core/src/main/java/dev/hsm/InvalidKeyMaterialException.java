@@ -1,7 +1,8 @@
 package dev.hsm;
 
 /**
- * Key material offered for import is malformed, of the wrong type or size for the requested algorithm.
+ * Key material offered for import is malformed, of the wrong type or size for the requested
+ * algorithm.
  */
 public class InvalidKeyMaterialException extends HsmException {
   private static final long serialVersionUID = 1L;

@@ -1,8 +1,6 @@
 package dev.hsm;
 
-/**
- * A key with the given name already exists; names are unique within a store.
- */
+/** A key with the given name already exists; names are unique within a store. */
 public class KeyAlreadyExistsException extends HsmException {
   private static final long serialVersionUID = 1L;
 

@@ -1,7 +1,8 @@
 package dev.hsm;
 
 /**
- * The key, or the key version an operation needs, is disabled or scheduled for destruction. Reversible: enable the key or version, or cancel the destruction.
+ * The key, or the key version an operation needs, is disabled or scheduled for destruction.
+ * Reversible: enable the key or version, or cancel the destruction.
  */
 public class KeyDisabledException extends HsmException {
   private static final long serialVersionUID = 1L;

@@ -6,9 +6,9 @@ package dev.hsm;
  * cached unwrapped inside the client, so operations do not touch the database.
  *
  * <p>Outputs are self-describing envelopes that name the key version and format (see {@code
- * docs/FORMATS.md}), so older ciphertexts and signatures keep working after a rotation. Each
- * method checks first that the key's algorithm can do the operation ({@link
- * WrongKeyTypeException}) and then that the key allows it ({@link OperationNotPermittedException}).
+ * docs/FORMATS.md}), so older ciphertexts and signatures keep working after a rotation. Each method
+ * checks first that the key's algorithm can do the operation ({@link WrongKeyTypeException}) and
+ * then that the key allows it ({@link OperationNotPermittedException}).
  *
  * <p>{@code toString()} shows identity only, e.g. {@code KeyHandle[invoices v1 ECDSA_P256_SHA256
  * SIGN,VERIFY]}.
@@ -22,11 +22,10 @@ public interface KeyHandle {
   KeyInfo info();
 
   /**
-   * Encrypts with the primary version, binding {@code context} as associated data: decryption
-   * must present the same context (like an AWS KMS encryption context). A fresh random nonce is
-   * used every time. RSA-OAEP keys use the context as the OAEP label and can encrypt only short
-   * messages (for 2048 bits, up to 190 bytes); larger input throws {@link
-   * IllegalArgumentException}.
+   * Encrypts with the primary version, binding {@code context} as associated data: decryption must
+   * present the same context (like an AWS KMS encryption context). A fresh random nonce is used
+   * every time. RSA-OAEP keys use the context as the OAEP label and can encrypt only short messages
+   * (for 2048 bits, up to 190 bytes); larger input throws {@link IllegalArgumentException}.
    *
    * @param plaintext the data, possibly empty
    * @param context associated data; may be empty, never {@code null}
@@ -42,8 +41,8 @@ public interface KeyHandle {
   /**
    * Decrypts an envelope made by {@link #encrypt} with this key and the same context.
    *
-   * @throws InvalidCiphertextException if the envelope is malformed, truncated, tampered with,
-   *     made by another key, or the context differs
+   * @throws InvalidCiphertextException if the envelope is malformed, truncated, tampered with, made
+   *     by another key, or the context differs
    */
   byte[] decrypt(byte[] ciphertext, byte[] context);
 
@@ -62,16 +61,16 @@ public interface KeyHandle {
   /**
    * Signs {@code data} with the primary version.
    *
-   * @return a signature envelope: format byte, key version, then the algorithm's standard
-   *     signature (P1363 {@code r||s} for ECDSA)
+   * @return a signature envelope: format byte, key version, then the algorithm's standard signature
+   *     (P1363 {@code r||s} for ECDSA)
    */
   byte[] sign(byte[] data);
 
   /**
    * Checks a signature envelope made by {@link #sign}. Returns normally only if it is valid.
    *
-   * @throws VerificationFailedException if the signature does not verify, is malformed or names
-   *     a version this key does not have
+   * @throws VerificationFailedException if the signature does not verify, is malformed or names a
+   *     version this key does not have
    */
   void verify(byte[] data, byte[] signature);
 
@@ -88,8 +87,8 @@ public interface KeyHandle {
    * returns its payload. The header's {@code alg} must be this key's; {@code none} and every other
    * algorithm are refused, so a token cannot choose a weaker check.
    *
-   * @throws VerificationFailedException if it is malformed, names another key or algorithm, or
-   *     its signature does not verify
+   * @throws VerificationFailedException if it is malformed, names another key or algorithm, or its
+   *     signature does not verify
    */
   byte[] verifyJws(String jws);
 
@@ -104,9 +103,9 @@ public interface KeyHandle {
   void verifyMac(byte[] data, byte[] tag);
 
   /**
-   * Re-encrypts a ciphertext under the primary version without handing the plaintext to the
-   * caller (like Vault's rewrap and KMS ReEncrypt): use it after a rotation, before raising the
-   * minimum decryption version. Needs {@link Operation#DECRYPT} and {@link Operation#ENCRYPT}.
+   * Re-encrypts a ciphertext under the primary version without handing the plaintext to the caller
+   * (like Vault's rewrap and KMS ReEncrypt): use it after a rotation, before raising the minimum
+   * decryption version. Needs {@link Operation#DECRYPT} and {@link Operation#ENCRYPT}.
    */
   byte[] reencrypt(byte[] ciphertext, byte[] context);
 
@@ -120,9 +119,9 @@ public interface KeyHandle {
   int rotate();
 
   /**
-   * Disables the whole key: every operation with its material (encrypt, decrypt, sign, verify,
-   * MAC, data keys) fails with {@link KeyDisabledException}. Exporting the public key still works:
-   * it is public, and verifiers elsewhere may need it.
+   * Disables the whole key: every operation with its material (encrypt, decrypt, sign, verify, MAC,
+   * data keys) fails with {@link KeyDisabledException}. Exporting the public key still works: it is
+   * public, and verifiers elsewhere may need it.
    */
   void disable();
 

@@ -1,7 +1,9 @@
 package dev.hsm;
 
 /**
- * A stored key row fails its integrity check: its wrapped material, algorithm, operations, name, version or another bound attribute was changed, moved or corrupted outside the library. The key is not used; other keys keep working.
+ * A stored key row fails its integrity check: its wrapped material, algorithm, operations, name,
+ * version or another bound attribute was changed, moved or corrupted outside the library. The key
+ * is not used; other keys keep working.
  */
 public class KeyIntegrityException extends HsmException {
   private static final long serialVersionUID = 1L;

@@ -1,7 +1,8 @@
 package dev.hsm;
 
 /**
- * Export was asked for a key that is not marked extractable. Extractability is fixed when the key is created.
+ * Export was asked for a key that is not marked extractable. Extractability is fixed when the key
+ * is created.
  */
 public class KeyNotExtractableException extends HsmException {
   private static final long serialVersionUID = 1L;

@@ -1,8 +1,6 @@
 package dev.hsm;
 
-/**
- * No key with the given name exists in the store.
- */
+/** No key with the given name exists in the store. */
 public class KeyNotFoundException extends HsmException {
   private static final long serialVersionUID = 1L;
 

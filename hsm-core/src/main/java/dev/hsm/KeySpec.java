@@ -71,7 +71,8 @@ public final class KeySpec {
       throw new IllegalArgumentException(
           "RSA modulus must be 2048, 3072 or 4096 bits, not " + modulusBits);
     }
-    return new KeySpec(algorithm, modulusBits, algorithm.kind().operations(), false, Map.of(), Duration.ZERO);
+    return new KeySpec(
+        algorithm, modulusBits, algorithm.kind().operations(), false, Map.of(), Duration.ZERO);
   }
 
   /**
@@ -85,8 +86,8 @@ public final class KeySpec {
    * @param extractable the extractable flag
    * @param rotationPeriod automatic rotation, or {@code null} for none
    * @param labels labels, possibly empty
-   * @throws IllegalArgumentException naming {@code hsm.keys.<name>} if the settings are
-   *     incomplete or contradict each other
+   * @throws IllegalArgumentException naming {@code hsm.keys.<name>} if the settings are incomplete
+   *     or contradict each other
    */
   public static KeySpec fromSettings(
       String name,
@@ -114,7 +115,8 @@ public final class KeySpec {
       if (operations != null && !operations.isEmpty()) {
         spec =
             spec.withOperations(
-                operations.get(0), operations.subList(1, operations.size()).toArray(new Operation[0]));
+                operations.get(0),
+                operations.subList(1, operations.size()).toArray(new Operation[0]));
       }
       spec = spec.withExtractable(extractable);
       if (rotationPeriod != null) {
@@ -198,15 +200,19 @@ public final class KeySpec {
   }
 
   /**
-   * A copy that allows only {@code allowed}, which must be a non-empty subset of what the
-   * algorithm can do (an AES key cannot be given {@link Operation#SIGN}).
+   * A copy that allows only {@code allowed}, which must be a non-empty subset of what the algorithm
+   * can do (an AES key cannot be given {@link Operation#SIGN}).
    */
   public KeySpec withOperations(Operation first, Operation... more) {
     Set<Operation> allowed = EnumSet.of(first, more);
     for (Operation operation : allowed) {
       if (!algorithm.kind().operations().contains(operation)) {
         throw new IllegalArgumentException(
-            algorithm + " keys cannot " + operation + "; they can " + algorithm.kind().operations());
+            algorithm
+                + " keys cannot "
+                + operation
+                + "; they can "
+                + algorithm.kind().operations());
       }
     }
     return new KeySpec(algorithm, rsaModulusBits, allowed, extractable, labels, rotationPeriod);
@@ -241,8 +247,8 @@ public final class KeySpec {
   }
 
   /**
-   * A copy that rotates automatically: when the primary version is older than {@code period},
-   * the next use (or {@link HsmClient#applyDueChanges()}) adds a new primary version. At least one
+   * A copy that rotates automatically: when the primary version is older than {@code period}, the
+   * next use (or {@link HsmClient#applyDueChanges()}) adds a new primary version. At least one
    * hour; {@link Duration#ZERO} turns it off.
    */
   public KeySpec withRotationPeriod(Duration period) {

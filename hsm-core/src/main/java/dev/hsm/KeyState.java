@@ -18,8 +18,8 @@ public enum KeyState {
   /** Unusable, and its material will be destroyed when the waiting period ends; cancellable. */
   SCHEDULED_FOR_DESTRUCTION,
   /**
-   * The material is gone for good. The version's metadata stays as a tombstone, so old
-   * ciphertexts and signatures fail with {@link KeyVersionDestroyedException}, not as unknown.
+   * The material is gone for good. The version's metadata stays as a tombstone, so old ciphertexts
+   * and signatures fail with {@link KeyVersionDestroyedException}, not as unknown.
    */
   DESTROYED
 }

@@ -1,7 +1,8 @@
 package dev.hsm;
 
 /**
- * The key version that made a ciphertext or signature has been destroyed: its material is gone and the data can no longer be decrypted or verified with it.
+ * The key version that made a ciphertext or signature has been destroyed: its material is gone and
+ * the data can no longer be decrypted or verified with it.
  */
 public class KeyVersionDestroyedException extends HsmException {
   private static final long serialVersionUID = 1L;

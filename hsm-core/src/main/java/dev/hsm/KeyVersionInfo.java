@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param destructionAt when a version scheduled for destruction will be (or a destroyed one was)
  *     destroyed; {@code null} otherwise
  */
-public record KeyVersionInfo(int version, KeyState state, Instant createdAt, Instant destructionAt) {
+public record KeyVersionInfo(
+    int version, KeyState state, Instant createdAt, Instant destructionAt) {
 
   /** When the version will be or was destroyed, if it is scheduled or destroyed. */
   public Optional<Instant> destruction() {

@@ -3,9 +3,9 @@ package dev.hsm;
 /**
  * Whether operations may run on a native crypto provider instead of pure Java.
  *
- * <p>The library always works in pure Java (the JDK's providers and Bouncy Castle). When the
- * Amazon Corretto Crypto Provider, which wraps AWS-LC, is on the classpath, it is several times
- * faster for ECDSA, Ed25519 and RSA signatures and faster for AES-GCM; add it to use it:
+ * <p>The library always works in pure Java (the JDK's providers and Bouncy Castle). When the Amazon
+ * Corretto Crypto Provider, which wraps AWS-LC, is on the classpath, it is several times faster for
+ * ECDSA, Ed25519 and RSA signatures and faster for AES-GCM; add it to use it:
  *
  * <pre>{@code
  * <dependency>
@@ -20,8 +20,8 @@ package dev.hsm;
  * verification, and AES-256-GCM. Key generation, import checks, key wrapping, HMAC,
  * ChaCha20-Poly1305, AES-GCM-SIV and RSA-OAEP stay on the pure-Java providers, so a store written
  * with the native provider opens and works without it, and the other way round. {@link
- * HsmClient#cryptoProvider(Algorithm)} says which provider runs an algorithm. The provider is
- * used by reference and never installed in {@link java.security.Security}.
+ * HsmClient#cryptoProvider(Algorithm)} says which provider runs an algorithm. The provider is used
+ * by reference and never installed in {@link java.security.Security}.
  */
 public enum NativeCrypto {
   /** Use the native provider when it is on the classpath and passes its self-tests (default). */

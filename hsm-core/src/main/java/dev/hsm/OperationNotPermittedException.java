@@ -1,7 +1,8 @@
 package dev.hsm;
 
 /**
- * The key's algorithm could perform the operation, but the key's policy does not allow it (see {@link KeySpec#withOperations}).
+ * The key's algorithm could perform the operation, but the key's policy does not allow it (see
+ * {@link KeySpec#withOperations}).
  */
 public class OperationNotPermittedException extends HsmException {
   private static final long serialVersionUID = 1L;

@@ -1,7 +1,8 @@
 package dev.hsm;
 
 /**
- * The key store cannot be read or written: an I/O or database error, a file that is not a key store, or a store written by a newer version of this library.
+ * The key store cannot be read or written: an I/O or database error, a file that is not a key
+ * store, or a store written by a newer version of this library.
  */
 public class StoreException extends HsmException {
   private static final long serialVersionUID = 1L;

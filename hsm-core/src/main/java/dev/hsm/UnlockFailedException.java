@@ -1,7 +1,8 @@
 package dev.hsm;
 
 /**
- * The store could not be unlocked: the passphrase or key file does not open any of its unlock slots. Nothing in the store was changed.
+ * The store could not be unlocked: the passphrase or key file does not open any of its unlock
+ * slots. Nothing in the store was changed.
  */
 public class UnlockFailedException extends HsmException {
   private static final long serialVersionUID = 1L;

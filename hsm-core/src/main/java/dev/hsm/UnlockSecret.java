@@ -6,9 +6,9 @@ import java.util.Objects;
 
 /**
  * A secret that unlocks a store: a passphrase (stretched with Argon2id), a passphrase held in an
- * environment variable (read when used), or a key file of at least 32 random bytes. Used by
- * {@link HsmConfig} to open a store and by {@link HsmAdmin} to add unlock slots. {@code
- * toString()} masks the passphrase.
+ * environment variable (read when used), or a key file of at least 32 random bytes. Used by {@link
+ * HsmConfig} to open a store and by {@link HsmAdmin} to add unlock slots. {@code toString()} masks
+ * the passphrase.
  */
 public final class UnlockSecret {
   /** The kinds of unlock secret. */
@@ -26,7 +26,11 @@ public final class UnlockSecret {
   private final Argon2Parameters argon2;
 
   private UnlockSecret(
-      Kind kind, char[] passphrase, String environmentVariable, Path keyFile, Argon2Parameters argon2) {
+      Kind kind,
+      char[] passphrase,
+      String environmentVariable,
+      Path keyFile,
+      Argon2Parameters argon2) {
     this.kind = kind;
     this.passphrase = passphrase;
     this.environmentVariable = environmentVariable;
@@ -40,7 +44,8 @@ public final class UnlockSecret {
     if (passphrase.length == 0) {
       throw new IllegalArgumentException("passphrase must not be empty");
     }
-    return new UnlockSecret(Kind.PASSPHRASE, passphrase.clone(), null, null, Argon2Parameters.DEFAULT);
+    return new UnlockSecret(
+        Kind.PASSPHRASE, passphrase.clone(), null, null, Argon2Parameters.DEFAULT);
   }
 
   /** A passphrase; new slots stretch it with {@link Argon2Parameters#DEFAULT}. */
@@ -50,8 +55,8 @@ public final class UnlockSecret {
   }
 
   /**
-   * The passphrase in environment variable {@code name}, read when the secret is used (a missing
-   * or empty variable then fails with {@link UnlockFailedException}).
+   * The passphrase in environment variable {@code name}, read when the secret is used (a missing or
+   * empty variable then fails with {@link UnlockFailedException}).
    */
   public static UnlockSecret passphraseFromEnv(String name) {
     Objects.requireNonNull(name, "name");
@@ -120,7 +125,9 @@ public final class UnlockSecret {
     return "UnlockSecret["
         + (keyFile != null
             ? "keyFile=" + keyFile
-            : environmentVariable != null ? "passphraseEnv=" + environmentVariable : "passphrase=<masked>")
+            : environmentVariable != null
+                ? "passphraseEnv=" + environmentVariable
+                : "passphrase=<masked>")
         + "]";
   }
 }

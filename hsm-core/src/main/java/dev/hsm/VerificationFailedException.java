@@ -1,7 +1,8 @@
 package dev.hsm;
 
 /**
- * A signature or MAC tag does not verify for the given data. Thrown by {@link KeyHandle#verify} and {@link KeyHandle#verifyMac}, so an unchecked result cannot pass as valid.
+ * A signature or MAC tag does not verify for the given data. Thrown by {@link KeyHandle#verify} and
+ * {@link KeyHandle#verifyMac}, so an unchecked result cannot pass as valid.
  */
 public class VerificationFailedException extends HsmException {
   private static final long serialVersionUID = 1L;

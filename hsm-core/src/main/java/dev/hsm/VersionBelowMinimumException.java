@@ -1,7 +1,9 @@
 package dev.hsm;
 
 /**
- * The ciphertext or signature was made by a key version older than the key's minimum decryption version (see {@link KeyHandle#setMinDecryptionVersion}). Re-encrypt old data before raising the minimum.
+ * The ciphertext or signature was made by a key version older than the key's minimum decryption
+ * version (see {@link KeyHandle#setMinDecryptionVersion}). Re-encrypt old data before raising the
+ * minimum.
  */
 public class VersionBelowMinimumException extends HsmException {
   private static final long serialVersionUID = 1L;

@@ -1,7 +1,8 @@
 package dev.hsm;
 
 /**
- * The key's algorithm cannot perform the requested operation at all, such as signing with an AES key or decrypting with an HMAC key.
+ * The key's algorithm cannot perform the requested operation at all, such as signing with an AES
+ * key or decrypting with an HMAC key.
  */
 public class WrongKeyTypeException extends HsmException {
   private static final long serialVersionUID = 1L;

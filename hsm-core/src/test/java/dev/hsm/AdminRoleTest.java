@@ -135,14 +135,12 @@ class AdminRoleTest {
       long before = entryCount(hsm);
 
       AdminAuthenticationException refused =
-          secrets.thrown(
-              AdminAuthenticationException.class, () -> hsm.admin(WRONG_PW), "wrong");
+          secrets.thrown(AdminAuthenticationException.class, () -> hsm.admin(WRONG_PW), "wrong");
       assertThat(refused.getMessage()).isEqualTo("the admin credential is wrong");
       assertLastEntryIsRefusedLogin(hsm, before);
       secrets.assertAbsentFrom("audit detail", lastEntry(hsm).detail());
 
-      secrets.thrown(
-          AdminAuthenticationException.class, () -> hsm.admin(new char[0]), "wrong");
+      secrets.thrown(AdminAuthenticationException.class, () -> hsm.admin(new char[0]), "wrong");
       assertLastEntryIsRefusedLogin(hsm, before + 1);
     }
     assertThat(AdminTestSupport.keyAndSlotRows(db))
@@ -189,7 +187,8 @@ class AdminRoleTest {
       sig.rotate();
       sig.rotate();
       admin.scheduleDestruction("sig", 1, Duration.ofDays(2));
-      assertThat(sig.info().versions().get(0).state()).isEqualTo(KeyState.SCHEDULED_FOR_DESTRUCTION);
+      assertThat(sig.info().versions().get(0).state())
+          .isEqualTo(KeyState.SCHEDULED_FOR_DESTRUCTION);
       admin.cancelDestruction("sig", 1);
       assertThat(sig.info().versions().get(0).state()).isEqualTo(KeyState.DISABLED);
       admin.setMinDecryptionVersion("sig", 2);
@@ -314,7 +313,8 @@ class AdminRoleTest {
   }
 
   private void setSettingsValue(String value) {
-    assertThat(StoreFiles.update(db, "UPDATE store_meta SET value = ? WHERE name = 'settings'", value))
+    assertThat(
+            StoreFiles.update(db, "UPDATE store_meta SET value = ? WHERE name = 'settings'", value))
         .isEqualTo(1);
   }
 
@@ -373,8 +373,8 @@ class AdminRoleTest {
   /**
    * Rollback of the settings row alone. Fails at present (known bug): the pre-credential value
    * still carries a valid MAC (same store id, master key and wrapped audit key; the MAC covers no
-   * generation or anything else that changes when the credential is set), so the store opens
-   * and admin() is granted with no credential. Fixing it needs something the settings are checked
+   * generation or anything else that changes when the credential is set), so the store opens and
+   * admin() is granted with no credential. Fixing it needs something the settings are checked
    * against that a settings-only edit cannot roll back (see the report).
    */
   @Test

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The public API stays separate from the implementation: only the two known entry points reach
- * into {@code dev.hsm.internal}, and no public signature of {@code dev.hsm} or {@code dev.hsm.spi}
+ * The public API stays separate from the implementation: only the two known entry points reach into
+ * {@code dev.hsm.internal}, and no public signature of {@code dev.hsm} or {@code dev.hsm.spi}
  * exposes a type of Bouncy Castle, JDBC, sqlite-jdbc or Nimbus.
  */
 class ApiHygieneTest {
@@ -72,7 +72,8 @@ class ApiHygieneTest {
   void apiClasses_dependOnInternalPackagesOnlyThroughTheKnownEntryPoints() {
     Set<String> usedAllowedEdges = new LinkedHashSet<>();
     ArchCondition<JavaClass> onlyKnownEntryPoints =
-        new ArchCondition<>("depend on dev.hsm.internal only through " + ALLOWED_INTERNAL_DEPENDENCIES) {
+        new ArchCondition<>(
+            "depend on dev.hsm.internal only through " + ALLOWED_INTERNAL_DEPENDENCIES) {
           @Override
           public void check(JavaClass origin, ConditionEvents events) {
             for (Dependency dependency : origin.getDirectDependenciesFromSelf()) {
@@ -143,7 +144,12 @@ class ApiHygieneTest {
                 events.add(
                     SimpleConditionEvent.violated(
                         member,
-                        member.getFullName() + " mentions " + type.getName() + " (" + forbidden + ")"));
+                        member.getFullName()
+                            + " mentions "
+                            + type.getName()
+                            + " ("
+                            + forbidden
+                            + ")"));
               }
             }
           }

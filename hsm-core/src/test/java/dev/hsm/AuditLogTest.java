@@ -25,9 +25,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The audit log: which acts and refusals it records and how, that {@link AuditLog#verify()}
- * catches entries edited, removed, reordered or forged behind the library's back (plain JDBC on
- * the closed file), the usage counters, and that no secret ever reaches the log.
+ * The audit log: which acts and refusals it records and how, that {@link AuditLog#verify()} catches
+ * entries edited, removed, reordered or forged behind the library's back (plain JDBC on the closed
+ * file), the usage counters, and that no secret ever reaches the log.
  */
 class AuditLogTest {
   private static final byte[] DATA = "pay 100 to bob".getBytes(UTF_8);
@@ -108,8 +108,7 @@ class AuditLogTest {
       refusedStep(OperationNotPermittedException.class, () -> hsm.key("k").disableVersion(2));
       step(
           () ->
-              hsm.importKey(
-                  "imported", KeySpec.hmacSha256(), KeyMaterial.secretKey(new byte[32])));
+              hsm.importKey("imported", KeySpec.hmacSha256(), KeyMaterial.secretKey(new byte[32])));
       step(() -> hsm.createKey("dec-only", KeySpec.aes256Gcm().withOperations(Operation.DECRYPT)));
       refusedStep(
           OperationNotPermittedException.class, () -> hsm.key("dec-only").encrypt(DATA, CONTEXT));
@@ -196,7 +195,9 @@ class AuditLogTest {
         sig.verify(DATA, sig.sign(DATA));
       }
 
-      assertThat(allEntries()).extracting(AuditEntry::action).containsExactly("key.create", "key.create");
+      assertThat(allEntries())
+          .extracting(AuditEntry::action)
+          .containsExactly("key.create", "key.create");
       assertThat(count("SELECT COUNT(*) FROM audit_log")).isEqualTo(2);
     }
 
@@ -260,7 +261,9 @@ class AuditLogTest {
       assertThat(hsm.auditLog().entries(3, 2))
           .extracting(AuditEntry::sequence)
           .containsExactly(3L, 4L);
-      assertThat(hsm.auditLog().entries(6, 100)).extracting(AuditEntry::sequence).containsExactly(6L);
+      assertThat(hsm.auditLog().entries(6, 100))
+          .extracting(AuditEntry::sequence)
+          .containsExactly(6L);
       assertThat(hsm.auditLog().entries(7, 100)).isEmpty();
       assertThat(hsm.auditLog().entries(1, 0)).isEmpty();
     }
@@ -436,9 +439,11 @@ class AuditLogTest {
           .containsOnly(
               Map.entry("sig", Map.of(Operation.SIGN, 5L, Operation.VERIFY, 3L)),
               Map.entry("aes", Map.of(Operation.ENCRYPT, 2L)));
-      assertThat(hsm.auditLog().usage()).as("asked twice, counted once").containsOnly(
-          Map.entry("sig", Map.of(Operation.SIGN, 5L, Operation.VERIFY, 3L)),
-          Map.entry("aes", Map.of(Operation.ENCRYPT, 2L)));
+      assertThat(hsm.auditLog().usage())
+          .as("asked twice, counted once")
+          .containsOnly(
+              Map.entry("sig", Map.of(Operation.SIGN, 5L, Operation.VERIFY, 3L)),
+              Map.entry("aes", Map.of(Operation.ENCRYPT, 2L)));
     }
 
     @Test

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Online backup with {@link HsmAdmin#backup} and {@link HsmClient#restoreBackup}: a consistent
- * copy while the application keeps working, restored only to a new path and only with a secret
- * that opens it, leaving nothing behind otherwise.
+ * Online backup with {@link HsmAdmin#backup} and {@link HsmClient#restoreBackup}: a consistent copy
+ * while the application keeps working, restored only to a new path and only with a secret that
+ * opens it, leaving nothing behind otherwise.
  */
 class BackupRestoreTest {
   private static final String PASSPHRASE = "correct horse battery staple";
@@ -64,8 +64,17 @@ class BackupRestoreTest {
   }
 
   private static void assertFilesAbsent(Path target) {
-    for (String suffix : new String[] {"", "-wal", "-shm", "-journal", ".restoring",
-        ".restoring-wal", ".restoring-shm", ".restoring-journal"}) {
+    for (String suffix :
+        new String[] {
+          "",
+          "-wal",
+          "-shm",
+          "-journal",
+          ".restoring",
+          ".restoring-wal",
+          ".restoring-shm",
+          ".restoring-journal"
+        }) {
       assertThat(target.resolveSibling(target.getFileName() + suffix)).doesNotExist();
     }
   }
@@ -170,7 +179,8 @@ class BackupRestoreTest {
     }
 
     try (HsmClient restored =
-        HsmClient.restoreBackup(backup, TestStores.passphraseConfig(dir, "restored.db", PASSPHRASE))) {
+        HsmClient.restoreBackup(
+            backup, TestStores.passphraseConfig(dir, "restored.db", PASSPHRASE))) {
       assertThat(restored.findKey("aes")).isPresent();
     }
   }
@@ -249,13 +259,18 @@ class BackupRestoreTest {
     notBackups.add(Files.createFile(dir.resolve("zero-bytes.db")));
 
     for (Path notBackup : notBackups) {
-      assertThat(catchThrowable(() -> HsmClient.restoreBackup(notBackup, sameSecretAt("restored.db"))))
+      assertThat(
+              catchThrowable(() -> HsmClient.restoreBackup(notBackup, sameSecretAt("restored.db"))))
           .as("restore of %s", notBackup.getFileName())
           .isExactlyInstanceOf(StoreException.class)
           .hasMessageContaining("key store");
       assertFilesAbsent(target);
     }
-    assertThat(catchThrowable(() -> HsmClient.restoreBackup(dir.resolve("missing.db"), sameSecretAt("restored.db"))))
+    assertThat(
+            catchThrowable(
+                () ->
+                    HsmClient.restoreBackup(
+                        dir.resolve("missing.db"), sameSecretAt("restored.db"))))
         .isExactlyInstanceOf(StoreException.class)
         .hasMessageContaining("missing.db");
     assertFilesAbsent(target);

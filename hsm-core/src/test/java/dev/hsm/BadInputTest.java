@@ -63,7 +63,8 @@ class BadInputTest {
     hsm.close();
   }
 
-  private <T extends Throwable> T expect(Class<T> type, ThrowingCallable call, String... fragments) {
+  private <T extends Throwable> T expect(
+      Class<T> type, ThrowingCallable call, String... fragments) {
     return secrets.thrown(type, call, fragments);
   }
 
@@ -118,7 +119,8 @@ class BadInputTest {
   void importKey_withTakenName_throwsKeyAlreadyExists() {
     expect(
         KeyAlreadyExistsException.class,
-        () -> hsm.importKey("known-aes", KeySpec.aes256Gcm(), KeyMaterial.secretKey(pattern(32, 3))),
+        () ->
+            hsm.importKey("known-aes", KeySpec.aes256Gcm(), KeyMaterial.secretKey(pattern(32, 3))),
         "'known-aes'");
     assertThat(aes.decrypt(aes.encrypt(DATA))).isEqualTo(DATA);
   }
@@ -171,8 +173,7 @@ class BadInputTest {
   void mac_withEcdsaKey_throwsWrongKeyType() {
     KeyHandle ecdsa = hsm.createKey("ecdsa", KeySpec.ecdsaP256());
     expect(WrongKeyTypeException.class, () -> ecdsa.mac(DATA), "'ecdsa'");
-    expect(
-        WrongKeyTypeException.class, () -> ecdsa.verifyMac(DATA, ecdsa.sign(DATA)), "'ecdsa'");
+    expect(WrongKeyTypeException.class, () -> ecdsa.verifyMac(DATA, ecdsa.sign(DATA)), "'ecdsa'");
   }
 
   @Test
@@ -263,7 +264,9 @@ class BadInputTest {
   @Test
   void decrypt_fourByteArray_throwsInvalidCiphertext() {
     expect(
-        InvalidCiphertextException.class, () -> aes.decrypt(new byte[] {1, 0, 0, 0}), "'known-aes'");
+        InvalidCiphertextException.class,
+        () -> aes.decrypt(new byte[] {1, 0, 0, 0}),
+        "'known-aes'");
   }
 
   @Test
@@ -315,12 +318,15 @@ class BadInputTest {
     MADE_BY_ANOTHER_KEY
   }
 
-  /** Decrypts {@code corruption} applied to a fresh ciphertext of {@code key}; returns the failure. */
+  /**
+   * Decrypts {@code corruption} applied to a fresh ciphertext of {@code key}; returns the failure.
+   */
   private InvalidCiphertextException decryptCorrupted(KeyHandle key, Corruption corruption) {
     byte[] ct = key.encrypt(DATA, CONTEXT);
     byte[] noContextCt = key.encrypt(DATA);
     byte[] other =
-        hsm.createKey("other-" + corruption.name().toLowerCase().replace('_', '-'),
+        hsm.createKey(
+                "other-" + corruption.name().toLowerCase().replace('_', '-'),
                 key.info().algorithm() == Algorithm.AES_256_GCM
                     ? KeySpec.aes256Gcm()
                     : KeySpec.chacha20Poly1305())
@@ -643,7 +649,8 @@ class BadInputTest {
         expect(
             InvalidKeyMaterialException.class,
             () ->
-                hsm.importKey("garbage", KeySpec.ecdsaP256(), KeyMaterial.privateKeyPkcs8(garbage)));
+                hsm.importKey(
+                    "garbage", KeySpec.ecdsaP256(), KeyMaterial.privateKeyPkcs8(garbage)));
     InvalidKeyMaterialException asRsaPkcs8 =
         expect(
             InvalidKeyMaterialException.class,
@@ -683,7 +690,9 @@ class BadInputTest {
             InvalidKeyMaterialException.class,
             () ->
                 hsm.importKey(
-                    "hmac-from-public", KeySpec.hmacSha256(), KeyMaterial.publicKeyX509(publicKey)));
+                    "hmac-from-public",
+                    KeySpec.hmacSha256(),
+                    KeyMaterial.publicKeyX509(publicKey)));
     assertNamesTheKey("hmac-from-public", thrown);
   }
 
@@ -732,7 +741,8 @@ class BadInputTest {
   @Test
   void keyName_of129Characters_throwsIllegalArgument_while128AreAccepted() {
     String tooLong = "k".repeat(129);
-    expect(IllegalArgumentException.class, () -> hsm.createKey(tooLong, KeySpec.aes256Gcm()), "128");
+    expect(
+        IllegalArgumentException.class, () -> hsm.createKey(tooLong, KeySpec.aes256Gcm()), "128");
 
     KeyHandle longest = hsm.createKey("k".repeat(128), KeySpec.aes256Gcm());
     assertThat(longest.decrypt(longest.encrypt(DATA))).isEqualTo(DATA);
@@ -752,7 +762,11 @@ class BadInputTest {
 
     assertThat(rsa.decrypt(rsa.encrypt(largest, CONTEXT), CONTEXT)).isEqualTo(largest);
     IllegalArgumentException thrown =
-        expect(IllegalArgumentException.class, () -> rsa.encrypt(new byte[191], CONTEXT), "190", "191");
+        expect(
+            IllegalArgumentException.class,
+            () -> rsa.encrypt(new byte[191], CONTEXT),
+            "190",
+            "191");
     assertThat(thrown.getMessage()).as("message should name the key").contains("'rsa'");
   }
 

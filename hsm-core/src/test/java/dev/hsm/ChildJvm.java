@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A {@code main} class of the test sources run in a child JVM with this JVM's java binary and
- * class path (under surefire that may be a manifest-only jar, which works just as well). Its
- * stdout is collected line by line in the background; only lines ended by a newline count, so a
- * line cut short by a kill is never seen. Stderr goes to a file, shown in failure messages.
+ * A {@code main} class of the test sources run in a child JVM with this JVM's java binary and class
+ * path (under surefire that may be a manifest-only jar, which works just as well). Its stdout is
+ * collected line by line in the background; only lines ended by a newline count, so a line cut
+ * short by a kill is never seen. Stderr goes to a file, shown in failure messages.
  */
 final class ChildJvm implements AutoCloseable {
   private final Process process;

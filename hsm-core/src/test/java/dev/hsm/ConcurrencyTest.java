@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One {@link HsmClient} and the same {@link KeyHandle}s shared by many threads: operations,
- * first use of keys (cache loads), cache eviction, key creation, {@code ensureKey} races, and
- * several clients opening one new store at once.
+ * One {@link HsmClient} and the same {@link KeyHandle}s shared by many threads: operations, first
+ * use of keys (cache loads), cache eviction, key creation, {@code ensureKey} races, and several
+ * clients opening one new store at once.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ConcurrencyTest {
@@ -235,7 +235,8 @@ class ConcurrencyTest {
           thread -> {
             for (int i = 0; i < perThread; i++) {
               String name = "t" + thread + "-k" + i;
-              KeyHandle key = hsm.createKey(name, i % 2 == 0 ? KeySpec.ed25519() : KeySpec.ecdsaP256());
+              KeyHandle key =
+                  hsm.createKey(name, i % 2 == 0 ? KeySpec.ed25519() : KeySpec.ecdsaP256());
               publicKeys.put(name, key.publicKeyPem());
               byte[] data = message(thread, i);
               key.verify(data, key.sign(data));
@@ -244,7 +245,9 @@ class ConcurrencyTest {
       assertThat(hsm.listKeys()).hasSize(THREADS * perThread);
     }
     try (HsmClient hsm = HsmClient.open(config)) {
-      assertThat(hsm.listKeys()).extracting(KeyInfo::name).containsExactlyInAnyOrderElementsOf(publicKeys.keySet());
+      assertThat(hsm.listKeys())
+          .extracting(KeyInfo::name)
+          .containsExactlyInAnyOrderElementsOf(publicKeys.keySet());
       publicKeys.forEach((name, pem) -> assertThat(hsm.key(name).publicKeyPem()).isEqualTo(pem));
     }
   }
@@ -284,7 +287,9 @@ class ConcurrencyTest {
       byte[] ct = opened.get(0).key("shared").encrypt(message(0, 1));
       for (HsmClient hsm : opened) {
         assertThat(hsm.key("shared").decrypt(ct)).isEqualTo(message(0, 1));
-        assertThat(hsm.listKeys()).extracting(KeyInfo::name).containsExactly("c0", "c1", "c2", "c3", "shared");
+        assertThat(hsm.listKeys())
+            .extracting(KeyInfo::name)
+            .containsExactly("c0", "c1", "c2", "c3", "shared");
       }
     } finally {
       opened.forEach(HsmClient::close);

@@ -2,9 +2,9 @@ package dev.hsm;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.io.PrintStream;
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -15,10 +15,9 @@ import java.util.Random;
  * The child process of {@link CrashSafetyTest}, killed with SIGKILL at a random moment. Opens the
  * key-file store {@code args[0]/args[1]}, then creates keys {@code <args[2]>-<n>} (ECDSA P-256,
  * AES-GCM and HMAC in turn) and now and then rotates a key, forever; a second thread creates keys
- * {@code <args[2]>-b<n>} at the same time, so that some commits hold several keys (group
- * commit) when the kill comes. Only after a call has
- * returned does it print one line, with an output made by the new key or version for the parent
- * to check:
+ * {@code <args[2]>-b<n>} at the same time, so that some commits hold several keys (group commit)
+ * when the kill comes. Only after a call has returned does it print one line, with an output made
+ * by the new key or version for the parent to check:
  *
  * <pre>
  * READY
@@ -40,8 +39,7 @@ public final class CrashChild {
     String prefix = args[2];
     Random random = new Random(Long.parseLong(args[3]));
     // Unbuffered stdout: each println is written and flushed as one write before the next call.
-    PrintStream out =
-        new PrintStream(new FileOutputStream(FileDescriptor.out), true, UTF_8);
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, UTF_8);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> out.println("HOOK")));
 
     try (HsmClient hsm = HsmClient.open(TestStores.keyFileConfig(dir, store))) {
@@ -59,7 +57,12 @@ public final class CrashChild {
                   KeySpec spec = specs[n % specs.length];
                   KeyHandle key = hsm.createKey(name, spec);
                   out.println(
-                      "CREATED " + name + " " + spec.algorithm() + " " + hex(output(key, spec.algorithm())));
+                      "CREATED "
+                          + name
+                          + " "
+                          + spec.algorithm()
+                          + " "
+                          + hex(output(key, spec.algorithm())));
                 }
               },
               "second creator");
@@ -70,7 +73,8 @@ public final class CrashChild {
         KeySpec spec = specs[n % specs.length];
         KeyHandle key = hsm.createKey(name, spec);
         names.add(name);
-        out.println("CREATED " + name + " " + spec.algorithm() + " " + hex(output(key, spec.algorithm())));
+        out.println(
+            "CREATED " + name + " " + spec.algorithm() + " " + hex(output(key, spec.algorithm())));
         if (random.nextInt(3) == 0) {
           KeyHandle rotated = hsm.key(names.get(random.nextInt(names.size())));
           int version = rotated.rotate();

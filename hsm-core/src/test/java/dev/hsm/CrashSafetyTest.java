@@ -25,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills a writing process with SIGKILL, many times, at random moments, and checks after each kill
- * that the store opens and holds exactly whole acts: every key and version the child saw
- * committed is there and usable, nothing half-written is visible, and the audit log is intact and
- * matches the keys. The randomness is only in the timing; the seed is printed (rerun with {@code
+ * that the store opens and holds exactly whole acts: every key and version the child saw committed
+ * is there and usable, nothing half-written is visible, and the audit log is intact and matches the
+ * keys. The randomness is only in the timing; the seed is printed (rerun with {@code
  * -Dcrash.seed=...}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -42,6 +42,7 @@ class CrashSafetyTest {
   private static final long BUDGET_SECONDS = 30;
 
   private static final String STORE = "crash.db";
+
   /** {@code Process.exitValue()} of a process ended by signal 9 on Linux: 128 + 9. */
   private static final int KILLED_BY_SIGKILL = 137;
 
@@ -49,9 +50,12 @@ class CrashSafetyTest {
 
   /** What the children reported, cumulated over the rounds. */
   private final Map<String, Algorithm> created = new TreeMap<>();
+
   private final Map<String, Integer> rotatedTo = new TreeMap<>();
+
   /** Outputs (signature, ciphertext, tag) of every key version seen, to check again later. */
   private final List<Output> outputs = new ArrayList<>();
+
   private int reportedRotations;
 
   private record Output(String key, int version, Algorithm algorithm, byte[] bytes) {}
@@ -65,7 +69,8 @@ class CrashSafetyTest {
     try (HsmClient hsm = HsmClient.open(config)) {
       KeyHandle first = hsm.createKey("parent-0", KeySpec.ecdsaP256());
       created.put("parent-0", Algorithm.ECDSA_P256_SHA256);
-      record(first, Algorithm.ECDSA_P256_SHA256, CrashChild.output(first, first.info().algorithm()));
+      record(
+          first, Algorithm.ECDSA_P256_SHA256, CrashChild.output(first, first.info().algorithm()));
     }
 
     long started = System.nanoTime();
@@ -85,8 +90,13 @@ class CrashSafetyTest {
       List<String> lines;
       try (ChildJvm child =
           ChildJvm.start(
-              dir, "round-" + round, CrashChild.class,
-              dir.toString(), STORE, "r" + round, Long.toString(random.nextLong()))) {
+              dir,
+              "round-" + round,
+              CrashChild.class,
+              dir.toString(),
+              STORE,
+              "r" + round,
+              Long.toString(random.nextLong()))) {
         if (!duringStart && !child.awaitLine(l -> l.startsWith("CREATED "), 30_000)) {
           fail("round %d: child did not create a key%n%s", round, child.describe());
         }
@@ -137,8 +147,14 @@ class CrashSafetyTest {
             + " %d keys reported created and %d rotations reported; %d rounds killed after at"
             + " least one create; %d keys committed but not reported (killed between commit and"
             + " print)%n",
-        round, round, killedEarly, seconds, created.size(), reportedRotations,
-        killedWhileWriting, unreportedKeys);
+        round,
+        round,
+        killedEarly,
+        seconds,
+        created.size(),
+        reportedRotations,
+        killedWhileWriting,
+        unreportedKeys);
     assertThat(killedWhileWriting)
         .as("rounds killed while writing")
         .isGreaterThanOrEqualTo(round / 2);
@@ -167,7 +183,8 @@ class CrashSafetyTest {
         case "ROTATED":
           {
             int version = Integer.parseInt(f[2]);
-            Output output = new Output(f[1], version, Algorithm.valueOf(f[3]), HexFormat.of().parseHex(f[4]));
+            Output output =
+                new Output(f[1], version, Algorithm.valueOf(f[3]), HexFormat.of().parseHex(f[4]));
             assertThat(envelopeVersion(output.bytes())).as(line).isEqualTo(version);
             Integer previous = rotatedTo.put(f[1], version);
             assertThat(previous == null ? 1 : previous).as(line).isLessThan(version);
@@ -182,8 +199,8 @@ class CrashSafetyTest {
   }
 
   /**
-   * Reopens the store and checks it completely; returns how many keys exist that no child
-   * reported (created, then killed before it could print).
+   * Reopens the store and checks it completely; returns how many keys exist that no child reported
+   * (created, then killed before it could print).
    */
   private int checkStore(HsmConfig config, int round) {
     try (HsmClient hsm = HsmClient.open(config)) {

@@ -60,7 +60,8 @@ class FormatsDocTest {
   void aesGcmExample_decryptsToTheDocumentedPlaintext() throws IOException {
     Map<String, String> example = example("aes-256-gcm");
     KeyHandle key =
-        hsm.importKey("doc-aes", KeySpec.aes256Gcm(), KeyMaterial.secretKey(hex(example.get("key"))));
+        hsm.importKey(
+            "doc-aes", KeySpec.aes256Gcm(), KeyMaterial.secretKey(hex(example.get("key"))));
 
     byte[] plaintext = key.decrypt(hex(example.get("envelope")), utf8(example.get("context")));
 
@@ -72,7 +73,9 @@ class FormatsDocTest {
     Map<String, String> example = example("ed25519");
     KeyHandle key =
         hsm.importKey(
-            "doc-ed25519", KeySpec.ed25519(), KeyMaterial.privateKeyPkcs8(hex(example.get("pkcs8"))));
+            "doc-ed25519",
+            KeySpec.ed25519(),
+            KeyMaterial.privateKeyPkcs8(hex(example.get("pkcs8"))));
 
     assertThat(key.sign(utf8(example.get("message")))).isEqualTo(hex(example.get("envelope")));
     key.verify(utf8(example.get("message")), hex(example.get("envelope")));

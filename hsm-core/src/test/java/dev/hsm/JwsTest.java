@@ -75,7 +75,8 @@ class JwsTest {
     assertThat(key.verifyJws(token)).isEqualTo(PAYLOAD);
   }
 
-  private static boolean independentlyVerified(JWSObject jws, JWK jwk, String pem) throws Exception {
+  private static boolean independentlyVerified(JWSObject jws, JWK jwk, String pem)
+      throws Exception {
     if (jwk instanceof OctetKeyPair) {
       // nimbus's Ed25519 verifier needs Tink; the JDK's own EdDSA is just as independent.
       Signature ed25519 = Signature.getInstance("Ed25519");
@@ -84,9 +85,7 @@ class JwsTest {
       return ed25519.verify(jws.getSignature().decode());
     }
     JWSVerifier verifier =
-        jwk instanceof ECKey
-            ? new ECDSAVerifier((ECKey) jwk)
-            : new RSASSAVerifier((RSAKey) jwk);
+        jwk instanceof ECKey ? new ECDSAVerifier((ECKey) jwk) : new RSASSAVerifier((RSAKey) jwk);
     return jws.verify(verifier);
   }
 
@@ -104,7 +103,8 @@ class JwsTest {
     String ours = key.signJws(PAYLOAD);
     JWSObject theirs =
         new JWSObject(
-            new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("hs256:1").build(), new Payload(PAYLOAD));
+            new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("hs256:1").build(),
+            new Payload(PAYLOAD));
     theirs.sign(new MACSigner(secret));
 
     assertThat(JWSObject.parse(ours).verify(new MACVerifier(secret))).isTrue();
@@ -134,9 +134,11 @@ class JwsTest {
         Base64URL.encode("{\"alg\":\"none\",\"kid\":\"strict:1\"}".getBytes(StandardCharsets.UTF_8))
             .toString();
     String hs256Header =
-        Base64URL.encode("{\"alg\":\"HS256\",\"kid\":\"strict:1\"}".getBytes(StandardCharsets.UTF_8))
+        Base64URL.encode(
+                "{\"alg\":\"HS256\",\"kid\":\"strict:1\"}".getBytes(StandardCharsets.UTF_8))
             .toString();
-    String tamperedPayload = Base64URL.encode("{\"invoice\":9999}".getBytes(StandardCharsets.UTF_8)).toString();
+    String tamperedPayload =
+        Base64URL.encode("{\"invoice\":9999}".getBytes(StandardCharsets.UTF_8)).toString();
 
     for (String bad :
         new String[] {

@@ -24,10 +24,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A key's life: rotation (on request, by period, by another process), disabling keys and
- * versions, scheduled destruction with its tombstone, re-encryption and the minimum decryption
- * version. Time passes through an injected {@link MutableClock}; nothing sleeps except the one
- * bounded poll for another client's background refresh.
+ * A key's life: rotation (on request, by period, by another process), disabling keys and versions,
+ * scheduled destruction with its tombstone, re-encryption and the minimum decryption version. Time
+ * passes through an injected {@link MutableClock}; nothing sleeps except the one bounded poll for
+ * another client's background refresh.
  */
 class KeyLifecycleTest {
   private static final byte[] DATA = "pay 100 to bob".getBytes(UTF_8);
@@ -269,7 +269,8 @@ class KeyLifecycleTest {
     @Test
     void applyDueChanges_rotatesDueKeysThatAreNotUsed_andReturnsTheCount() {
       KeyHandle a = hsm.createKey("a", KeySpec.aes256Gcm().withRotationPeriod(Duration.ofDays(30)));
-      KeyHandle b = hsm.createKey("b", KeySpec.hmacSha256().withRotationPeriod(Duration.ofDays(30)));
+      KeyHandle b =
+          hsm.createKey("b", KeySpec.hmacSha256().withRotationPeriod(Duration.ofDays(30)));
       KeyHandle later =
           hsm.createKey("later", KeySpec.aes256Gcm().withRotationPeriod(Duration.ofDays(90)));
       KeyHandle never = hsm.createKey("never", KeySpec.aes256Gcm());
@@ -366,7 +367,8 @@ class KeyLifecycleTest {
 
       reopen();
       KeyHandle aesAgain = hsm.key("aes");
-      secrets.thrown(KeyDisabledException.class, () -> aesAgain.decrypt(ciphertext, CONTEXT), "'aes'");
+      secrets.thrown(
+          KeyDisabledException.class, () -> aesAgain.decrypt(ciphertext, CONTEXT), "'aes'");
       for (String name : List.of("aes", "sig", "mac", "oaep")) {
         hsm.key(name).enable();
         assertThat(hsm.key(name).info().enabled()).isTrue();
@@ -418,7 +420,8 @@ class KeyLifecycleTest {
       reopen();
 
       KeyHandle reopened = hsm.key("k");
-      secrets.thrown(KeyDisabledException.class, () -> reopened.verify(DATA, v1), "'k'", "version 1");
+      secrets.thrown(
+          KeyDisabledException.class, () -> reopened.verify(DATA, v1), "'k'", "version 1");
       reopened.verify(DATA, reopened.sign(DATA));
       reopened.enableVersion(1);
       reopened.verify(DATA, v1);
@@ -512,8 +515,7 @@ class KeyLifecycleTest {
 
       assertThat(version1())
           .isEqualTo(
-              new KeyVersionInfo(
-                  1, KeyState.DESTROYED, START, START.plus(Duration.ofDays(7))));
+              new KeyVersionInfo(1, KeyState.DESTROYED, START, START.plus(Duration.ofDays(7))));
       assertThat(key.decrypt(v2, CONTEXT)).isEqualTo(DATA);
       assertThat(versionOf(key.encrypt(DATA, CONTEXT))).isEqualTo(2);
 
@@ -527,7 +529,10 @@ class KeyLifecycleTest {
           .extracting(KeyVersionInfo::version, KeyVersionInfo::state)
           .containsExactly(tuple(1, KeyState.DESTROYED), tuple(2, KeyState.ENABLED));
       secrets.thrown(
-          KeyVersionDestroyedException.class, () -> reopened.decrypt(v1, CONTEXT), "'k'", "version 1");
+          KeyVersionDestroyedException.class,
+          () -> reopened.decrypt(v1, CONTEXT),
+          "'k'",
+          "version 1");
       assertThat(reopened.decrypt(v2, CONTEXT)).isEqualTo(DATA);
     }
 
@@ -596,12 +601,15 @@ class KeyLifecycleTest {
       assertThat(versions(key))
           .extracting(KeyVersionInfo::version, KeyVersionInfo::state)
           .containsExactly(
-              tuple(1, KeyState.DESTROYED), tuple(2, KeyState.DESTROYED), tuple(3, KeyState.ENABLED));
+              tuple(1, KeyState.DESTROYED),
+              tuple(2, KeyState.DESTROYED),
+              tuple(3, KeyState.ENABLED));
       assertThat(hsm.auditLog().entries(1, 100))
           .filteredOn(e -> e.action().equals("key.destroy"))
           .extracting(AuditEntry::keyName, AuditEntry::version)
           .containsExactly(tuple("k", 1), tuple("k", 2));
-      secrets.thrown(KeyVersionDestroyedException.class, () -> key.decrypt(v2, CONTEXT), "version 2");
+      secrets.thrown(
+          KeyVersionDestroyedException.class, () -> key.decrypt(v2, CONTEXT), "version 2");
       assertThat(hsm.applyDueChanges()).isZero();
     }
 

@@ -39,7 +39,9 @@ class KeySpecSettingsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("hsm.keys.k.algorithm is required");
     assertThatThrownBy(
-            () -> KeySpec.fromSettings("k", Algorithm.RSA_PKCS1_SHA256, null, null, false, null, Map.of()))
+            () ->
+                KeySpec.fromSettings(
+                    "k", Algorithm.RSA_PKCS1_SHA256, null, null, false, null, Map.of()))
         .hasMessageContaining("hsm.keys.k.rsa-modulus-bits is required");
     assertThatThrownBy(
             () -> KeySpec.fromSettings("k", Algorithm.ED25519, 2048, null, false, null, Map.of()))
@@ -47,7 +49,13 @@ class KeySpecSettingsTest {
     assertThatThrownBy(
             () ->
                 KeySpec.fromSettings(
-                    "k", Algorithm.AES_256_GCM, null, List.of(Operation.SIGN), false, null, Map.of()))
+                    "k",
+                    Algorithm.AES_256_GCM,
+                    null,
+                    List.of(Operation.SIGN),
+                    false,
+                    null,
+                    Map.of()))
         .hasMessageStartingWith("hsm.keys.k: ")
         .hasMessageContaining("cannot SIGN");
   }

@@ -25,10 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Export of extractable keys from store A, encrypted for store B's RSA-OAEP transport key, and
- * their import into B: every version, state and attribute survives, A's outputs work in B, and
- * a blob that is altered, meant for another key or sent to the wrong kind of key never becomes a
- * key. The stores are built once (RSA key generation is slow); each test imports under its own
- * names.
+ * their import into B: every version, state and attribute survives, A's outputs work in B, and a
+ * blob that is altered, meant for another key or sent to the wrong kind of key never becomes a key.
+ * The stores are built once (RSA key generation is slow); each test imports under its own names.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeyTransferTest {
@@ -36,7 +35,8 @@ class KeyTransferTest {
   private static final byte[] CONTEXT = "tenant=7".getBytes(UTF_8);
   private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
   private static final byte[] KNOWN_AES = new byte[32];
-  private static final List<String> EXTRACTABLE = List.of("aes", "hmac", "ecdsa", "ed", "pss", "off");
+  private static final List<String> EXTRACTABLE =
+      List.of("aes", "hmac", "ecdsa", "ed", "pss", "off");
 
   static {
     new SecureRandom().nextBytes(KNOWN_AES);
@@ -72,8 +72,8 @@ class KeyTransferTest {
    *   <li>{@code locked}: AES, not extractable
    * </ul>
    *
-   * Store B holds the RSA-OAEP transport key {@code transport}, a second one {@code other}, and
-   * an AES key {@code b-aes}.
+   * Store B holds the RSA-OAEP transport key {@code transport}, a second one {@code other}, and an
+   * AES key {@code b-aes}.
    */
   @BeforeAll
   void createStores() throws Exception {
@@ -93,7 +93,8 @@ class KeyTransferTest {
                 .withRotationPeriod(Duration.ofDays(30)));
     KeyHandle hmac = a.createKey("hmac", KeySpec.hmacSha256().withExtractable(true));
     KeyHandle ecdsa = a.createKey("ecdsa", KeySpec.ecdsaP256().withExtractable(true));
-    KeyHandle ed = a.createKey("ed", KeySpec.ed25519().withExtractable(true).withLabel("use", "jwt"));
+    KeyHandle ed =
+        a.createKey("ed", KeySpec.ed25519().withExtractable(true).withLabel("use", "jwt"));
     KeyHandle pss = a.createKey("pss", KeySpec.rsaPssSha256(2048).withExtractable(true));
     KeyHandle off = a.createKey("off", KeySpec.hmacSha512().withExtractable(true));
     for (int version = 1; version <= 3; version++) {
@@ -189,7 +190,8 @@ class KeyTransferTest {
       assertThat(copy.extractable()).as(name + " extractable").isTrue();
     }
     KeyInfo aes = b.key("kept-aes").info();
-    assertThat(aes.labels()).containsExactlyInAnyOrderEntriesOf(Map.of("team", "payments", "env", "test"));
+    assertThat(aes.labels())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("team", "payments", "env", "test"));
     assertThat(aes.primaryVersion()).isEqualTo(3);
     assertThat(aes.rotationPeriod()).isEqualTo(Duration.ofDays(30));
     assertThat(aes.versions())
@@ -200,7 +202,8 @@ class KeyTransferTest {
     assertThat(ecdsa.versions().get(0).state()).isEqualTo(KeyState.DESTROYED);
     KeyVersionInfo scheduled = b.key("kept-hmac").info().versions().get(0);
     assertThat(scheduled.state()).isEqualTo(KeyState.SCHEDULED_FOR_DESTRUCTION);
-    assertThat(scheduled.destruction()).contains(a.key("hmac").info().versions().get(0).destructionAt());
+    assertThat(scheduled.destruction())
+        .contains(a.key("hmac").info().versions().get(0).destructionAt());
     assertThat(b.key("kept-off").info().enabled()).isFalse();
   }
 
@@ -414,7 +417,12 @@ class KeyTransferTest {
             + "\n-----END PUBLIC KEY-----\n";
 
     for (String pem :
-        List.of(ecPem, edPem, "not a PEM at all", smallRsaPem, transportPem.replace("PUBLIC", "PRIVATE"))) {
+        List.of(
+            ecPem,
+            edPem,
+            "not a PEM at all",
+            smallRsaPem,
+            transportPem.replace("PUBLIC", "PRIVATE"))) {
       assertThat(catchThrowable(() -> a.admin().exportKey("known", pem)))
           .as(pem)
           .isExactlyInstanceOf(InvalidKeyMaterialException.class);

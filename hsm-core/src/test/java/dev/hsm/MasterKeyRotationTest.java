@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Master key rotation: every key version and unlock slot is rewrapped in one go, keys keep
- * working on old outputs, every slot's secret still opens the store, and a call that does not
- * cover every slot changes nothing.
+ * Master key rotation: every key version and unlock slot is rewrapped in one go, keys keep working
+ * on old outputs, every slot's secret still opens the store, and a call that does not cover every
+ * slot changes nothing.
  */
 class MasterKeyRotationTest {
   private static final String PASSPHRASE = "correct horse battery staple";
@@ -37,6 +37,7 @@ class MasterKeyRotationTest {
 
   /** Outputs made before the rotation, with every version of each key. */
   private final List<byte[]> ciphertexts = new ArrayList<>();
+
   private final List<byte[]> signatures = new ArrayList<>();
   private final List<byte[]> edSignatures = new ArrayList<>();
   private final List<byte[]> macs = new ArrayList<>();
@@ -143,8 +144,8 @@ class MasterKeyRotationTest {
 
     Map<String, String> after = wrappedMaterial();
     assertThat(after.keySet())
-        .containsExactlyInAnyOrder("aes v1", "aes v2", "aes v3", "sig v1", "sig v2", "ed v1",
-            "mac v1", "mac v2")
+        .containsExactlyInAnyOrder(
+            "aes v1", "aes v2", "aes v3", "sig v1", "sig v2", "ed v1", "mac v1", "mac v2")
         .isEqualTo(before.keySet());
     for (String version : before.keySet()) {
       assertThat(after.get(version)).as(version).isNotEqualTo(before.get(version));
@@ -277,10 +278,10 @@ class MasterKeyRotationTest {
   }
 
   /**
-   * Observed behaviour of a client that was open before another client rotated the master key:
-   * keys it had already unwrapped keep working until its cache is dropped; a key it loads afresh
-   * fails with {@link KeyIntegrityException} (its row MACs no longer check under the old master
-   * key), and admin() fails with {@link StoreException} saying to reopen. Reopening fixes both.
+   * Observed behaviour of a client that was open before another client rotated the master key: keys
+   * it had already unwrapped keep working until its cache is dropped; a key it loads afresh fails
+   * with {@link KeyIntegrityException} (its row MACs no longer check under the old master key), and
+   * admin() fails with {@link StoreException} saying to reopen. Reopening fixes both.
    */
   @Test
   void clientOpenDuringRotation_failsClearlyOnItsNextLoadOrAdminCall_andWorksAfterReopening() {
@@ -314,9 +315,9 @@ class MasterKeyRotationTest {
   }
 
   /**
-   * A key created by a client that was open before another client rotated the master key must
-   * not end up wrapped under the old master key, where no client could ever read it again (the
-   * stale client itself could, until it restarts: data encrypted meanwhile would be lost).
+   * A key created by a client that was open before another client rotated the master key must not
+   * end up wrapped under the old master key, where no client could ever read it again (the stale
+   * client itself could, until it restarts: data encrypted meanwhile would be lost).
    */
   @Test
   void clientOpenDuringRotation_cannotCreateAKeyThatNobodyCanRead() {
@@ -344,12 +345,13 @@ class MasterKeyRotationTest {
   }
 
   /**
-   * An admin session obtained before another client rotated the master key must not add a slot
-   * that seals the old master key (its secret would then open nothing usable).
+   * An admin session obtained before another client rotated the master key must not add a slot that
+   * seals the old master key (its secret would then open nothing usable).
    */
   @Test
   void adminSessionOpenDuringRotation_cannotAddASlotForTheOldMasterKey() {
-    UnlockSecret third = UnlockSecret.passphrase("a third secret").withArgon2(TestStores.FAST_ARGON2);
+    UnlockSecret third =
+        UnlockSecret.passphrase("a third secret").withArgon2(TestStores.FAST_ARGON2);
     try (HsmClient stale = HsmClient.open(keyFileConfig)) {
       HsmAdmin staleAdmin = stale.admin();
       try (HsmClient rotator = HsmClient.open(passphraseConfig)) {

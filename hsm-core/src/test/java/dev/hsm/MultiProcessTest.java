@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two processes ({@link WorkerChild}) use one store at once: each creates its own keys, both
- * rotate and use one shared key, and each decrypts the other's ciphertexts as they appear,
- * including ones made with a version it had not loaded yet. Afterwards no write is lost, every
- * ciphertext decrypts and the audit log is intact.
+ * Two processes ({@link WorkerChild}) use one store at once: each creates its own keys, both rotate
+ * and use one shared key, and each decrypts the other's ciphertexts as they appear, including ones
+ * made with a version it had not loaded yet. Afterwards no write is lost, every ciphertext decrypts
+ * and the audit log is intact.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class MultiProcessTest {
@@ -64,9 +64,15 @@ class MultiProcessTest {
         String other = IDS.get(1 - i);
         children.add(
             ChildJvm.start(
-                dir, "worker-" + id, WorkerChild.class,
-                dir.toString(), STORE, id, other,
-                Integer.toString(ITERATIONS), Long.toString(REFRESH_MILLIS)));
+                dir,
+                "worker-" + id,
+                WorkerChild.class,
+                dir.toString(),
+                STORE,
+                id,
+                other,
+                Integer.toString(ITERATIONS),
+                Long.toString(REFRESH_MILLIS)));
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(75);
       for (int i = 0; i < IDS.size(); i++) {
@@ -144,9 +150,18 @@ class MultiProcessTest {
               + " (A %d, B %d), %d ciphertexts, %d decrypted across processes of which %d named a"
               + " version newer than the decrypting process had loaded (A %d, B %d); %d audit"
               + " entries%n",
-          ITERATIONS, millis, a.created.size() + b.created.size(), rotations, a.rotations.size(),
-          b.rotations.size(), a.ciphertexts.size() + b.ciphertexts.size(),
-          a.decrypted.size() + b.decrypted.size(), a.stale + b.stale, a.stale, b.stale, entries);
+          ITERATIONS,
+          millis,
+          a.created.size() + b.created.size(),
+          rotations,
+          a.rotations.size(),
+          b.rotations.size(),
+          a.ciphertexts.size() + b.ciphertexts.size(),
+          a.decrypted.size() + b.decrypted.size(),
+          a.stale + b.stale,
+          a.stale,
+          b.stale,
+          entries);
     }
     // The case the refresh interval cannot cover: a version made by the other process moments
     // ago, decrypted before this process noticed the change (the key is then reloaded once).
@@ -164,7 +179,8 @@ class MultiProcessTest {
         case "CREATED" -> assertThat(report.created.add(f[1])).as(line).isTrue();
         case "ROTATED" -> report.rotations.add(Integer.parseInt(f[1]));
         case "CT" -> report.ciphertexts.put(Integer.parseInt(f[1]), HexFormat.of().parseHex(f[2]));
-        case "DECRYPTED" -> assertThat(report.decrypted.add(Integer.parseInt(f[2]))).as(line).isTrue();
+        case "DECRYPTED" ->
+            assertThat(report.decrypted.add(Integer.parseInt(f[2]))).as(line).isTrue();
         case "STALE" -> report.stale++;
         case "DONE" -> report.done = true;
         default -> fail("worker %s: %s%n%s", id, line, child.describe());

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Run by {@link NativeCryptoTest} in a JVM whose class path lacks the native provider. Argument:
- * a store path that does not exist yet. Prints what AUTO chose and what REQUIRED did.
+ * Run by {@link NativeCryptoTest} in a JVM whose class path lacks the native provider. Argument: a
+ * store path that does not exist yet. Prints what AUTO chose and what REQUIRED did.
  */
 public final class NativeCryptoChild {
   private NativeCryptoChild() {}
@@ -29,8 +29,9 @@ public final class NativeCryptoChild {
     }
     Path other = dir.resolve("required-" + name);
     try {
-      HsmClient.open(TestStores.keyFileConfig(dir, other.getFileName().toString())
-              .nativeCrypto(NativeCrypto.REQUIRED))
+      HsmClient.open(
+              TestStores.keyFileConfig(dir, other.getFileName().toString())
+                  .nativeCrypto(NativeCrypto.REQUIRED))
           .close();
       System.out.println("REQUIRED opened, which it must not");
     } catch (NativeCryptoUnavailableException e) {

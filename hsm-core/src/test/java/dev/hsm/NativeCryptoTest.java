@@ -42,7 +42,10 @@ public class NativeCryptoTest {
     String arch = System.getProperty("os.arch");
     Assumptions.assumeTrue(
         os.contains("linux") && (arch.equals("amd64") || arch.equals("x86_64")),
-        "the test class path has the native provider for linux-x86_64 only, not " + os + "/" + arch);
+        "the test class path has the native provider for linux-x86_64 only, not "
+            + os
+            + "/"
+            + arch);
   }
 
   /** The algorithms the native provider runs, one spec each. */
@@ -119,46 +122,52 @@ public class NativeCryptoTest {
     Map<String, String> jws = new LinkedHashMap<>();
     Map<String, String> exports = new LinkedHashMap<>();
     try (HsmClient hsm = open(first)) {
-      nativeAlgorithms().forEach((name, spec) -> {
-        KeyHandle key = hsm.createKey(name, spec);
-        if (spec.algorithm() == Algorithm.AES_256_GCM) {
-          outputs.put(name, key.encrypt(DATA, CONTEXT));
-        } else {
-          outputs.put(name, key.sign(DATA));
-          jws.put(name, key.signJws(DATA));
-          exports.put(name, key.publicKeyPem() + key.publicJwk());
-        }
-      });
+      nativeAlgorithms()
+          .forEach(
+              (name, spec) -> {
+                KeyHandle key = hsm.createKey(name, spec);
+                if (spec.algorithm() == Algorithm.AES_256_GCM) {
+                  outputs.put(name, key.encrypt(DATA, CONTEXT));
+                } else {
+                  outputs.put(name, key.sign(DATA));
+                  jws.put(name, key.signJws(DATA));
+                  exports.put(name, key.publicKeyPem() + key.publicJwk());
+                }
+              });
     }
     try (HsmClient hsm = open(second)) {
-      outputs.forEach((name, output) -> {
-        KeyHandle key = hsm.key(name);
-        if (key.info().algorithm() == Algorithm.AES_256_GCM) {
-          assertThat(key.decrypt(output, CONTEXT)).as(name).isEqualTo(DATA);
-          assertThatThrownBy(() -> key.decrypt(flipLast(output), CONTEXT))
-              .as(name)
-              .isInstanceOf(InvalidCiphertextException.class);
-          outputs.put(name, key.encrypt(DATA, CONTEXT));
-        } else {
-          key.verify(DATA, output);
-          assertThat(key.verifyJws(jws.get(name))).as(name).isEqualTo(DATA);
-          assertThatThrownBy(() -> key.verify(DATA, flipLast(output)))
-              .as(name)
-              .isInstanceOf(VerificationFailedException.class);
-          assertThat(key.publicKeyPem() + key.publicJwk()).as(name).isEqualTo(exports.get(name));
-          outputs.put(name, key.sign(DATA));
-        }
-      });
+      outputs.forEach(
+          (name, output) -> {
+            KeyHandle key = hsm.key(name);
+            if (key.info().algorithm() == Algorithm.AES_256_GCM) {
+              assertThat(key.decrypt(output, CONTEXT)).as(name).isEqualTo(DATA);
+              assertThatThrownBy(() -> key.decrypt(flipLast(output), CONTEXT))
+                  .as(name)
+                  .isInstanceOf(InvalidCiphertextException.class);
+              outputs.put(name, key.encrypt(DATA, CONTEXT));
+            } else {
+              key.verify(DATA, output);
+              assertThat(key.verifyJws(jws.get(name))).as(name).isEqualTo(DATA);
+              assertThatThrownBy(() -> key.verify(DATA, flipLast(output)))
+                  .as(name)
+                  .isInstanceOf(VerificationFailedException.class);
+              assertThat(key.publicKeyPem() + key.publicJwk())
+                  .as(name)
+                  .isEqualTo(exports.get(name));
+              outputs.put(name, key.sign(DATA));
+            }
+          });
     }
     try (HsmClient hsm = open(first)) {
-      outputs.forEach((name, output) -> {
-        KeyHandle key = hsm.key(name);
-        if (key.info().algorithm() == Algorithm.AES_256_GCM) {
-          assertThat(key.decrypt(output, CONTEXT)).as(name).isEqualTo(DATA);
-        } else {
-          key.verify(DATA, output);
-        }
-      });
+      outputs.forEach(
+          (name, output) -> {
+            KeyHandle key = hsm.key(name);
+            if (key.info().algorithm() == Algorithm.AES_256_GCM) {
+              assertThat(key.decrypt(output, CONTEXT)).as(name).isEqualTo(DATA);
+            } else {
+              key.verify(DATA, output);
+            }
+          });
     }
   }
 
@@ -220,7 +229,9 @@ public class NativeCryptoTest {
       }
     }
     List<String> kept =
-        entries.stream().filter(e -> !Path.of(e).getFileName().toString().contains(excluded)).toList();
+        entries.stream()
+            .filter(e -> !Path.of(e).getFileName().toString().contains(excluded))
+            .toList();
     assertThat(kept).as("class path entries").hasSizeLessThan(entries.size());
     assertThat(kept.stream().anyMatch(e -> Files.exists(Path.of(e)))).isTrue();
     return kept;

@@ -31,12 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Imports key material whose bytes the test knows, uses every kind of key, and then reads the raw
- * bytes of the store file and its -wal, -shm and -journal files (while the client is open, when
- * the WAL holds the data, and after close): no secret, no part of one, and not the passphrase may
+ * bytes of the store file and its -wal, -shm and -journal files (while the client is open, when the
+ * WAL holds the data, and after close): no secret, no part of one, and not the passphrase may
  * appear.
  */
 class NoPlaintextAtRestTest {
   private static final String PASSPHRASE = "at-rest passphrase 7Qx!v3";
+
   /** Shorter runs of a secret than this are not searched for (they could match by chance). */
   private static final int WINDOW = 16;
 
@@ -44,8 +45,10 @@ class NoPlaintextAtRestTest {
 
   /** Secret values: each must not appear, nor any 16-byte run of it. */
   private final Map<String, byte[]> secretValues = new LinkedHashMap<>();
+
   /** Encodings that contain public parts (PKCS#8 holds the modulus): searched for whole. */
   private final Map<String, byte[]> secretEncodings = new LinkedHashMap<>();
+
   /** The imported RSA key's modulus: public, stored in clear, so the scan must find it. */
   private byte[] publicModulus;
 

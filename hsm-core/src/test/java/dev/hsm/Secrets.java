@@ -12,8 +12,8 @@ import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /**
- * Checks that exceptions and strings never show secret bytes or strings in any of the usual
- * textual encodings (hex, Base64, Base64url, {@link Arrays#toString(byte[])}, Latin-1).
+ * Checks that exceptions and strings never show secret bytes or strings in any of the usual textual
+ * encodings (hex, Base64, Base64url, {@link Arrays#toString(byte[])}, Latin-1).
  */
 final class Secrets {
   private final List<byte[]> bytes = new ArrayList<>();

@@ -35,15 +35,16 @@ class StoreFileTest {
         .isEqualTo(before);
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement s = c.createStatement();
-        ResultSet tables = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type='table'")) {
+        ResultSet tables =
+            s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type='table'")) {
       assertThat(tables.getInt(1)).isEqualTo(1);
     }
   }
 
   /**
    * Once a key is cached, looking it up and using it read nothing from the file: with its rows
-   * deleted behind the client's back (and no refresh to notice), both still work, while a key
-   * that was never loaded is not found.
+   * deleted behind the client's back (and no refresh to notice), both still work, while a key that
+   * was never loaded is not found.
    */
   @Test
   void cachedKey_isLookedUpAndUsedWithoutReadingTheDatabase() throws Exception {
@@ -105,8 +106,9 @@ class StoreFileTest {
   void newStoreFile_isReadableByItsOwnerOnly() throws Exception {
     TestStores.open(dir, "s.db").close();
 
-    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
-            Files.getPosixFilePermissions(dir.resolve("s.db"))))
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("s.db"))))
         .isEqualTo("rw-------");
   }
 

@@ -20,8 +20,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Edits and inspects store files behind the library's back, with plain JDBC. Only call these
- * while no {@link HsmClient} has the file open.
+ * Edits and inspects store files behind the library's back, with plain JDBC. Only call these while
+ * no {@link HsmClient} has the file open.
  */
 final class StoreFiles {
   private StoreFiles() {}
@@ -103,7 +103,8 @@ final class StoreFiles {
         String columns = String.join(", ", row.keySet());
         String marks = String.join(", ", row.keySet().stream().map(k -> "?").toList());
         try (PreparedStatement insert =
-            c.prepareStatement("INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")")) {
+            c.prepareStatement(
+                "INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")")) {
           int i = 1;
           for (Object value : row.values()) {
             insert.setObject(i++, value);

@@ -12,12 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Edits a stored key's rows behind the library's back (plain JDBC on the closed file) and checks
- * that using that key fails with {@link KeyIntegrityException}, naming it, while the untouched
- * keys of the store keep working, including on outputs made before the edit.
+ * that using that key fails with {@link KeyIntegrityException}, naming it, while the untouched keys
+ * of the store keep working, including on outputs made before the edit.
  */
 class StoreIntegrityTest {
   private static final byte[] DATA = "invoice 42, total 100.00".getBytes(UTF_8);
   private static final byte[] CONTEXT = "tenant=7".getBytes(UTF_8);
+
   /** Imported into the victim AEAD key, so messages can be checked for it. */
   private static final byte[] VICTIM_AES_KEY = bytes(32, 0x5a);
 
@@ -30,7 +31,8 @@ class StoreIntegrityTest {
   private byte[] goodMac;
   private byte[] victimCiphertext;
   private byte[] victimSignature;
-  private final Secrets secrets = new Secrets().bytes(VICTIM_AES_KEY).string(new String(DATA, UTF_8));
+  private final Secrets secrets =
+      new Secrets().bytes(VICTIM_AES_KEY).string(new String(DATA, UTF_8));
 
   private static byte[] bytes(int length, int seed) {
     byte[] out = new byte[length];
@@ -135,7 +137,8 @@ class StoreIntegrityTest {
 
   @Test
   void addedVerifyOnSignOnlyKey_failsThatKeyWithKeyIntegrity() {
-    StoreFiles.update(db, "UPDATE hsm_key SET operations = 'SIGN,VERIFY' WHERE name = 'victim-sig'");
+    StoreFiles.update(
+        db, "UPDATE hsm_key SET operations = 'SIGN,VERIFY' WHERE name = 'victim-sig'");
 
     try (HsmClient hsm = reopen()) {
       KeyHandle victim = hsm.key("victim-sig");

@@ -61,9 +61,7 @@ class UnlockTest {
 
     secrets.thrown(
         UnlockFailedException.class,
-        () ->
-            HsmClient.open(
-                TestStores.passphraseConfig(dir, "store.db", WRONG_PASSPHRASE)),
+        () -> HsmClient.open(TestStores.passphraseConfig(dir, "store.db", WRONG_PASSPHRASE)),
         "does not unlock",
         storePath());
 
@@ -154,7 +152,9 @@ class UnlockTest {
 
     secrets.thrown(
         UnlockFailedException.class,
-        () -> HsmClient.open(HsmConfig.sqlite(db).passphrase(PASSPHRASE).argon2(TestStores.FAST_ARGON2)),
+        () ->
+            HsmClient.open(
+                HsmConfig.sqlite(db).passphrase(PASSPHRASE).argon2(TestStores.FAST_ARGON2)),
         "no passphrase unlock slot",
         storePath());
   }
@@ -215,7 +215,8 @@ class UnlockTest {
   void config_toString_masksThePassphrase() {
     HsmConfig config =
         HsmConfig.sqlite(dir.resolve("s.db")).passphrase(PASSPHRASE).argon2(TestStores.FAST_ARGON2);
-    HsmConfig fromChars = HsmConfig.sqlite(dir.resolve("s.db")).passphrase(PASSPHRASE.toCharArray());
+    HsmConfig fromChars =
+        HsmConfig.sqlite(dir.resolve("s.db")).passphrase(PASSPHRASE.toCharArray());
 
     assertThat(config.toString()).contains("<masked>").contains("s.db");
     secrets.assertAbsentFrom("HsmConfig.toString", config.toString());
@@ -243,9 +244,9 @@ class UnlockTest {
   }
 
   /**
-   * A valid SQLite database that is not a key store (say, the application's own database, named
-   * by mistake) is "not a key store" in {@link HsmClient#open}'s contract: it must be refused,
-   * not silently turned into one.
+   * A valid SQLite database that is not a key store (say, the application's own database, named by
+   * mistake) is "not a key store" in {@link HsmClient#open}'s contract: it must be refused, not
+   * silently turned into one.
    */
   @Test
   void open_sqliteDatabaseOfAnotherApplication_throwsStoreException_andLeavesItUnchanged()
@@ -280,7 +281,8 @@ class UnlockTest {
     String ecdsaPem;
     String importedPem;
     try (HsmClient hsm = HsmClient.open(config)) {
-      ecdsaSig = hsm.createKey("ecdsa", KeySpec.ecdsaP384().withLabel("team", "billing")).sign(DATA);
+      ecdsaSig =
+          hsm.createKey("ecdsa", KeySpec.ecdsaP384().withLabel("team", "billing")).sign(DATA);
       edSig = hsm.createKey("ed", KeySpec.ed25519()).sign(DATA);
       mac = hsm.createKey("mac", KeySpec.hmacSha512()).mac(DATA);
       aesCt = hsm.createKey("aes", KeySpec.aes256Gcm()).encrypt(DATA, context);

@@ -24,13 +24,13 @@ import java.util.stream.Stream;
  *
  * <p>Arguments: {@code dir store id otherId iterations refreshMillis}. Waits until the other
  * process is ready too, then each iteration creates a key {@code <id>-<n>} (AES-GCM, HMAC, ECDSA
- * P-256 in turn), every fourth iteration rotates the shared key {@code shared-aes}, encrypts
- * {@code <id>:<n>} with it (context {@link #CONTEXT}) and hands the ciphertext to the other
- * process through a file, and decrypts every ciphertext the other process handed over since.
- * Before each such decryption it encrypts a probe: if the other's ciphertext names a newer version
- * than the probe, the other rotated after this process last loaded the key, so the decryption had
- * to find a version this process had not cached. At the end it waits for the other to finish and
- * decrypts the rest. Stdout, one line per act that returned:
+ * P-256 in turn), every fourth iteration rotates the shared key {@code shared-aes}, encrypts {@code
+ * <id>:<n>} with it (context {@link #CONTEXT}) and hands the ciphertext to the other process
+ * through a file, and decrypts every ciphertext the other process handed over since. Before each
+ * such decryption it encrypts a probe: if the other's ciphertext names a newer version than the
+ * probe, the other rotated after this process last loaded the key, so the decryption had to find a
+ * version this process had not cached. At the end it waits for the other to finish and decrypts the
+ * rest. Stdout, one line per act that returned:
  *
  * <pre>
  * READY
@@ -160,8 +160,17 @@ public final class WorkerChild {
           continue;
         }
       } catch (RuntimeException e) {
-        fail("ciphertext " + other + "-" + n + " (version " + version + ", probe " + probe
-            + ") does not decrypt: " + e);
+        fail(
+            "ciphertext "
+                + other
+                + "-"
+                + n
+                + " (version "
+                + version
+                + ", probe "
+                + probe
+                + ") does not decrypt: "
+                + e);
         continue;
       }
       if (version > probe) {

@@ -15,8 +15,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-/** AES-256-GCM decryption (and tag check) of one prepared message. Raw limits: the JDK's SunJCE
- * and the native provider (ACCP); {@code pure_ours} is the library with the native provider off.
+/**
+ * AES-256-GCM decryption (and tag check) of one prepared message. Raw limits: the JDK's SunJCE and
+ * the native provider (ACCP); {@code pure_ours} is the library with the native provider off.
  */
 @State(Scope.Benchmark)
 public class AesGcmDecrypt {
@@ -119,7 +120,9 @@ public class AesGcmDecrypt {
     return e.cipher.doFinal(rawCiphertext);
   }
 
-  /** The same operation through KeyHandle with the native provider switched off (NativeCrypto.OFF). */
+  /**
+   * The same operation through KeyHandle with the native provider switched off (NativeCrypto.OFF).
+   */
   @Benchmark
   public byte[] pure_ours() {
     return pure.decrypt(pureCiphertext);

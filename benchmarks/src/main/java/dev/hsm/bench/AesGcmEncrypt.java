@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * AES-256-GCM encryption with a fresh random 96-bit nonce per message. Raw limits: the JDK's SunJCE
  * (AES-NI and CLMUL intrinsics; Bouncy Castle is ~20x slower) and the native provider (ACCP);
- * {@code pure_ours} is the library with the native provider off. Every variant draws its nonce from a
- * per-thread SecureRandom, as a real implementation must.
+ * {@code pure_ours} is the library with the native provider off. Every variant draws its nonce from
+ * a per-thread SecureRandom, as a real implementation must.
  */
 @State(Scope.Benchmark)
 public class AesGcmEncrypt {
@@ -119,7 +119,9 @@ public class AesGcmEncrypt {
     return e.cipher.doFinal(plaintext);
   }
 
-  /** The same operation through KeyHandle with the native provider switched off (NativeCrypto.OFF). */
+  /**
+   * The same operation through KeyHandle with the native provider switched off (NativeCrypto.OFF).
+   */
   @Benchmark
   public byte[] pure_ours() {
     return pure.encrypt(plaintext);

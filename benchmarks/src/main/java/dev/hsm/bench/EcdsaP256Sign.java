@@ -13,9 +13,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-/** ECDSA P-256 with SHA-256, signing 256 bytes. Raw limits: Bouncy Castle (JDK
- * 17's is ~6x slower) and the native provider (ACCP); {@code pure_ours} is the library with the
- * native provider off.
+/**
+ * ECDSA P-256 with SHA-256, signing 256 bytes. Raw limits: Bouncy Castle (JDK 17's is ~6x slower)
+ * and the native provider (ACCP); {@code pure_ours} is the library with the native provider off.
  */
 @State(Scope.Benchmark)
 public class EcdsaP256Sign {
@@ -110,7 +110,9 @@ public class EcdsaP256Sign {
     return e.signature.sign();
   }
 
-  /** The same operation through KeyHandle with the native provider switched off (NativeCrypto.OFF). */
+  /**
+   * The same operation through KeyHandle with the native provider switched off (NativeCrypto.OFF).
+   */
   @Benchmark
   public byte[] pure_ours() {
     return pure.sign(data);

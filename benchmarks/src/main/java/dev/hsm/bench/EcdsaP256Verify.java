@@ -13,8 +13,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-/** ECDSA P-256 with SHA-256, verifying a signature over 256 bytes. Raw limits: Bouncy Castle
- * and the native provider (ACCP); {@code pure_ours} is the library with the native provider off.
+/**
+ * ECDSA P-256 with SHA-256, verifying a signature over 256 bytes. Raw limits: Bouncy Castle and the
+ * native provider (ACCP); {@code pure_ours} is the library with the native provider off.
  */
 @State(Scope.Benchmark)
 public class EcdsaP256Verify {
@@ -134,7 +135,9 @@ public class EcdsaP256Verify {
     return true;
   }
 
-  /** The same operation through KeyHandle with the native provider switched off (NativeCrypto.OFF). */
+  /**
+   * The same operation through KeyHandle with the native provider switched off (NativeCrypto.OFF).
+   */
   @Benchmark
   public void pure_ours() {
     pure.verify(data, pureSignature);

@@ -13,9 +13,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Ed25519, signing 256 bytes. Raw limits: Bouncy Castle (~20x the JDK 17's) and the native
- * provider (ACCP); {@code pure_ours} is the library with the native provider off. SoftHSM2 is not
- * measured: the JDK 17 SunPKCS11 provider offers no EdDSA (Prepare records the probe).
+ * Ed25519, signing 256 bytes. Raw limits: Bouncy Castle (~20x the JDK 17's) and the native provider
+ * (ACCP); {@code pure_ours} is the library with the native provider off. SoftHSM2 is not measured:
+ * the JDK 17 SunPKCS11 provider offers no EdDSA (Prepare records the probe).
  */
 @State(Scope.Benchmark)
 public class Ed25519Sign {
@@ -85,7 +85,9 @@ public class Ed25519Sign {
     return e.signature.sign();
   }
 
-  /** The same operation through KeyHandle with the native provider switched off (NativeCrypto.OFF). */
+  /**
+   * The same operation through KeyHandle with the native provider switched off (NativeCrypto.OFF).
+   */
   @Benchmark
   public byte[] pure_ours() {
     return pure.sign(data);

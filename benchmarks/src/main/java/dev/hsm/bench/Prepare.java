@@ -7,7 +7,6 @@ import dev.hsm.KeySpec;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
 import java.sql.Connection;
@@ -77,14 +76,19 @@ public final class Prepare {
     facts.put("store_100k_file_bytes", Files.size(big.storePath()));
     facts.put("softhsm_ed25519", probe("Ed25519"));
     facts.put("java_version", System.getProperty("java.version"));
-    facts.put("java_vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
+    facts.put(
+        "java_vm",
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
     facts.put("bouncycastle", Support.BC.getInfo());
     facts.put("sqlite", sqliteVersion());
     Files.writeString(work.resolve("prepare.json"), toJson(facts));
     System.out.println(toJson(facts));
   }
 
-  /** Creates {@code count} EC P-256 keys with {@code threads} threads (one: SQLite has one writer); returns keys per second. */
+  /**
+   * Creates {@code count} EC P-256 keys with {@code threads} threads (one: SQLite has one writer);
+   * returns keys per second.
+   */
   static double build(HsmConfig config, int count, int threads) throws Exception {
     long start = System.nanoTime();
     AtomicInteger next = new AtomicInteger();
@@ -110,7 +114,9 @@ public final class Prepare {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("built %d keys in %.1f s (%.0f keys/s, %d threads)%n", count, seconds, count / seconds, threads);
+    System.out.printf(
+        "built %d keys in %.1f s (%.0f keys/s, %d threads)%n",
+        count, seconds, count / seconds, threads);
     return count / seconds;
   }
 
@@ -144,7 +150,11 @@ public final class Prepare {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
         ResultSet r = c.createStatement().executeQuery("select sqlite_version()")) {
       r.next();
-      return "SQLite " + r.getString(1) + " (sqlite-jdbc " + c.getMetaData().getDriverVersion() + ")";
+      return "SQLite "
+          + r.getString(1)
+          + " (sqlite-jdbc "
+          + c.getMetaData().getDriverVersion()
+          + ")";
     } catch (Exception e) {
       return "unknown: " + e;
     }

@@ -113,7 +113,9 @@ public class RsaPss2048Sign {
     return e.signature.sign();
   }
 
-  /** The same operation through KeyHandle with the native provider switched off (NativeCrypto.OFF). */
+  /**
+   * The same operation through KeyHandle with the native provider switched off (NativeCrypto.OFF).
+   */
   @Benchmark
   public byte[] pure_ours() {
     return pure.sign(data);

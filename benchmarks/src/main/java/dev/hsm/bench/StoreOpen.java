@@ -3,7 +3,6 @@ package dev.hsm.bench;
 import dev.hsm.HsmClient;
 import dev.hsm.HsmConfig;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,8 +16,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Opening a store (key-file unlock, no Argon2): an empty one and the 100,000-key store that
- * {@link Prepare} built once in $BENCH_WORK. Single-shot: each measurement is one open.
+ * Opening a store (key-file unlock, no Argon2): an empty one and the 100,000-key store that {@link
+ * Prepare} built once in $BENCH_WORK. Single-shot: each measurement is one open.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -40,7 +39,8 @@ public class StoreOpen {
     } else {
       config = Prepare.bigStoreConfig(Support.workDir(), keys);
       if (!Files.exists(config.storePath())) {
-        throw new IllegalStateException("no prepared store at " + config.storePath() + ": run Prepare");
+        throw new IllegalStateException(
+            "no prepared store at " + config.storePath() + ": run Prepare");
       }
     }
   }

@@ -30,7 +30,8 @@ final class Support {
    * The optional native provider (Amazon Corretto Crypto Provider, AWS-LC), for its raw limit; the
    * library finds it on the class path by itself (NativeCrypto.AUTO).
    */
-  static final Provider ACCP = com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE;
+  static final Provider ACCP =
+      com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE;
 
   static final PSSParameterSpec PSS_SHA256 =
       new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
@@ -52,7 +53,10 @@ final class Support {
   static Path workDir() {
     String dir = System.getenv("BENCH_WORK");
     try {
-      Path path = dir != null ? Paths.get(dir) : Paths.get(System.getProperty("java.io.tmpdir"), "hsm-bench");
+      Path path =
+          dir != null
+              ? Paths.get(dir)
+              : Paths.get(System.getProperty("java.io.tmpdir"), "hsm-bench");
       Files.createDirectories(path);
       return path;
     } catch (IOException e) {
@@ -133,9 +137,7 @@ final class Support {
   static synchronized Provider softHsmTokenKeys() {
     if (softHsmTokenKeys == null) {
       softHsmTokenKeys =
-          configure(
-              "SoftHSM2Token",
-              "attributes(generate, *, *) = {\n  CKA_TOKEN = true\n}\n");
+          configure("SoftHSM2Token", "attributes(generate, *, *) = {\n  CKA_TOKEN = true\n}\n");
     }
     return softHsmTokenKeys;
   }

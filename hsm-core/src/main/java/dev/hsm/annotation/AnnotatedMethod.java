@@ -9,8 +9,8 @@ import java.util.function.Function;
 
 /**
  * What {@link Signed} and {@link Encrypted} ask of one method: converters for its annotated
- * parameters and its result, validated once at start-up. The Micronaut and Spring Boot
- * interceptors both use it, so the two starters behave the same. Immutable and thread-safe.
+ * parameters and its result, validated once at start-up. The Micronaut and Spring Boot interceptors
+ * both use it, so the two starters behave the same. Immutable and thread-safe.
  */
 public final class AnnotatedMethod {
   private final BoundaryConverter[] parameters;
@@ -30,15 +30,22 @@ public final class AnnotatedMethod {
   public static Optional<AnnotatedMethod> of(Method method, Function<String, KeyHandle> keys) {
     String where = method.getDeclaringClass().getName() + "." + method.getName();
     BoundaryConverter result =
-        converter(method.getAnnotations(), method.getReturnType(), BoundaryConverter.Direction.OUT,
-            where + " (return value)", keys);
+        converter(
+            method.getAnnotations(),
+            method.getReturnType(),
+            BoundaryConverter.Direction.OUT,
+            where + " (return value)",
+            keys);
     Parameter[] declared = method.getParameters();
     BoundaryConverter[] parameters = new BoundaryConverter[declared.length];
     boolean any = result != null;
     for (int i = 0; i < declared.length; i++) {
       parameters[i] =
-          converter(declared[i].getAnnotations(), declared[i].getType(),
-              BoundaryConverter.Direction.IN, where + " (parameter " + declared[i].getName() + ")",
+          converter(
+              declared[i].getAnnotations(),
+              declared[i].getType(),
+              BoundaryConverter.Direction.IN,
+              where + " (parameter " + declared[i].getName() + ")",
               keys);
       any |= parameters[i] != null;
     }
@@ -65,8 +72,8 @@ public final class AnnotatedMethod {
   }
 
   /**
-   * The arguments the method body should see: annotated ones verified or decrypted. Returns a
-   * copy; throws before the body runs if one is bad.
+   * The arguments the method body should see: annotated ones verified or decrypted. Returns a copy;
+   * throws before the body runs if one is bad.
    */
   public Object[] incoming(Object[] arguments) {
     Object[] converted = arguments.clone();

@@ -10,9 +10,9 @@ import java.util.Base64;
 import java.util.function.Function;
 
 /**
- * One checked conversion at a boundary: sign, verify, encrypt or decrypt a {@code String} or
- * {@code byte[]} with a named key. Built once at start-up by {@link #of}, which validates
- * everything; {@link #apply} then does only the operation. Immutable and thread-safe.
+ * One checked conversion at a boundary: sign, verify, encrypt or decrypt a {@code String} or {@code
+ * byte[]} with a named key. Built once at start-up by {@link #of}, which validates everything;
+ * {@link #apply} then does only the operation. Immutable and thread-safe.
  */
 public final class BoundaryConverter {
   private static final Base64.Encoder TEXT = Base64.getUrlEncoder().withoutPadding();
@@ -20,7 +20,9 @@ public final class BoundaryConverter {
 
   /** Which way the value crosses the boundary. */
   public enum Direction {
-    /** Leaving the annotated code (a return value, a field written to its column): sign or encrypt. */
+    /**
+     * Leaving the annotated code (a return value, a field written to its column): sign or encrypt.
+     */
     OUT,
     /** Entering it (an argument, a column read into a field): verify or decrypt. */
     IN
@@ -60,11 +62,15 @@ public final class BoundaryConverter {
       throw new IllegalArgumentException("not @Signed or @Encrypted: " + annotation);
     }
     String keyName = signed ? ((Signed) annotation).key() : ((Encrypted) annotation).key();
-    String use = "@" + (signed ? "Signed" : "Encrypted") + "(key = \"" + keyName + "\") on " + where;
+    String use =
+        "@" + (signed ? "Signed" : "Encrypted") + "(key = \"" + keyName + "\") on " + where;
     if (type != String.class && type != byte[].class) {
       throw new InvalidAnnotationException(
-          use + ": only String and byte[] values can be " + (signed ? "signed" : "encrypted")
-              + ", not " + type.getTypeName());
+          use
+              + ": only String and byte[] values can be "
+              + (signed ? "signed" : "encrypted")
+              + ", not "
+              + type.getTypeName());
     }
     KeyHandle key;
     KeyInfo info;
@@ -85,22 +91,38 @@ public final class BoundaryConverter {
     } else {
       if (kind != Algorithm.Kind.AEAD) {
         throw new InvalidAnnotationException(
-            use + ": key '" + keyName + "' is " + info.algorithm()
+            use
+                + ": key '"
+                + keyName
+                + "' is "
+                + info.algorithm()
                 + "; @Encrypted needs an AEAD key (AES-256-GCM, ChaCha20-Poly1305, AES-256-GCM-SIV)");
       }
       boolean deterministic = ((Encrypted) annotation).deterministic();
       if (deterministic != (info.algorithm() == Algorithm.AES_256_GCM_SIV)) {
         throw new InvalidAnnotationException(
-            use + ": deterministic = " + deterministic + " needs "
+            use
+                + ": deterministic = "
+                + deterministic
+                + " needs "
                 + (deterministic ? "an AES_256_GCM_SIV key" : "a randomized AEAD key")
-                + ", but key '" + keyName + "' is " + info.algorithm());
+                + ", but key '"
+                + keyName
+                + "' is "
+                + info.algorithm());
       }
       needed = direction == Direction.OUT ? Operation.ENCRYPT : Operation.DECRYPT;
     }
     if (!info.operations().contains(needed)) {
       throw new InvalidAnnotationException(
-          use + ": key '" + keyName + "' does not allow " + needed + " (it allows "
-              + info.operations() + ")");
+          use
+              + ": key '"
+              + keyName
+              + "' does not allow "
+              + needed
+              + " (it allows "
+              + info.operations()
+              + ")");
     }
     byte[] context =
         signed ? null : ((Encrypted) annotation).context().getBytes(StandardCharsets.UTF_8);
@@ -125,7 +147,8 @@ public final class BoundaryConverter {
               ? key.signJws(bytes).getBytes(StandardCharsets.US_ASCII)
               : key.verifyJws(new String(bytes, StandardCharsets.US_ASCII));
     } else {
-      result = direction == Direction.OUT ? key.encrypt(bytes, context) : key.decrypt(bytes, context);
+      result =
+          direction == Direction.OUT ? key.encrypt(bytes, context) : key.decrypt(bytes, context);
     }
     return text ? toText(result) : result;
   }
@@ -162,7 +185,14 @@ public final class BoundaryConverter {
 
   @Override
   public String toString() {
-    return "BoundaryConverter[" + (signed ? "signed" : "encrypted") + " " + direction + " "
-        + (text ? "String" : "byte[]") + " with " + key.name() + "]";
+    return "BoundaryConverter["
+        + (signed ? "signed" : "encrypted")
+        + " "
+        + direction
+        + " "
+        + (text ? "String" : "byte[]")
+        + " with "
+        + key.name()
+        + "]";
   }
 }

@@ -3,9 +3,9 @@ package dev.hsm.annotation;
 import dev.hsm.HsmException;
 
 /**
- * {@link Signed} or {@link Encrypted} is used where it cannot work: an unsupported type, an
- * unknown key, a key of the wrong kind or without the needed operation. Thrown at application
- * start-up; the message names the method (or field) and the key.
+ * {@link Signed} or {@link Encrypted} is used where it cannot work: an unsupported type, an unknown
+ * key, a key of the wrong kind or without the needed operation. Thrown at application start-up; the
+ * message names the method (or field) and the key.
  */
 public class InvalidAnnotationException extends HsmException {
   private static final long serialVersionUID = 1L;

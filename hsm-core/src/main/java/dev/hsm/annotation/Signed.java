@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The value at this boundary is signed with the named key, as a JWS in compact serialization
- * (RFC 7515) whose {@code kid} names key and version.
+ * The value at this boundary is signed with the named key, as a JWS in compact serialization (RFC
+ * 7515) whose {@code kid} names key and version.
  *
  * <ul>
  *   <li>On a method returning {@code String} or {@code byte[]}: the caller receives the JWS of the

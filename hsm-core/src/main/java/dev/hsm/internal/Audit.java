@@ -18,8 +18,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The audit log's chain: each entry's hash is SHA-256 over the previous entry's hash and its own
- * fields, and its MAC is HMAC-SHA-256 over that hash with the audit key (random, kept wrapped
- * under the master key in the store settings). The first entry chains to a hash of the store id.
+ * fields, and its MAC is HMAC-SHA-256 over that hash with the audit key (random, kept wrapped under
+ * the master key in the store settings). The first entry chains to a hash of the store id.
  */
 final class Audit {
   static final String APP = "app";
@@ -63,7 +63,8 @@ final class Audit {
     byte[] previous = last.map(StoredAuditEntry::hash).orElseGet(this::genesis);
     long at = clock.millis();
     String shortDetail = detail.length() > 500 ? detail.substring(0, 500) : detail;
-    byte[] hash = hash(previous, sequence, at, actor, action, keyName, version, outcome, shortDetail);
+    byte[] hash =
+        hash(previous, sequence, at, actor, action, keyName, version, outcome, shortDetail);
     return new StoredAuditEntry(
         sequence, at, actor, action, keyName, version, outcome, shortDetail, hash, mac(hash));
   }
@@ -96,8 +97,11 @@ final class Audit {
       for (StoredAuditEntry entry : page) {
         if (entry.sequence() != expected) {
           throw new AuditLogIntegrityException(
-              "audit entry " + expected + " is missing (the next stored entry is "
-                  + entry.sequence() + ")");
+              "audit entry "
+                  + expected
+                  + " is missing (the next stored entry is "
+                  + entry.sequence()
+                  + ")");
         }
         byte[] hash =
             hash(
@@ -183,5 +187,4 @@ final class Audit {
       throw new IllegalStateException(e);
     }
   }
-
 }

@@ -45,7 +45,8 @@ final class DefaultAuditLog implements AuditLog {
         .forEach(
             (key, counts) -> {
               Map<Operation, Long> byOperation = new EnumMap<>(Operation.class);
-              counts.forEach((operation, count) -> byOperation.put(Operation.valueOf(operation), count));
+              counts.forEach(
+                  (operation, count) -> byOperation.put(Operation.valueOf(operation), count));
               usage.put(key, byOperation);
             });
     return usage;

@@ -183,8 +183,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
     byte[] masterKey = engine.protection().masterKey();
     try {
       KeyProtection protection = engine.protection();
-      StoredSlot slot =
-          Unlocking.newSlot(protection.storeId(), read, masterKey, engine.clock());
+      StoredSlot slot = Unlocking.newSlot(protection.storeId(), read, masterKey, engine.clock());
       engine.withWriteLock(
           () -> {
             engine.settings(); // StoreException if another process rotated the master key
@@ -192,7 +191,9 @@ final class DefaultHsmAdmin implements HsmAdmin {
                 .backend()
                 .addSlot(
                     slot,
-                    engine.audit().next(Audit.ADMIN, "slot.add", null, 0, Audit.OK, read.description));
+                    engine
+                        .audit()
+                        .next(Audit.ADMIN, "slot.add", null, 0, Audit.OK, read.description));
             return null;
           });
     } finally {
@@ -224,7 +225,8 @@ final class DefaultHsmAdmin implements HsmAdmin {
           engine
               .backend()
               .removeSlot(
-                  id, engine.audit().next(Audit.ADMIN, "slot.remove", null, 0, Audit.OK, "slot " + id));
+                  id,
+                  engine.audit().next(Audit.ADMIN, "slot.remove", null, 0, Audit.OK, "slot " + id));
           return null;
         });
   }

@@ -26,8 +26,8 @@ import java.util.stream.Collectors;
 
 /**
  * A {@link KeyHandle}: a name and the engine. Each operation takes the unwrapped key from the
- * engine's cache (a map lookup), checks kind, policy and state, and runs; the database is read
- * only on a cache miss, and written only for refusals (audit), due rotations and lifecycle acts.
+ * engine's cache (a map lookup), checks kind, policy and state, and runs; the database is read only
+ * on a cache miss, and written only for refusals (audit), due rotations and lifecycle acts.
  */
 final class DefaultKeyHandle implements KeyHandle {
   private final String name;
@@ -170,7 +170,8 @@ final class DefaultKeyHandle implements KeyHandle {
         forNewOutput(
             Operation.SIGN, "key.sign", "sign a JWS", Algorithm.Kind.SIGNATURE, Algorithm.Kind.MAC);
     String jws =
-        Jws.sign(key.record.algorithm(), name + ":" + key.record.primaryVersion(), payload, key.primary);
+        Jws.sign(
+            key.record.algorithm(), name + ":" + key.record.primaryVersion(), payload, key.primary);
     count(key, Operation.SIGN);
     return jws;
   }
@@ -305,7 +306,14 @@ final class DefaultKeyHandle implements KeyHandle {
                 name,
                 version,
                 new OperationNotPermittedException(
-                    "key '" + name + "' version " + version + " is " + v.state() + ", not " + from));
+                    "key '"
+                        + name
+                        + "' version "
+                        + version
+                        + " is "
+                        + v.state()
+                        + ", not "
+                        + from));
           }
           if (to == KeyState.DISABLED && version == current.primaryVersion()) {
             throw engine.refused(
@@ -391,14 +399,18 @@ final class DefaultKeyHandle implements KeyHandle {
           name,
           key.record.primaryVersion(),
           new KeyDisabledException(
-              "key '" + name + "' primary version " + key.record.primaryVersion() + " is not enabled"));
+              "key '"
+                  + name
+                  + "' primary version "
+                  + key.record.primaryVersion()
+                  + " is not enabled"));
     }
     return key;
   }
 
   /**
-   * The usable key of the version an envelope names. A version this process has not seen is
-   * looked up once more (another process may have rotated); refusals are audited.
+   * The usable key of the version an envelope names. A version this process has not seen is looked
+   * up once more (another process may have rotated); refusals are audited.
    */
   private CryptoKey versionFor(
       LoadedKey key,
@@ -449,7 +461,9 @@ final class DefaultKeyHandle implements KeyHandle {
                     + "' version "
                     + version
                     + " was destroyed"
-                    + (v.destroyAtMillis() > 0 ? " at " + Instant.ofEpochMilli(v.destroyAtMillis()) : "")
+                    + (v.destroyAtMillis() > 0
+                        ? " at " + Instant.ofEpochMilli(v.destroyAtMillis())
+                        : "")
                     + "; data made with it cannot be decrypted or verified"));
       case SCHEDULED_FOR_DESTRUCTION:
         throw engine.refused(
@@ -499,7 +513,11 @@ final class DefaultKeyHandle implements KeyHandle {
     try {
       key = engine.loaded(name);
     } catch (RuntimeException unavailable) {
-      return "KeyHandle[" + name + " (unavailable: " + unavailable.getClass().getSimpleName() + ")]";
+      return "KeyHandle["
+          + name
+          + " (unavailable: "
+          + unavailable.getClass().getSimpleName()
+          + ")]";
     }
     return "KeyHandle["
         + name

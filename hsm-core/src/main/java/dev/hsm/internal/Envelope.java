@@ -19,7 +19,11 @@ final class Envelope {
 
   static byte[] header(byte format, int version) {
     return new byte[] {
-      format, (byte) (version >>> 24), (byte) (version >>> 16), (byte) (version >>> 8), (byte) version
+      format,
+      (byte) (version >>> 24),
+      (byte) (version >>> 16),
+      (byte) (version >>> 8),
+      (byte) version
     };
   }
 
@@ -42,7 +46,9 @@ final class Envelope {
           name(format), envelope[0], format);
     }
     if (version(envelope) < 1) {
-      return "names key version " + Integer.toUnsignedString(version(envelope)) + ", which is invalid";
+      return "names key version "
+          + Integer.toUnsignedString(version(envelope))
+          + ", which is invalid";
     }
     return null;
   }

@@ -17,17 +17,17 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Group commit of new keys. SQLite has one writer and every commit waits for a full sync to disk,
- * so one transaction per key caps key creation at the disk's sync rate however many threads
- * create keys. Instead, each caller queues its key (already generated, wrapped and MACed in its
- * own thread) and takes the engine's write lock; whoever holds the lock writes <em>every</em> key
+ * so one transaction per key caps key creation at the disk's sync rate however many threads create
+ * keys. Instead, each caller queues its key (already generated, wrapped and MACed in its own
+ * thread) and takes the engine's write lock; whoever holds the lock writes <em>every</em> key
  * queued so far in one transaction, so one sync makes several keys durable.
  *
- * <p>Leader/follower, no timed waits: a lone caller finds the lock free and commits its own key
- * at once. A caller that gets the lock after another committed its key for it just returns. Each
+ * <p>Leader/follower, no timed waits: a lone caller finds the lock free and commits its own key at
+ * once. A caller that gets the lock after another committed its key for it just returns. Each
  * caller returns only once its own key is durable, or with its own error: a taken name fails only
  * the caller that asked for it, never the rest of the batch. If the transaction itself fails (a
- * full disk, say), every caller in the batch gets that error; none waits forever, since each
- * either finds its request finished or commits it itself.
+ * full disk, say), every caller in the batch gets that error; none waits forever, since each either
+ * finds its request finished or commits it itself.
  */
 final class GroupCommit {
   private static final int MAX_ATTEMPTS = 100;
@@ -45,8 +45,8 @@ final class GroupCommit {
     private RuntimeException failure;
 
     /**
-     * @param wrappedUnder the protection that wrapped and sealed {@code key}; the key is refused
-     *     if this client's master key was rotated since
+     * @param wrappedUnder the protection that wrapped and sealed {@code key}; the key is refused if
+     *     this client's master key was rotated since
      */
     Request(KeyProtection wrappedUnder, StoredKey key, String actor, String action, String detail) {
       this.name = key.name();
@@ -113,7 +113,14 @@ final class GroupCommit {
           StoredAuditEntry entry =
               engine
                   .audit()
-                  .after(last, request.actor, request.action, request.name, 1, Audit.OK, request.detail);
+                  .after(
+                      last,
+                      request.actor,
+                      request.action,
+                      request.name,
+                      1,
+                      Audit.OK,
+                      request.detail);
           keys.add(request.key);
           entries.add(entry);
           last = Optional.of(entry);
@@ -136,7 +143,10 @@ final class GroupCommit {
         }
         if (attempt >= MAX_ATTEMPTS) {
           throw new StoreException(
-              "gave up writing to " + engine.path() + " after " + attempt
+              "gave up writing to "
+                  + engine.path()
+                  + " after "
+                  + attempt
                   + " conflicts with other processes");
         }
       }
@@ -178,7 +188,9 @@ final class GroupCommit {
       if (request.wrappedUnder != current) {
         request.fail(
             new StoreException(
-                "the master key was rotated while key '" + request.name + "' was being created;"
+                "the master key was rotated while key '"
+                    + request.name
+                    + "' was being created;"
                     + " nothing was stored: create it again"));
       } else if (!names.add(request.name)) {
         request.fail(alreadyExists(request.name)); // twice in one batch: the first one wins

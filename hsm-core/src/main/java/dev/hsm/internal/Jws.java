@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 
 /**
- * JWS compact serialization (RFC 7515) through nimbus-jose-jwt: nimbus builds and parses the
- * header and encodings; the signature itself is made and checked by the key inside the library.
- * The algorithm is fixed by the key, never taken from the token.
+ * JWS compact serialization (RFC 7515) through nimbus-jose-jwt: nimbus builds and parses the header
+ * and encodings; the signature itself is made and checked by the key inside the library. The
+ * algorithm is fixed by the key, never taken from the token.
  */
 final class Jws {
   private Jws() {}
@@ -23,7 +23,8 @@ final class Jws {
   record Parsed(int version, byte[] signingInput, byte[] signature, byte[] payload) {}
 
   static String sign(Algorithm algorithm, String keyId, byte[] payload, CryptoKey key) {
-    JWSHeader header = new JWSHeader.Builder(new JWSAlgorithm(algorithm.joseName())).keyID(keyId).build();
+    JWSHeader header =
+        new JWSHeader.Builder(new JWSAlgorithm(algorithm.joseName())).keyID(keyId).build();
     Base64URL encodedHeader = header.toBase64URL();
     Base64URL encodedPayload = Base64URL.encode(payload);
     byte[] signingInput =
@@ -59,7 +60,9 @@ final class Jws {
     }
     if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
       throw new VerificationFailedException(
-          "JWS for key '" + keyName + "' has critical header parameters this library does not know");
+          "JWS for key '"
+              + keyName
+              + "' has critical header parameters this library does not know");
     }
     String keyId = header.getKeyID();
     String prefix = keyName + ":";

@@ -134,8 +134,7 @@ final class KeyProtection {
   }
 
   /** Reverses {@link #seal}; throws if the input is short or does not authenticate. */
-  static byte[] open(SecretKeySpec key, byte[] sealed, byte[] aad)
-      throws GeneralSecurityException {
+  static byte[] open(SecretKeySpec key, byte[] sealed, byte[] aad) throws GeneralSecurityException {
     if (sealed == null || sealed.length < NONCE_BYTES + TAG_BITS / 8) {
       throw new GeneralSecurityException("sealed value is missing or too short");
     }

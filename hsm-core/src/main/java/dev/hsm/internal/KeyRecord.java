@@ -100,23 +100,59 @@ record KeyRecord(
 
   KeyRecord withVersions(List<VersionRecord> newVersions, int newPrimary) {
     return new KeyRecord(
-        name, algorithm, rsaModulusBits, operations, extractable, imported, form, labels,
-        newPrimary, createdAtMillis, enabled, rotationPeriodSeconds, minDecryptionVersion,
-        revision, newVersions);
+        name,
+        algorithm,
+        rsaModulusBits,
+        operations,
+        extractable,
+        imported,
+        form,
+        labels,
+        newPrimary,
+        createdAtMillis,
+        enabled,
+        rotationPeriodSeconds,
+        minDecryptionVersion,
+        revision,
+        newVersions);
   }
 
   KeyRecord withPolicy(boolean newEnabled, long newRotationPeriodSeconds, int newMinimum) {
     return new KeyRecord(
-        name, algorithm, rsaModulusBits, operations, extractable, imported, form, labels,
-        primaryVersion, createdAtMillis, newEnabled, newRotationPeriodSeconds, newMinimum,
-        revision, versions);
+        name,
+        algorithm,
+        rsaModulusBits,
+        operations,
+        extractable,
+        imported,
+        form,
+        labels,
+        primaryVersion,
+        createdAtMillis,
+        newEnabled,
+        newRotationPeriodSeconds,
+        newMinimum,
+        revision,
+        versions);
   }
 
   KeyRecord withRevision(long newRevision) {
     return new KeyRecord(
-        name, algorithm, rsaModulusBits, operations, extractable, imported, form, labels,
-        primaryVersion, createdAtMillis, enabled, rotationPeriodSeconds, minDecryptionVersion,
-        newRevision, versions);
+        name,
+        algorithm,
+        rsaModulusBits,
+        operations,
+        extractable,
+        imported,
+        form,
+        labels,
+        primaryVersion,
+        createdAtMillis,
+        enabled,
+        rotationPeriodSeconds,
+        minDecryptionVersion,
+        newRevision,
+        versions);
   }
 
   KeyInfo info() {

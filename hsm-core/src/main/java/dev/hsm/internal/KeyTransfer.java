@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 import javax.crypto.spec.SecretKeySpec;
@@ -171,7 +170,10 @@ final class KeyTransfer {
     KeyHandle transport = engine.key(transportKeyName);
     if (transport.info().algorithm() != Algorithm.RSA_OAEP_SHA256) {
       throw new WrongKeyTypeException(
-          "key '" + transportKeyName + "' is " + transport.info().algorithm()
+          "key '"
+              + transportKeyName
+              + "' is "
+              + transport.info().algorithm()
               + "; a transport key must be RSA_OAEP_SHA256");
     }
     String malformed = "the exported key is malformed or truncated";
@@ -196,7 +198,8 @@ final class KeyTransfer {
               java.util.Arrays.copyOfRange(exported, aadLength, exported.length),
               aad);
     } catch (GeneralSecurityException e) {
-      throw new InvalidCiphertextException("the exported key was altered: it does not authenticate");
+      throw new InvalidCiphertextException(
+          "the exported key was altered: it does not authenticate");
     } finally {
       KeyProtection.wipe(ephemeral);
     }
@@ -232,8 +235,7 @@ final class KeyTransfer {
 
   private KeyRecord record(String name, byte[] payload) {
     try {
-      Map<String, Object> json =
-          JSONObjectUtils.parse(new String(payload, StandardCharsets.UTF_8));
+      Map<String, Object> json = JSONObjectUtils.parse(new String(payload, StandardCharsets.UTF_8));
       Algorithm algorithm = Algorithm.valueOf((String) json.get("algorithm"));
       int bits = ((Number) json.get("rsaModulusBits")).intValue();
       KeySpec spec = algorithm.isRsa() ? KeySpec.rsa(algorithm, bits) : KeySpec.of(algorithm);

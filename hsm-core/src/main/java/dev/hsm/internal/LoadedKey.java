@@ -18,10 +18,12 @@ final class LoadedKey {
   final KeyRecord record;
   final Set<Operation> operations;
   final Map<Integer, LoadedVersion> versions;
+
   /** The primary version's key, or {@code null} if the primary is not enabled. */
   final CryptoKey primary;
 
   final long rotationDueAtMillis;
+
   /** Usage counters by {@link Operation#ordinal()}, shared with the engine, which saves them. */
   final LongAdder[] usage;
 
@@ -29,7 +31,11 @@ final class LoadedKey {
   PublicKey primaryPublicKey() {
     if (primary == null) {
       throw new KeyDisabledException(
-          "key '" + record.name() + "' primary version " + record.primaryVersion() + " is not enabled");
+          "key '"
+              + record.name()
+              + "' primary version "
+              + record.primaryVersion()
+              + " is not enabled");
     }
     return primary.publicKey();
   }

@@ -171,8 +171,13 @@ public final class SqliteHsmClient implements HsmClient {
       if (!holdsAStore) { // else open() below would initialise a new, empty store
         throw new StoreException("backup " + backupFile + " holds no key store (empty file?)");
       }
-      open(HsmConfig.sqlite(staging).unlockWith(config.unlockSecret().orElseThrow(
-          () -> new IllegalArgumentException("HsmConfig has no unlock secret")))).close();
+      open(HsmConfig.sqlite(staging)
+              .unlockWith(
+                  config
+                      .unlockSecret()
+                      .orElseThrow(
+                          () -> new IllegalArgumentException("HsmConfig has no unlock secret"))))
+          .close();
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new StoreException("cannot restore " + backupFile + " to " + target + ": " + e, e);
@@ -266,13 +271,19 @@ public final class SqliteHsmClient implements HsmClient {
       operations.retainAll(EnumSet.of(Operation.VERIFY, Operation.ENCRYPT));
       if (operations.isEmpty()) {
         throw new InvalidKeyMaterialException(
-            "cannot import key '" + name + "': a public key can only "
+            "cannot import key '"
+                + name
+                + "': a public key can only "
                 + (spec.algorithm().kind() == Algorithm.Kind.SIGNATURE ? "VERIFY" : "ENCRYPT")
                 + ", but the spec allows only "
                 + spec.operations());
       }
     }
-    insert(wrappingWith, newRecord(name, spec, operations, validated, true), Audit.ADMIN, "key.import");
+    insert(
+        wrappingWith,
+        newRecord(name, spec, operations, validated, true),
+        Audit.ADMIN,
+        "key.import");
     return new DefaultKeyHandle(name, this);
   }
 
@@ -303,7 +314,12 @@ public final class SqliteHsmClient implements HsmClient {
             List.of());
     KeyRecord.VersionRecord version =
         new KeyRecord.VersionRecord(
-            1, KeyState.ENABLED, now, 0, material.publicKeySpki(), wrapMaterial(record, 1, material));
+            1,
+            KeyState.ENABLED,
+            now,
+            0,
+            material.publicKeySpki(),
+            wrapMaterial(record, 1, material));
     return record.withVersions(List.of(version), 1);
   }
 
@@ -374,8 +390,7 @@ public final class SqliteHsmClient implements HsmClient {
   public byte[] randomBytes(int count) {
     checkOpen();
     if (count < 0 || count > MAX_RANDOM_BYTES) {
-      throw new IllegalArgumentException(
-          "count must be 0.." + MAX_RANDOM_BYTES + ", not " + count);
+      throw new IllegalArgumentException("count must be 0.." + MAX_RANDOM_BYTES + ", not " + count);
     }
     return Randomness.bytes(count);
   }
@@ -433,8 +448,8 @@ public final class SqliteHsmClient implements HsmClient {
 
   /**
    * The authenticated settings, refused if the audit log records a later settings change: a MAC
-   * cannot tell current settings from ones put back from an older copy of the file, but the log
-   * can (removing that entry from the log breaks its chain, which {@code verify()} reports).
+   * cannot tell current settings from ones put back from an older copy of the file, but the log can
+   * (removing that entry from the log breaks its chain, which {@code verify()} reports).
    */
   private static StoreSettings checkedSettings(KeyStoreBackend backend, KeyProtection protection) {
     StoreSettings settings = StoreSettings.open(backend.settings().orElse(""), protection);
@@ -522,7 +537,11 @@ public final class SqliteHsmClient implements HsmClient {
         } catch (ConcurrentUpdateException e) {
           if (attempt >= MAX_WRITE_ATTEMPTS) {
             throw new StoreException(
-                "gave up writing to " + path + " after " + attempt + " conflicts with other processes",
+                "gave up writing to "
+                    + path
+                    + " after "
+                    + attempt
+                    + " conflicts with other processes",
                 e);
           }
           Thread.onSpinWait();
@@ -534,8 +553,8 @@ public final class SqliteHsmClient implements HsmClient {
   }
 
   /**
-   * Reads, changes and writes one key, with an audit entry, retrying if another process changed
-   * it meanwhile. {@code change} may throw to refuse; returning its argument means no change.
+   * Reads, changes and writes one key, with an audit entry, retrying if another process changed it
+   * meanwhile. {@code change} may throw to refuse; returning its argument means no change.
    */
   KeyRecord update(
       String name,
@@ -639,7 +658,9 @@ public final class SqliteHsmClient implements HsmClient {
             current -> {
               if (current.form() == KeyMaterial.Form.PUBLIC_X509) {
                 throw new dev.hsm.WrongKeyTypeException(
-                    "key '" + name + "' holds only an imported public key, which cannot be rotated");
+                    "key '"
+                        + name
+                        + "' holds only an imported public key, which cannot be rotated");
               }
               return withNewVersion(current);
             });

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Store-wide settings kept in {@code store_meta}: the audit log's key (wrapped under the master
- * key) and the admin credential's verifier, if one is set. Stored as JSON with a MAC under the
- * row MAC key, so removing the admin credential or swapping the audit key by editing the file is
+ * key) and the admin credential's verifier, if one is set. Stored as JSON with a MAC under the row
+ * MAC key, so removing the admin credential or swapping the audit key by editing the file is
  * detected. Immutable.
  */
 final class StoreSettings {
@@ -18,11 +18,13 @@ final class StoreSettings {
   private static final Base64.Decoder B64D = Base64.getDecoder();
 
   final byte[] wrappedAuditKey;
+
   /** Argon2id parameters, salt and verifier of the admin credential; all {@code null} if none. */
   final String adminKdf;
 
   final byte[] adminSalt;
   final byte[] adminVerifier;
+
   /**
    * The audit entry written with these settings (0 for a new store). If the log holds a later
    * settings change, these settings were put back from an older state.

@@ -19,10 +19,10 @@ import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 
 /**
- * Unlock slots: the master key wrapped (AES-256-GCM) under a key derived from one unlock secret.
- * A passphrase is stretched with Argon2id, parameters and salt stored in the slot; a key file's
- * bytes go through HKDF-SHA-256. The slot's kind, parameters and salt are bound as associated
- * data, so editing them makes the slot fail to open.
+ * Unlock slots: the master key wrapped (AES-256-GCM) under a key derived from one unlock secret. A
+ * passphrase is stretched with Argon2id, parameters and salt stored in the slot; a key file's bytes
+ * go through HKDF-SHA-256. The slot's kind, parameters and salt are bound as associated data, so
+ * editing them makes the slot fail to open.
  */
 final class Unlocking {
   static final String PASSPHRASE = "passphrase-argon2id";
@@ -31,7 +31,8 @@ final class Unlocking {
   private static final int SALT_BYTES = 16;
   private static final int MIN_KEY_FILE_BYTES = 32;
   private static final int MAX_KEY_FILE_BYTES = 64 * 1024;
-  private static final Pattern ARGON2_PARAMS = Pattern.compile("m=(\\d{1,8}),t=(\\d{1,3}),p=(\\d{1,3})");
+  private static final Pattern ARGON2_PARAMS =
+      Pattern.compile("m=(\\d{1,8}),t=(\\d{1,3}),p=(\\d{1,3})");
 
   private Unlocking() {}
 
@@ -91,7 +92,11 @@ final class Unlocking {
     }
     if (bytes.length < MIN_KEY_FILE_BYTES) {
       throw new UnlockFailedException(
-          "key file " + path + " has " + bytes.length + " bytes; it needs at least 32 random bytes");
+          "key file "
+              + path
+              + " has "
+              + bytes.length
+              + " bytes; it needs at least 32 random bytes");
     }
     return new Secret(KEY_FILE, null, bytes, secret.describe(), null);
   }
@@ -116,14 +121,18 @@ final class Unlocking {
     try {
       byte[] wrapped =
           KeyProtection.seal(
-              new SecretKeySpec(kek, "AES"), masterKey, aad(storeId, secret.kind, parameters, salt));
+              new SecretKeySpec(kek, "AES"),
+              masterKey,
+              aad(storeId, secret.kind, parameters, salt));
       return new StoredSlot(0, secret.kind, parameters, salt, wrapped, clock.millis());
     } finally {
       KeyProtection.wipe(kek);
     }
   }
 
-  /** A slot holding {@code masterKey} under the same secret, salt and parameters as {@code slot}. */
+  /**
+   * A slot holding {@code masterKey} under the same secret, salt and parameters as {@code slot}.
+   */
   static StoredSlot resealed(String storeId, StoredSlot slot, Secret secret, byte[] masterKey) {
     byte[] kek = deriveKek(secret, slot.kdfParameters(), slot.salt(), storeId);
     try {
@@ -133,7 +142,12 @@ final class Unlocking {
               masterKey,
               aad(storeId, slot.kind(), slot.kdfParameters(), slot.salt()));
       return new StoredSlot(
-          slot.id(), slot.kind(), slot.kdfParameters(), slot.salt(), wrapped, slot.createdAtMillis());
+          slot.id(),
+          slot.kind(),
+          slot.kdfParameters(),
+          slot.salt(),
+          wrapped,
+          slot.createdAtMillis());
     } finally {
       KeyProtection.wipe(kek);
     }
@@ -184,7 +198,9 @@ final class Unlocking {
               + " unlock slot; it is unlocked another way");
     }
     throw new UnlockFailedException(
-        "the given " + secret.description.replaceFirst("^a ", "") + " does not unlock key store "
+        "the given "
+            + secret.description.replaceFirst("^a ", "")
+            + " does not unlock key store "
             + storePath);
   }
 
@@ -199,7 +215,8 @@ final class Unlocking {
 
   private static byte[] deriveKek(Secret secret, String parameters, byte[] salt, String storeId) {
     if (secret.kind.equals(KEY_FILE)) {
-      byte[] saltAndStore = new Canonical("dev.hsm/v1/key-file-salt").add(salt).add(storeId).toBytes();
+      byte[] saltAndStore =
+          new Canonical("dev.hsm/v1/key-file-salt").add(salt).add(storeId).toBytes();
       return KeyProtection.hkdf(secret.keyFileBytes, saltAndStore, "dev.hsm/v1/key-file-slot");
     }
     return argon2(secret.passphrase, parameters, salt);
@@ -215,7 +232,9 @@ final class Unlocking {
     try {
       cost =
           new Argon2Parameters(
-              Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+              Integer.parseInt(m.group(1)),
+              Integer.parseInt(m.group(2)),
+              Integer.parseInt(m.group(3)));
     } catch (IllegalArgumentException e) {
       throw new UnlockFailedException("unlock slot has out-of-range Argon2 parameters", e);
     }

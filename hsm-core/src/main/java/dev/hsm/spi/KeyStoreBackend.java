@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Durable storage for one key store. Implementations must be thread-safe; every write method is
- * one atomic transaction, durable when it returns. A write that carries an audit entry appends it
- * in the same transaction, and fails with {@link ConcurrentUpdateException} if an entry with that
+ * Durable storage for one key store. Implementations must be thread-safe; every write method is one
+ * atomic transaction, durable when it returns. A write that carries an audit entry appends it in
+ * the same transaction, and fails with {@link ConcurrentUpdateException} if an entry with that
  * sequence number exists already.
  */
 public interface KeyStoreBackend extends AutoCloseable {
@@ -56,8 +56,8 @@ public interface KeyStoreBackend extends AutoCloseable {
 
   /**
    * Inserts new keys with their versions, each followed by its audit entry ({@code audit.get(i)}
-   * belongs to {@code keys.get(i)}), in one transaction: all of them or none. The engine uses it
-   * to make several concurrent key creations durable with one commit.
+   * belongs to {@code keys.get(i)}), in one transaction: all of them or none. The engine uses it to
+   * make several concurrent key creations durable with one commit.
    *
    * @throws dev.hsm.KeyAlreadyExistsException if a name is taken (then nothing was written)
    */
@@ -75,8 +75,8 @@ public interface KeyStoreBackend extends AutoCloseable {
    * Replaces every key, every slot and the settings in one transaction (a master key rotation).
    *
    * @param expectedRevisions every key's name and revision as read before: if any key was added,
-   *     removed or changed since, nothing is written; likewise if the slot ids differ from those
-   *     of {@code slots}
+   *     removed or changed since, nothing is written; likewise if the slot ids differ from those of
+   *     {@code slots}
    * @throws ConcurrentUpdateException if keys or settings changed in between
    */
   void replaceAll(
@@ -109,8 +109,8 @@ public interface KeyStoreBackend extends AutoCloseable {
   void backupTo(Path target);
 
   /**
-   * A number that changes whenever another connection commits a change to the store; cheap to
-   * read, used to notice other processes' rotations.
+   * A number that changes whenever another connection commits a change to the store; cheap to read,
+   * used to notice other processes' rotations.
    */
   long dataVersion();
 

@@ -9,8 +9,8 @@ package dev.hsm.spi;
  * @param destroyAtMillis when the version is or was to be destroyed, epoch milliseconds; 0 if not
  *     scheduled
  * @param publicKey SubjectPublicKeyInfo DER for asymmetric keys, else {@code null}
- * @param wrappedMaterial the key material, encrypted and authenticated by the engine; {@code
- *     null} once destroyed
+ * @param wrappedMaterial the key material, encrypted and authenticated by the engine; {@code null}
+ *     once destroyed
  * @param rowMac the engine's MAC over the key name, the key's revision and all the columns above
  */
 public record StoredKeyVersion(

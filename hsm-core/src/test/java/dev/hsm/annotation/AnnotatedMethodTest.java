@@ -122,7 +122,9 @@ class AnnotatedMethodTest {
     assertThat(JWSObject.parse(jws).getHeader().getKeyID()).isEqualTo("receipts:1");
     assertThat(new String(hsm.key("receipts").verifyJws(jws), StandardCharsets.UTF_8))
         .isEqualTo("paid 42");
-    assertThat(new String((byte[]) plan("receiptBytes").outgoing(new byte[] {1}), StandardCharsets.US_ASCII))
+    assertThat(
+            new String(
+                (byte[]) plan("receiptBytes").outgoing(new byte[] {1}), StandardCharsets.US_ASCII))
         .matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
   }
 
@@ -142,7 +144,8 @@ class AnnotatedMethodTest {
     String ciphertext = (String) plan("email").outgoing("alice@example.com");
 
     assertThat(ciphertext).doesNotContain("alice").matches("[A-Za-z0-9_-]+");
-    assertThat(plan("store").incoming(new Object[] {ciphertext})).containsExactly("alice@example.com");
+    assertThat(plan("store").incoming(new Object[] {ciphertext}))
+        .containsExactly("alice@example.com");
     assertThatThrownBy(() -> plan("store").incoming(new Object[] {"not-base64!"}))
         .isInstanceOf(InvalidCiphertextException.class);
   }

@@ -15,10 +15,10 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour both framework starters must have, run against each: a starter's test extends
- * this class and supplies its framework's {@link ContractService} bean, the {@link HsmClient}
- * bean and the {@code KeyHandle} bean named {@code receipts}. The store must declare the keys
- * {@code receipts} (ECDSA_P256_SHA256) and {@code pii} (AES_256_GCM).
+ * The behaviour both framework starters must have, run against each: a starter's test extends this
+ * class and supplies its framework's {@link ContractService} bean, the {@link HsmClient} bean and
+ * the {@code KeyHandle} bean named {@code receipts}. The store must declare the keys {@code
+ * receipts} (ECDSA_P256_SHA256) and {@code pii} (AES_256_GCM).
  */
 public abstract class AnnotatedServiceContract {
 
@@ -36,7 +36,8 @@ public abstract class AnnotatedServiceContract {
     String jws = service().receipt("42");
 
     JWSObject parsed = JWSObject.parse(jws);
-    assertThat(parsed.getHeader().getKeyID()).isEqualTo("receipts:" + receiptsKey().info().primaryVersion());
+    assertThat(parsed.getHeader().getKeyID())
+        .isEqualTo("receipts:" + receiptsKey().info().primaryVersion());
     assertThat(parsed.verify(new ECDSAVerifier(ECKey.parse(receiptsKey().publicJwk())))).isTrue();
     assertThat(parsed.getPayload().toString()).isEqualTo("paid 42");
   }
@@ -73,7 +74,8 @@ public abstract class AnnotatedServiceContract {
 
     assertThat(ciphertext).doesNotContain("alice");
     byte[] envelope = Base64.getUrlDecoder().decode(ciphertext);
-    assertThat(hsm().key("pii").decrypt(envelope, "customer.email".getBytes(StandardCharsets.UTF_8)))
+    assertThat(
+            hsm().key("pii").decrypt(envelope, "customer.email".getBytes(StandardCharsets.UTF_8)))
         .isEqualTo("alice@example.com".getBytes(StandardCharsets.UTF_8));
   }
 
@@ -86,7 +88,8 @@ public abstract class AnnotatedServiceContract {
 
   @Test
   void encryptedBytesParameter_reachesTheBodyAsPlaintext() {
-    byte[] envelope = hsm().key("pii").encrypt(new byte[] {9, 8}, "blob".getBytes(StandardCharsets.UTF_8));
+    byte[] envelope =
+        hsm().key("pii").encrypt(new byte[] {9, 8}, "blob".getBytes(StandardCharsets.UTF_8));
 
     assertThat(service().acceptEncryptedBytes(envelope)).containsExactly(9, 8);
   }

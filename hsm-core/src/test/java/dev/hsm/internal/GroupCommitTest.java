@@ -33,11 +33,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Group commit of new keys ({@link GroupCommit}): concurrent key creations share transactions,
- * each caller gets its own outcome, and the store and its audit log stay whole. The batch tests
- * line callers up deterministically: the test holds the write lock (as a committing leader
- * would), starts the callers, waits until they all queue behind it, then lets go, so the next
- * leader finds every one of them queued.
+ * Group commit of new keys ({@link GroupCommit}): concurrent key creations share transactions, each
+ * caller gets its own outcome, and the store and its audit log stay whole. The batch tests line
+ * callers up deterministically: the test holds the write lock (as a committing leader would),
+ * starts the callers, waits until they all queue behind it, then lets go, so the next leader finds
+ * every one of them queued.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GroupCommitTest {
@@ -171,8 +171,7 @@ class GroupCommitTest {
   }
 
   @Test
-  void aKeyWrappedBeforeTheMasterKeyWasRotated_isRefusedNotStoredUnderTheOldKey()
-      throws Exception {
+  void aKeyWrappedBeforeTheMasterKeyWasRotated_isRefusedNotStoredUnderTheOldKey() throws Exception {
     HsmConfig config = TestStores.keyFileConfig(dir, "rotate.db");
     try (SqliteHsmClient hsm = SqliteHsmClient.open(config)) {
       List<Future<KeyHandle>> results = new ArrayList<>();

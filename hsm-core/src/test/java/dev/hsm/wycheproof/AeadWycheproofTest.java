@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * AES-256-GCM, ChaCha20-Poly1305 and AES-256-GCM-SIV: each vector's key is imported, its {@code iv || ct || tag}
- * is decrypted as a ciphertext envelope with the vector's AAD as context. Other AES key sizes must
- * be refused at import; IV and tag sizes other than 96 and 128 bits cannot be expressed in an
- * envelope and are skipped.
+ * AES-256-GCM, ChaCha20-Poly1305 and AES-256-GCM-SIV: each vector's key is imported, its {@code iv
+ * || ct || tag} is decrypted as a ciphertext envelope with the vector's AAD as context. Other AES
+ * key sizes must be refused at import; IV and tag sizes other than 96 and 128 bits cannot be
+ * expressed in an envelope and are skipped.
  */
 class AeadWycheproofTest extends WycheproofSuite {
   static final List<String> FILES =

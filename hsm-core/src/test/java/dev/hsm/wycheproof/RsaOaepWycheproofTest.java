@@ -52,7 +52,11 @@ class RsaOaepWycheproofTest extends WycheproofSuite {
         || !v.groupText("mgf").equals("MGF1")
         || !v.groupText("mgfSha").equals("SHA-256")) {
       return Plan.refuse(
-          "OAEP-" + v.groupText("sha") + " with MGF1-" + v.groupText("mgfSha") + ": must not decrypt");
+          "OAEP-"
+              + v.groupText("sha")
+              + " with MGF1-"
+              + v.groupText("mgfSha")
+              + ": must not decrypt");
     }
     return Plan.RUN;
   }

@@ -12,10 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * RSASSA-PSS verification. Our PSS algorithms fix MGF1 with the message hash and a salt as long
- * as the hash; a signature made with other parameters (the misc file) must not verify under the
- * key imported for that hash, and SHA-1/SHA-224 groups, for which no algorithm exists, are
- * skipped.
+ * RSASSA-PSS verification. Our PSS algorithms fix MGF1 with the message hash and a salt as long as
+ * the hash; a signature made with other parameters (the misc file) must not verify under the key
+ * imported for that hash, and SHA-1/SHA-224 groups, for which no algorithm exists, are skipped.
  */
 class RsaPssWycheproofTest extends WycheproofSuite {
   static final List<String> FILES =
@@ -64,8 +63,7 @@ class RsaPssWycheproofTest extends WycheproofSuite {
 
   @Override
   void refuse(Vector v) {
-    KeyHandle key =
-        importOnce(v, spec(v), KeyMaterial.publicKeyX509(v.groupBytes("publicKeyDer")));
+    KeyHandle key = importOnce(v, spec(v), KeyMaterial.publicKeyX509(v.groupBytes("publicKeyDer")));
     byte[] signature = Wycheproof.envelope(Wycheproof.SIGNATURE, v.bytes("sig"));
     assertThatThrownBy(() -> key.verify(v.bytes("msg"), signature))
         .as("%s: %s", v, plan(v).reason())

@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads Wycheproof vector files from the classpath ({@code src/test/resources/wycheproof/}, see
- * its README) and checks an operation's outcome against a vector's {@code result}.
+ * Reads Wycheproof vector files from the classpath ({@code src/test/resources/wycheproof/}, see its
+ * README) and checks an operation's outcome against a vector's {@code result}.
  */
 final class Wycheproof {
   /** Where the vector files are on the classpath. */

@@ -32,12 +32,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * One family of Wycheproof files run through the engine: one store per class, one test per
- * vector. Each vector is planned as RUN (the crypto runs and its outcome must match the vector's
- * result), REFUSE (the parameters are ones the API does not support, and the test asserts that it
- * refuses them) or SKIP (unsupported and not expressible through the API: aborted, with the
- * reason). {@link #vectorCounts} pins how many vectors land in each plan, so a loader that finds
- * nothing, or a plan that drifts, fails.
+ * One family of Wycheproof files run through the engine: one store per class, one test per vector.
+ * Each vector is planned as RUN (the crypto runs and its outcome must match the vector's result),
+ * REFUSE (the parameters are ones the API does not support, and the test asserts that it refuses
+ * them) or SKIP (unsupported and not expressible through the API: aborted, with the reason). {@link
+ * #vectorCounts} pins how many vectors land in each plan, so a loader that finds nothing, or a plan
+ * that drifts, fails.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class WycheproofSuite {

@@ -28,24 +28,42 @@ final class DeclaredKeys {
   DeclaredKeys(HsmClient hsm, HsmProperties properties) {
     this.hsm = hsm;
     Map<String, KeyHandle> handles = new LinkedHashMap<>();
-    properties.getKeys().forEach((name, key) -> {
-      KeySpec spec = key.toSpec(name);
-      KeyHandle handle = hsm.ensureKey(name, spec);
-      warnIfDifferent(name, spec, handle.info());
-      handles.put(name, handle);
-    });
+    properties
+        .getKeys()
+        .forEach(
+            (name, key) -> {
+              KeySpec spec = key.toSpec(name);
+              KeyHandle handle = hsm.ensureKey(name, spec);
+              warnIfDifferent(name, spec, handle.info());
+              handles.put(name, handle);
+            });
     this.declared = Collections.unmodifiableMap(handles);
   }
 
   private static void warnIfDifferent(String name, KeySpec spec, KeyInfo stored) {
     if (!spec.rotationPeriod().equals(stored.rotationPeriod())) {
-      log.warn("hsm.keys." + name + ".rotation-period asks for " + describe(spec.rotationPeriod())
-          + " but the stored key '" + name + "' has " + describe(stored.rotationPeriod())
-          + "; declared settings apply when a key is created: use HsmAdmin.setRotationPeriod to change it");
+      log.warn(
+          "hsm.keys."
+              + name
+              + ".rotation-period asks for "
+              + describe(spec.rotationPeriod())
+              + " but the stored key '"
+              + name
+              + "' has "
+              + describe(stored.rotationPeriod())
+              + "; declared settings apply when a key is created: use HsmAdmin.setRotationPeriod to change it");
     }
     if (!spec.labels().equals(stored.labels())) {
-      log.warn("hsm.keys." + name + ".labels are " + spec.labels() + " but the stored key '" + name
-          + "' has " + stored.labels() + "; declared labels apply when a key is created");
+      log.warn(
+          "hsm.keys."
+              + name
+              + ".labels are "
+              + spec.labels()
+              + " but the stored key '"
+              + name
+              + "' has "
+              + stored.labels()
+              + "; declared labels apply when a key is created");
     }
   }
 

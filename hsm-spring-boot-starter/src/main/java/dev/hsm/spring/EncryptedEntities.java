@@ -34,7 +34,8 @@ final class EncryptedEntities {
   private final EntityInstantiators instantiators = new EntityInstantiators();
   private final Map<Class<?>, Plan> plans = new ConcurrentHashMap<>();
 
-  EncryptedEntities(Supplier<RelationalMappingContext> mappingContext, Function<String, KeyHandle> keys) {
+  EncryptedEntities(
+      Supplier<RelationalMappingContext> mappingContext, Function<String, KeyHandle> keys) {
     this.mappingContext = mappingContext;
     this.keys = keys;
   }
@@ -87,8 +88,10 @@ final class EncryptedEntities {
                 property,
                 annotation,
                 where,
-                BoundaryConverter.of(annotation, property.getType(), BoundaryConverter.Direction.OUT, where, keys),
-                BoundaryConverter.of(annotation, property.getType(), BoundaryConverter.Direction.IN, where, keys)));
+                BoundaryConverter.of(
+                    annotation, property.getType(), BoundaryConverter.Direction.OUT, where, keys),
+                BoundaryConverter.of(
+                    annotation, property.getType(), BoundaryConverter.Direction.IN, where, keys)));
       } else if (property.isEntity()) {
         rejectNestedEncryptedFields(property.getActualType(), where);
       }
@@ -96,17 +99,29 @@ final class EncryptedEntities {
     return new Plan(entity, Map.copyOf(fields));
   }
 
-  /** Fields of nested entities and embedded values are not converted: refuse instead of storing plaintext. */
+  /**
+   * Fields of nested entities and embedded values are not converted: refuse instead of storing
+   * plaintext.
+   */
   private static void rejectNestedEncryptedFields(Class<?> nested, String where) {
-    ReflectionUtils.doWithFields(nested, field -> {
-      Encrypted annotation = field.getAnnotation(Encrypted.class);
-      if (annotation != null) {
-        throw new InvalidAnnotationException(
-            "@Encrypted(key = \"" + annotation.key() + "\") on " + nested.getName() + "." + field.getName()
-                + " (field): it is reached through " + where + ", and only the aggregate root's own"
-                + " fields are encrypted; move the field to the root or encrypt it in the application");
-      }
-    });
+    ReflectionUtils.doWithFields(
+        nested,
+        field -> {
+          Encrypted annotation = field.getAnnotation(Encrypted.class);
+          if (annotation != null) {
+            throw new InvalidAnnotationException(
+                "@Encrypted(key = \""
+                    + annotation.key()
+                    + "\") on "
+                    + nested.getName()
+                    + "."
+                    + field.getName()
+                    + " (field): it is reached through "
+                    + where
+                    + ", and only the aggregate root's own"
+                    + " fields are encrypted; move the field to the root or encrypt it in the application");
+          }
+        });
   }
 
   /**
@@ -128,17 +143,26 @@ final class EncryptedEntities {
       values.put(property, field == null ? value : field.toColumn().apply(value));
     }
     T fresh =
-        instantiators.getInstantiatorFor(entity).createInstance(entity, new ParameterValueProvider<RelationalPersistentProperty>() {
-          @Override
-          public <X> X getParameterValue(Parameter<X, RelationalPersistentProperty> parameter) {
-            return (X) values.get(entity.getRequiredPersistentProperty(Objects.requireNonNull(parameter.getName())));
-          }
-        });
+        instantiators
+            .getInstantiatorFor(entity)
+            .createInstance(
+                entity,
+                new ParameterValueProvider<RelationalPersistentProperty>() {
+                  @Override
+                  public <X> X getParameterValue(
+                      Parameter<X, RelationalPersistentProperty> parameter) {
+                    return (X)
+                        values.get(
+                            entity.getRequiredPersistentProperty(
+                                Objects.requireNonNull(parameter.getName())));
+                  }
+                });
     PersistentPropertyAccessor<T> target =
         new InstantiationAwarePropertyAccessor<>(fresh, entity::getPropertyAccessor, instantiators);
     for (RelationalPersistentProperty property : entity) {
       Object value = values.get(property);
-      if (!entity.isCreatorArgument(property) && !Objects.equals(target.getProperty(property), value)) {
+      if (!entity.isCreatorArgument(property)
+          && !Objects.equals(target.getProperty(property), value)) {
         target.setProperty(property, value);
       }
     }
@@ -146,9 +170,9 @@ final class EncryptedEntities {
   }
 
   /**
-   * {@code stored} (an instance the starter or Spring Data made, never the application's) with
-   * each encrypted field decrypted: set in place where the field is mutable, else through a new
-   * instance (wither or constructor).
+   * {@code stored} (an instance the starter or Spring Data made, never the application's) with each
+   * encrypted field decrypted: set in place where the field is mutable, else through a new instance
+   * (wither or constructor).
    *
    * @throws dev.hsm.InvalidCiphertextException if a column was tampered with or moved
    */
@@ -160,9 +184,11 @@ final class EncryptedEntities {
     }
     RelationalPersistentEntity<T> entity = (RelationalPersistentEntity<T>) plan.entity();
     PersistentPropertyAccessor<T> accessor =
-        new InstantiationAwarePropertyAccessor<>(stored, entity::getPropertyAccessor, instantiators);
+        new InstantiationAwarePropertyAccessor<>(
+            stored, entity::getPropertyAccessor, instantiators);
     for (Field field : plan.fields().values()) {
-      accessor.setProperty(field.property(), field.fromColumn().apply(accessor.getProperty(field.property())));
+      accessor.setProperty(
+          field.property(), field.fromColumn().apply(accessor.getProperty(field.property())));
     }
     return accessor.getBean();
   }

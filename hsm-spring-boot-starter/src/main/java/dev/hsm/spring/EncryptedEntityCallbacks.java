@@ -9,8 +9,8 @@ import org.springframework.data.relational.core.mapping.event.BeforeConvertCallb
  * Spring Data JDBC entity callbacks for {@code @Encrypted} fields of aggregate roots. Writing, the
  * aggregate is copied with its encrypted fields as ciphertext, so the columns hold ciphertext and
  * the application's instance never does; after the write, and whenever an aggregate is read, the
- * fields are decrypted. Use the instance {@code save} returns, as {@code CrudRepository.save}
- * asks: the one passed in is not modified (it gets no generated id).
+ * fields are decrypted. Use the instance {@code save} returns, as {@code CrudRepository.save} asks:
+ * the one passed in is not modified (it gets no generated id).
  */
 final class EncryptedEntityCallbacks {
   private EncryptedEntityCallbacks() {}
@@ -35,7 +35,8 @@ final class EncryptedEntityCallbacks {
   }
 
   /** Decrypts first, so other {@code AfterSave} / {@code AfterConvert} callbacks see plaintext. */
-  static final class Decrypting implements AfterSaveCallback<Object>, AfterConvertCallback<Object>, Ordered {
+  static final class Decrypting
+      implements AfterSaveCallback<Object>, AfterConvertCallback<Object>, Ordered {
     private final EncryptedEntities entities;
 
     Decrypting(EncryptedEntities entities) {

@@ -43,7 +43,8 @@ final class EncryptedQueryParameters implements BeanPostProcessor {
   private static final Set<Part.Type> EQUALITY =
       EnumSet.of(Part.Type.SIMPLE_PROPERTY, Part.Type.NEGATING_SIMPLE_PROPERTY);
   private static final Set<Part.Type> MEMBERSHIP = EnumSet.of(Part.Type.IN, Part.Type.NOT_IN);
-  private static final Set<Part.Type> NULL_CHECKS = EnumSet.of(Part.Type.IS_NULL, Part.Type.IS_NOT_NULL);
+  private static final Set<Part.Type> NULL_CHECKS =
+      EnumSet.of(Part.Type.IS_NULL, Part.Type.IS_NOT_NULL);
 
   private final Supplier<EncryptedEntities> entities;
 
@@ -55,12 +56,14 @@ final class EncryptedQueryParameters implements BeanPostProcessor {
   public Object postProcessBeforeInitialization(Object bean, String beanName) {
     if (bean instanceof JdbcRepositoryFactoryBean<?, ?, ?> factoryBean) {
       factoryBean.addRepositoryFactoryCustomizer(
-          factory -> factory.addRepositoryProxyPostProcessor((proxy, repository) -> {
-            Map<Method, ArgumentConverter[]> plans = plan(repository);
-            if (!plans.isEmpty()) {
-              proxy.addAdvice(new Interceptor(plans));
-            }
-          }));
+          factory ->
+              factory.addRepositoryProxyPostProcessor(
+                  (proxy, repository) -> {
+                    Map<Method, ArgumentConverter[]> plans = plan(repository);
+                    if (!plans.isEmpty()) {
+                      proxy.addAdvice(new Interceptor(plans));
+                    }
+                  }));
     }
     return bean;
   }
@@ -98,7 +101,8 @@ final class EncryptedQueryParameters implements BeanPostProcessor {
       int next = 0;
       for (Part part : tree.getParts()) {
         int arguments = part.getNumberOfArguments();
-        Optional<EncryptedEntities.Field> field = encryptedField(encrypted, domainType, part.getProperty(), where);
+        Optional<EncryptedEntities.Field> field =
+            encryptedField(encrypted, domainType, part.getProperty(), where);
         if (field.isPresent()) {
           ArgumentConverter converter = converter(field.get(), part, where);
           if (converter != null && next < bindable.size()) {
@@ -127,22 +131,36 @@ final class EncryptedQueryParameters implements BeanPostProcessor {
         ReflectionUtils.findField(leaf.getOwningType().getType(), leaf.getSegment());
     if (nested != null && nested.isAnnotationPresent(Encrypted.class)) {
       throw new InvalidAnnotationException(
-          "@Encrypted(key = \"" + nested.getAnnotation(Encrypted.class).key() + "\") on "
-              + nested.getDeclaringClass().getName() + "." + nested.getName() + " (field): " + where
-              + " queries it through " + path.toDotPath() + ", but only the aggregate root's own"
+          "@Encrypted(key = \""
+              + nested.getAnnotation(Encrypted.class).key()
+              + "\") on "
+              + nested.getDeclaringClass().getName()
+              + "."
+              + nested.getName()
+              + " (field): "
+              + where
+              + " queries it through "
+              + path.toDotPath()
+              + ", but only the aggregate root's own"
               + " fields are encrypted");
     }
     return Optional.empty();
   }
 
-  private static ArgumentConverter converter(EncryptedEntities.Field field, Part part, String where) {
+  private static ArgumentConverter converter(
+      EncryptedEntities.Field field, Part part, String where) {
     if (!field.annotation().deterministic()) {
-      throw refused(field, where,
+      throw refused(
+          field,
+          where,
           "the field is encrypted with random nonces (deterministic = false), so no query can match"
               + " it; use deterministic = true with an AES_256_GCM_SIV key for fields you query");
     }
     if (part.shouldIgnoreCase() != Part.IgnoreCaseType.NEVER) {
-      throw refused(field, where, "ignoring case cannot work on ciphertext; normalise the value before saving");
+      throw refused(
+          field,
+          where,
+          "ignoring case cannot work on ciphertext; normalise the value before saving");
     }
     if (EQUALITY.contains(part.getType())) {
       return new ArgumentConverter(field.toColumn(), false);
@@ -153,14 +171,23 @@ final class EncryptedQueryParameters implements BeanPostProcessor {
     if (NULL_CHECKS.contains(part.getType())) {
       return null;
     }
-    throw refused(field, where,
+    throw refused(
+        field,
+        where,
         part.getType().name() + " cannot work on ciphertext; only equality, In and IsNull can");
   }
 
-  private static InvalidAnnotationException refused(EncryptedEntities.Field field, String where, String why) {
+  private static InvalidAnnotationException refused(
+      EncryptedEntities.Field field, String where, String why) {
     return new InvalidAnnotationException(
-        "@Encrypted(key = \"" + field.annotation().key() + "\") on " + field.where() + ": the derived query "
-            + where + " cannot use it: " + why);
+        "@Encrypted(key = \""
+            + field.annotation().key()
+            + "\") on "
+            + field.where()
+            + ": the derived query "
+            + where
+            + " cannot use it: "
+            + why);
   }
 
   /** Encrypts one argument: a value, or each element of a collection for {@code In}. */
@@ -191,8 +218,15 @@ final class EncryptedQueryParameters implements BeanPostProcessor {
               ? Collection.class.isAssignableFrom(type) || (type.isArray() && type != byte[].class)
               : type == fieldType;
       if (!fits) {
-        throw refused(field, where, "its parameter is " + type.getTypeName() + ", not "
-            + (many ? "a collection of " : "") + fieldType.getTypeName() + " like the field");
+        throw refused(
+            field,
+            where,
+            "its parameter is "
+                + type.getTypeName()
+                + ", not "
+                + (many ? "a collection of " : "")
+                + fieldType.getTypeName()
+                + " like the field");
       }
     }
   }

@@ -10,13 +10,14 @@ import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 
 /**
- * Proxies every bean that has a method with {@code @Signed} or {@code @Encrypted} (on the method
- * or a parameter) and routes those methods through {@link HsmMethodInterceptor}. This is how Spring
- * itself applies {@code @Async} and {@code @Validated}: it needs neither AspectJ nor an
- * auto-proxy creator. When a bean is advised, all its annotated methods are validated, so a wrong
- * use fails start-up naming the method and the key.
+ * Proxies every bean that has a method with {@code @Signed} or {@code @Encrypted} (on the method or
+ * a parameter) and routes those methods through {@link HsmMethodInterceptor}. This is how Spring
+ * itself applies {@code @Async} and {@code @Validated}: it needs neither AspectJ nor an auto-proxy
+ * creator. When a bean is advised, all its annotated methods are validated, so a wrong use fails
+ * start-up naming the method and the key.
  */
-final class HsmAnnotationAdvisingPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
+final class HsmAnnotationAdvisingPostProcessor
+    extends AbstractBeanFactoryAwareAdvisingPostProcessor {
   private static final long serialVersionUID = 1L;
 
   private final transient HsmMethodInterceptor interceptor;

@@ -12,9 +12,9 @@ import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 
 /**
- * The HSM for a Spring Boot application: an {@link HsmClient} opened from {@code hsm.*} (unless
- * the application defines its own), the keys declared under {@code hsm.keys.<name>} ensured at
- * start-up and injectable as {@code @Qualifier("<name>") KeyHandle}, and {@code @Signed} /
+ * The HSM for a Spring Boot application: an {@link HsmClient} opened from {@code hsm.*} (unless the
+ * application defines its own), the keys declared under {@code hsm.keys.<name>} ensured at start-up
+ * and injectable as {@code @Qualifier("<name>") KeyHandle}, and {@code @Signed} /
  * {@code @Encrypted} applied to bean methods and parameters through Spring AOP proxies.
  */
 @AutoConfiguration
@@ -22,7 +22,9 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(HsmProperties.class)
 public class HsmAutoConfiguration {
 
-  /** The client, opened from {@code hsm.store.*} and {@code hsm.unlock.*}; closed with the context. */
+  /**
+   * The client, opened from {@code hsm.store.*} and {@code hsm.unlock.*}; closed with the context.
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public HsmClient hsmClient(HsmProperties properties) {

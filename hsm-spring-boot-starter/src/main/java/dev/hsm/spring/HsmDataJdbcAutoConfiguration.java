@@ -20,8 +20,14 @@ import org.springframework.data.relational.core.mapping.event.BeforeConvertCallb
  */
 @AutoConfiguration(
     after = HsmAutoConfiguration.class,
-    afterName = "org.springframework.boot.data.jdbc.autoconfigure.DataJdbcRepositoriesAutoConfiguration")
-@ConditionalOnClass({HsmClient.class, JdbcMappingContext.class, BeforeConvertCallback.class, JdbcRepositoryFactoryBean.class})
+    afterName =
+        "org.springframework.boot.data.jdbc.autoconfigure.DataJdbcRepositoriesAutoConfiguration")
+@ConditionalOnClass({
+  HsmClient.class,
+  JdbcMappingContext.class,
+  BeforeConvertCallback.class,
+  JdbcRepositoryFactoryBean.class
+})
 @ConditionalOnBean(HsmClient.class)
 public class HsmDataJdbcAutoConfiguration {
 
@@ -34,7 +40,8 @@ public class HsmDataJdbcAutoConfiguration {
 
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-  static EncryptedQueryParameters hsmEncryptedQueryParameters(ObjectProvider<EncryptedEntities> entities) {
+  static EncryptedQueryParameters hsmEncryptedQueryParameters(
+      ObjectProvider<EncryptedEntities> entities) {
     return new EncryptedQueryParameters(entities::getObject);
   }
 
@@ -48,7 +55,9 @@ public class HsmDataJdbcAutoConfiguration {
     return new EncryptedEntityCallbacks.Decrypting(entities);
   }
 
-  /** Checks the {@code @Encrypted} fields of every entity Spring Data knows once all beans exist. */
+  /**
+   * Checks the {@code @Encrypted} fields of every entity Spring Data knows once all beans exist.
+   */
   @Bean
   SmartInitializingSingleton hsmEncryptedEntitiesValidator(
       EncryptedEntities entities, ObjectProvider<JdbcMappingContext> mappingContext) {

@@ -31,7 +31,8 @@ import org.springframework.util.ReflectionUtils;
  */
 final class HsmMethodInterceptor implements MethodInterceptor {
   /** Per class, its annotated methods: the pointcut asks about every method of every bean. */
-  private static final Map<Class<?>, Method[]> ANNOTATED_DECLARED_METHODS = new ConcurrentReferenceHashMap<>();
+  private static final Map<Class<?>, Method[]> ANNOTATED_DECLARED_METHODS =
+      new ConcurrentReferenceHashMap<>();
 
   private final Function<String, KeyHandle> keys;
   private final Map<Method, Optional<AnnotatedMethod>> plans = new ConcurrentHashMap<>();
@@ -86,28 +87,41 @@ final class HsmMethodInterceptor implements MethodInterceptor {
    */
   void validate(Class<?> beanClass) {
     Class<?> userClass = ClassUtils.getUserClass(beanClass);
-    for (Method method : ReflectionUtils.getUniqueDeclaredMethods(userClass, ReflectionUtils.USER_DECLARED_METHODS)) {
+    for (Method method :
+        ReflectionUtils.getUniqueDeclaredMethods(
+            userClass, ReflectionUtils.USER_DECLARED_METHODS)) {
       Annotation found = firstAnnotation(method);
       if (found != null) {
         int modifiers = method.getModifiers();
         String unreachable =
-            Modifier.isStatic(modifiers) ? "static"
-                : Modifier.isPrivate(modifiers) ? "private"
-                : Modifier.isFinal(modifiers) ? "final"
-                : null;
+            Modifier.isStatic(modifiers)
+                ? "static"
+                : Modifier.isPrivate(modifiers)
+                    ? "private"
+                    : Modifier.isFinal(modifiers) ? "final" : null;
         if (unreachable != null) {
           throw new InvalidAnnotationException(
-              describe(found) + " on " + name(method) + ": a Spring proxy cannot intercept a "
-                  + unreachable + " method, so it would run unsigned and unencrypted; make it"
-                  + " non-" + unreachable + " (and call it through the bean, not this)");
+              describe(found)
+                  + " on "
+                  + name(method)
+                  + ": a Spring proxy cannot intercept a "
+                  + unreachable
+                  + " method, so it would run unsigned and unencrypted; make it"
+                  + " non-"
+                  + unreachable
+                  + " (and call it through the bean, not this)");
         }
         plan(method);
       } else {
         Method inherited = annotatedOverridden(method);
         if (inherited != null) {
           throw new InvalidAnnotationException(
-              describe(firstAnnotation(inherited)) + " on " + name(inherited) + " is not inherited by "
-                  + name(method) + ", which overrides it; repeat the annotations on "
+              describe(firstAnnotation(inherited))
+                  + " on "
+                  + name(inherited)
+                  + " is not inherited by "
+                  + name(method)
+                  + ", which overrides it; repeat the annotations on "
                   + name(method));
         }
       }
@@ -142,7 +156,9 @@ final class HsmMethodInterceptor implements MethodInterceptor {
   }
 
   private static Method annotatedIn(Class<?> type, Method method) {
-    for (Method declared : ANNOTATED_DECLARED_METHODS.computeIfAbsent(type, HsmMethodInterceptor::annotatedDeclaredMethods)) {
+    for (Method declared :
+        ANNOTATED_DECLARED_METHODS.computeIfAbsent(
+            type, HsmMethodInterceptor::annotatedDeclaredMethods)) {
       if (declared.getName().equals(method.getName())
           && Arrays.equals(declared.getParameterTypes(), method.getParameterTypes())) {
         return declared;

@@ -2,8 +2,8 @@ package dev.hsm.spring;
 
 import dev.hsm.Algorithm;
 import dev.hsm.HsmConfig;
-import dev.hsm.NativeCrypto;
 import dev.hsm.KeySpec;
+import dev.hsm.NativeCrypto;
 import dev.hsm.Operation;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,8 +36,8 @@ public class HsmProperties {
   private int cacheSize = 10000;
 
   /**
-   * How often to notice changes made by other processes (a rotation, a disabled key) and save
-   * usage counters. At least 10 ms.
+   * How often to notice changes made by other processes (a rotation, a disabled key) and save usage
+   * counters. At least 10 ms.
    */
   private Duration refreshInterval = Duration.ofSeconds(1);
 
@@ -154,7 +154,9 @@ public class HsmProperties {
 
   /** How the store is unlocked; exactly one of these. */
   public static class Unlock {
-    /** The passphrase (stretched with Argon2id). Prefer passphrase-env or key-file outside tests. */
+    /**
+     * The passphrase (stretched with Argon2id). Prefer passphrase-env or key-file outside tests.
+     */
     private String passphrase;
 
     /** The name of an environment variable holding the passphrase, read when the store opens. */
@@ -189,8 +191,13 @@ public class HsmProperties {
 
     @Override
     public String toString() {
-      return "Unlock[passphrase=" + (passphrase == null ? "unset" : "<masked>")
-          + ", passphraseEnv=" + passphraseEnv + ", keyFile=" + keyFile + "]";
+      return "Unlock[passphrase="
+          + (passphrase == null ? "unset" : "<masked>")
+          + ", passphraseEnv="
+          + passphraseEnv
+          + ", keyFile="
+          + keyFile
+          + "]";
     }
   }
 
@@ -265,8 +272,8 @@ public class HsmProperties {
     /**
      * The spec these properties describe.
      *
-     * @throws IllegalStateException naming {@code hsm.keys.<name>} if the properties do not make
-     *     a valid spec
+     * @throws IllegalStateException naming {@code hsm.keys.<name>} if the properties do not make a
+     *     valid spec
      */
     KeySpec toSpec(String name) {
       try {

@@ -14,13 +14,14 @@ import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
 
 /**
- * Registers one {@link KeyHandle} bean per key declared under {@code hsm.keys.<name>}, named
- * {@code hsm.keys.<name>} and qualified {@code <name>}, so {@code @Qualifier("receipts") KeyHandle
+ * Registers one {@link KeyHandle} bean per key declared under {@code hsm.keys.<name>}, named {@code
+ * hsm.keys.<name>} and qualified {@code <name>}, so {@code @Qualifier("receipts") KeyHandle
  * receipts} injects the key {@code receipts}. The names come from configuration, so the beans are
  * registered while bean definitions are still being collected; each handle is made by {@link
  * DeclaredKeys}, which ensures the key first.
  */
-final class KeyHandleBeanRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
+final class KeyHandleBeanRegistrar
+    implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
   /** The prefix of the {@code KeyHandle} beans' names. */
   static final String BEAN_NAME_PREFIX = "hsm.keys.";
 

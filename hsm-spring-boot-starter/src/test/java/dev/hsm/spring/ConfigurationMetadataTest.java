@@ -25,21 +25,28 @@ class ConfigurationMetadataTest {
   void metadata_describesEveryHsmProperty_withTheCoreDefaults() throws IOException {
     Map<String, Map<String, Object>> properties = properties();
 
-    assertThat(properties).containsOnlyKeys(
-        "hsm.store.path",
-        "hsm.unlock.passphrase",
-        "hsm.unlock.passphrase-env",
-        "hsm.unlock.key-file",
-        "hsm.cache-size",
-        "hsm.refresh-interval",
-        "hsm.native-crypto",
-        "hsm.keys");
-    assertThat(properties.values()).allSatisfy(property ->
-        assertThat((String) property.get("description")).as("description of %s", property.get("name")).isNotBlank());
+    assertThat(properties)
+        .containsOnlyKeys(
+            "hsm.store.path",
+            "hsm.unlock.passphrase",
+            "hsm.unlock.passphrase-env",
+            "hsm.unlock.key-file",
+            "hsm.cache-size",
+            "hsm.refresh-interval",
+            "hsm.native-crypto",
+            "hsm.keys");
+    assertThat(properties.values())
+        .allSatisfy(
+            property ->
+                assertThat((String) property.get("description"))
+                    .as("description of %s", property.get("name"))
+                    .isNotBlank());
     assertThat(properties.get("hsm.store.path")).containsEntry("defaultValue", "hsm.db");
     assertThat(((Number) properties.get("hsm.cache-size").get("defaultValue")).intValue())
         .isEqualTo(HsmConfig.DEFAULT_CACHE_SIZE);
-    assertThat(DurationStyle.detectAndParse((String) properties.get("hsm.refresh-interval").get("defaultValue")))
+    assertThat(
+            DurationStyle.detectAndParse(
+                (String) properties.get("hsm.refresh-interval").get("defaultValue")))
         .isEqualTo(HsmConfig.DEFAULT_REFRESH_INTERVAL);
     assertThat((String) properties.get("hsm.keys").get("type")).contains("HsmProperties$Key");
     assertThat(properties.get("hsm.native-crypto")).containsEntry("type", "dev.hsm.NativeCrypto");
@@ -47,7 +54,10 @@ class ConfigurationMetadataTest {
 
   @SuppressWarnings("unchecked")
   private Map<String, Map<String, Object>> properties() throws IOException {
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
+    try (InputStream in =
+        getClass()
+            .getClassLoader()
+            .getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
       assertThat(in).as("generated metadata on the classpath").isNotNull();
       Map<String, Object> metadata;
       try {

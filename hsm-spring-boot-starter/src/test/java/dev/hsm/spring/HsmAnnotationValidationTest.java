@@ -39,43 +39,72 @@ class HsmAnnotationValidationTest {
   static Stream<Arguments> misuses() {
     return Stream.of(
         Arguments.of(UnknownKey.class, "UnknownKey.receipt", "nope", "no key named 'nope'"),
-        Arguments.of(WrongReturnType.class, "WrongReturnType.count", "receipts", "only String and byte[]"),
-        Arguments.of(SigningWithAnAeadKey.class, "SigningWithAnAeadKey.receipt", "pii", "cannot sign"),
-        Arguments.of(EncryptingWithASigningKey.class, "EncryptingWithASigningKey.accept", "receipts", "AEAD key"),
-        Arguments.of(OperationNotAllowed.class, "OperationNotAllowed.receipt", "verifier", "does not allow SIGN"),
-        Arguments.of(DeterministicWithRandomKey.class, "DeterministicWithRandomKey.token", "pii", "AES_256_GCM_SIV"),
-        Arguments.of(RandomWithDeterministicKey.class, "RandomWithDeterministicKey.token", "email", "randomized"),
+        Arguments.of(
+            WrongReturnType.class, "WrongReturnType.count", "receipts", "only String and byte[]"),
+        Arguments.of(
+            SigningWithAnAeadKey.class, "SigningWithAnAeadKey.receipt", "pii", "cannot sign"),
+        Arguments.of(
+            EncryptingWithASigningKey.class,
+            "EncryptingWithASigningKey.accept",
+            "receipts",
+            "AEAD key"),
+        Arguments.of(
+            OperationNotAllowed.class,
+            "OperationNotAllowed.receipt",
+            "verifier",
+            "does not allow SIGN"),
+        Arguments.of(
+            DeterministicWithRandomKey.class,
+            "DeterministicWithRandomKey.token",
+            "pii",
+            "AES_256_GCM_SIV"),
+        Arguments.of(
+            RandomWithDeterministicKey.class,
+            "RandomWithDeterministicKey.token",
+            "email",
+            "randomized"),
         Arguments.of(BothAnnotations.class, "BothAnnotations.receipt", "receipts", "together"),
         Arguments.of(FinalMethod.class, "FinalMethod.receipt", "receipts", "final method"),
         Arguments.of(PrivateMethod.class, "PrivateMethod.receipt", "receipts", "private method"),
-        Arguments.of(AnnotatedOnlyOnInterface.class, "Receipts.receipt", "receipts", "not inherited"));
+        Arguments.of(
+            AnnotatedOnlyOnInterface.class, "Receipts.receipt", "receipts", "not inherited"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("misuses")
-  void misuse_failsStartup_namingMethodAndKey(Class<?> bean, String method, String key, String why) {
-    runner().withBean(bean).run(context -> {
-      assertThat(context).hasFailed();
-      assertThat(Failures.find(context.getStartupFailure(), InvalidAnnotationException.class))
-          .hasMessageContaining(method)
-          .hasMessageContaining("\"" + key + "\"")
-          .hasMessageContaining(why);
-    });
+  void misuse_failsStartup_namingMethodAndKey(
+      Class<?> bean, String method, String key, String why) {
+    runner()
+        .withBean(bean)
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(
+                      Failures.find(context.getStartupFailure(), InvalidAnnotationException.class))
+                  .hasMessageContaining(method)
+                  .hasMessageContaining("\"" + key + "\"")
+                  .hasMessageContaining(why);
+            });
   }
 
   @Test
   void correctUse_isProxied_andUnannotatedBeansAreNot() {
-    runner().withBean(Fine.class).withBean(Plain.class).run(context -> {
-      assertThat(context).hasNotFailed();
-      assertThat(AopUtils.isAopProxy(context.getBean(Fine.class))).isTrue();
-      assertThat(AopUtils.isAopProxy(context.getBean(Plain.class))).isFalse();
-      assertThat(context.getBean(Fine.class).receipt()).startsWith("eyJ");
-    });
+    runner()
+        .withBean(Fine.class)
+        .withBean(Plain.class)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(AopUtils.isAopProxy(context.getBean(Fine.class))).isTrue();
+              assertThat(AopUtils.isAopProxy(context.getBean(Plain.class))).isFalse();
+              assertThat(context.getBean(Fine.class).receipt()).startsWith("eyJ");
+            });
   }
 
   @Test
   void aspectJ_isNotNeeded() {
-    assertThat(ClassUtils.isPresent("org.aspectj.weaver.Advice", getClass().getClassLoader())).isFalse();
+    assertThat(ClassUtils.isPresent("org.aspectj.weaver.Advice", getClass().getClassLoader()))
+        .isFalse();
   }
 
   public static class UnknownKey {

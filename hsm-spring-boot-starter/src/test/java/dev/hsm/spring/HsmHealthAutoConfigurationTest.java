@@ -19,42 +19,58 @@ class HsmHealthAutoConfigurationTest {
 
   private ApplicationContextRunner runner() {
     return new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(HsmAutoConfiguration.class, HsmHealthAutoConfiguration.class))
+        .withConfiguration(
+            AutoConfigurations.of(HsmAutoConfiguration.class, HsmHealthAutoConfiguration.class))
         .withPropertyValues(TestStores.storeIn(dir))
-        .withPropertyValues("hsm.keys.receipts.algorithm=ED25519", "hsm.keys.pii.algorithm=AES_256_GCM");
+        .withPropertyValues(
+            "hsm.keys.receipts.algorithm=ED25519", "hsm.keys.pii.algorithm=AES_256_GCM");
   }
 
   @Test
   void healthIndicator_reportsUpWithTheKeyCount() {
-    runner().run(context -> {
-      assertThat(context).hasSingleBean(HsmHealthIndicator.class).hasBean("hsmHealthIndicator");
-      Health health = context.getBean(HsmHealthIndicator.class).health();
-      assertThat(health.getStatus()).isEqualTo(Status.UP);
-      assertThat(health.getDetails()).containsEntry("keys", 2);
-    });
+    runner()
+        .run(
+            context -> {
+              assertThat(context)
+                  .hasSingleBean(HsmHealthIndicator.class)
+                  .hasBean("hsmHealthIndicator");
+              Health health = context.getBean(HsmHealthIndicator.class).health();
+              assertThat(health.getStatus()).isEqualTo(Status.UP);
+              assertThat(health.getDetails()).containsEntry("keys", 2);
+            });
   }
 
   @Test
   void healthIndicator_reportsDownWhenTheStoreIsClosed() {
-    runner().run(context -> {
-      context.getBean(HsmClient.class).close();
-      Health health = context.getBean(HsmHealthIndicator.class).health();
-      assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-      assertThat(health.getDetails().get("error").toString()).contains("closed");
-    });
+    runner()
+        .run(
+            context -> {
+              context.getBean(HsmClient.class).close();
+              Health health = context.getBean(HsmHealthIndicator.class).health();
+              assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+              assertThat(health.getDetails().get("error").toString()).contains("closed");
+            });
   }
 
   @Test
   void healthIndicator_staysOff_withoutActuatorHealthOnTheClasspath() {
-    runner().withClassLoader(new FilteredClassLoader(HealthIndicator.class)).run(context -> {
-      assertThat(context).hasNotFailed().hasSingleBean(HsmClient.class);
-      assertThat(context).doesNotHaveBean(HsmHealthIndicator.class).doesNotHaveBean("hsmHealthIndicator");
-    });
+    runner()
+        .withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed().hasSingleBean(HsmClient.class);
+              assertThat(context)
+                  .doesNotHaveBean(HsmHealthIndicator.class)
+                  .doesNotHaveBean("hsmHealthIndicator");
+            });
   }
 
   @Test
   void healthIndicator_staysOff_whenDisabledByProperty() {
-    runner().withPropertyValues("management.health.hsm.enabled=false").run(context ->
-        assertThat(context).hasNotFailed().doesNotHaveBean(HsmHealthIndicator.class));
+    runner()
+        .withPropertyValues("management.health.hsm.enabled=false")
+        .run(
+            context ->
+                assertThat(context).hasNotFailed().doesNotHaveBean(HsmHealthIndicator.class));
   }
 }

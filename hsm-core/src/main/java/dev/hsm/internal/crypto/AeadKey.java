@@ -10,8 +10,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AES-256-GCM (on the JDK's CPU-accelerated SunJCE or the native provider, see {@link
- * CryptoEngines}) and ChaCha20-Poly1305 (SunJCE). Payload layout: 12-byte random nonce,
- * ciphertext, 16-byte tag.
+ * CryptoEngines}) and ChaCha20-Poly1305 (SunJCE). Payload layout: 12-byte random nonce, ciphertext,
+ * 16-byte tag.
  */
 final class AeadKey implements CryptoKey {
   static final int NONCE_BYTES = 12;

@@ -4,8 +4,8 @@ import dev.hsm.Algorithm;
 import java.security.PublicKey;
 
 /**
- * One unwrapped key version, ready for operations. Implementations are thread-safe: a JCA engine
- * is never shared between threads (each thread keeps its own, or each call makes one). Methods an
+ * One unwrapped key version, ready for operations. Implementations are thread-safe: a JCA engine is
+ * never shared between threads (each thread keeps its own, or each call makes one). Methods an
  * algorithm cannot perform are never called; the handle checks the algorithm's kind first.
  */
 public interface CryptoKey {

@@ -35,7 +35,8 @@ final class DeterministicAeadKey implements CryptoKey {
     try {
       Mac mac = Mac.getInstance("HmacSHA256", Providers.SUN_JCE);
       mac.init(new SecretKeySpec(rawKey, "HmacSHA256"));
-      return mac.doFinal("dev.hsm/v1/gcm-siv-nonce".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return mac.doFinal(
+          "dev.hsm/v1/gcm-siv-nonce".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC failed", e);
     }
@@ -66,7 +67,8 @@ final class DeterministicAeadKey implements CryptoKey {
 
   private GCMSIVBlockCipher cipher(boolean encrypt, byte[] nonce, byte[] associatedData) {
     GCMSIVBlockCipher cipher = new GCMSIVBlockCipher(AESEngine.newInstance());
-    cipher.init(encrypt, new AEADParameters(new KeyParameter(key), TAG_BITS, nonce, associatedData));
+    cipher.init(
+        encrypt, new AEADParameters(new KeyParameter(key), TAG_BITS, nonce, associatedData));
     return cipher;
   }
 

@@ -31,9 +31,9 @@ import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 
 /**
- * Generates key material inside the library, validates imported material, and turns stored
- * material back into a {@link CryptoKey}. Material is always encoded the same way: raw bytes for
- * secret keys, PKCS#8 DER for private keys, X.509 SubjectPublicKeyInfo DER for public keys.
+ * Generates key material inside the library, validates imported material, and turns stored material
+ * back into a {@link CryptoKey}. Material is always encoded the same way: raw bytes for secret
+ * keys, PKCS#8 DER for private keys, X.509 SubjectPublicKeyInfo DER for public keys.
  */
 public final class Keys {
   /** Symmetric AEAD keys are 256 bits. */
@@ -109,18 +109,20 @@ public final class Keys {
         AsymmetricKeyParameter privateKey = PrivateKeyFactory.createKey(encoded);
         AsymmetricKeyParameter publicKey = checkAndDerivePublic(spec, privateKey);
         PrivateKey jcaPrivate =
-            Providers.pureJavaKeyFactory(algorithm).generatePrivate(new PKCS8EncodedKeySpec(encoded));
-        byte[] spki = SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(publicKey).getEncoded();
+            Providers.pureJavaKeyFactory(algorithm)
+                .generatePrivate(new PKCS8EncodedKeySpec(encoded));
+        byte[] spki =
+            SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(publicKey).getEncoded();
         return new Material(Form.PRIVATE_PKCS8, jcaPrivate.getEncoded(), spki);
       }
       AsymmetricKeyParameter publicKey = PublicKeyFactory.createKey(encoded);
       checkPublic(spec, publicKey);
-      PublicKey jcaPublic = Providers.pureJavaKeyFactory(algorithm).generatePublic(new X509EncodedKeySpec(encoded));
+      PublicKey jcaPublic =
+          Providers.pureJavaKeyFactory(algorithm).generatePublic(new X509EncodedKeySpec(encoded));
       return new Material(Form.PUBLIC_X509, jcaPublic.getEncoded(), jcaPublic.getEncoded());
     } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
       throw new InvalidKeyMaterialException(
-          "cannot read the " + form + " material as a " + algorithm + " key: " + e.getMessage(),
-          e);
+          "cannot read the " + form + " material as a " + algorithm + " key: " + e.getMessage(), e);
     }
   }
 
@@ -196,8 +198,7 @@ public final class Keys {
             algorithm + " needs an EC key on the named curve " + curveName(algorithm));
       }
       ASN1ObjectIdentifier curve =
-          ((ECNamedDomainParameters) ((ECPublicKeyParameters) publicKey).getParameters())
-              .getName();
+          ((ECNamedDomainParameters) ((ECPublicKeyParameters) publicKey).getParameters()).getName();
       if (!curve.equals(curveOid(algorithm))) {
         throw new InvalidKeyMaterialException(
             algorithm + " needs a key on " + curveName(algorithm) + ", not curve " + curve);
@@ -209,8 +210,8 @@ public final class Keys {
    * Rebuilds a usable key from stored material.
    *
    * @param engines the providers to run the key's operations on
-   * @param publicKeySpki the public key for private material (stored beside it, so loading needs
-   *     no point multiplication); ignored for other forms
+   * @param publicKeySpki the public key for private material (stored beside it, so loading needs no
+   *     point multiplication); ignored for other forms
    */
   public static CryptoKey load(
       CryptoEngines engines, Algorithm algorithm, Form form, byte[] encoded, byte[] publicKeySpki)

@@ -10,8 +10,8 @@ import javax.crypto.spec.SecretKeySpec;
 final class MacKey implements CryptoKey {
   /**
    * One engine per thread and key, initialised with the key once: {@code Mac.getInstance} costs
-   * about as much as a 1 KiB HMAC, and {@code init} (the key's inner and outer pads) a good part
-   * of one. {@code doFinal} leaves the engine initialised with the same key, as the JCA specifies.
+   * about as much as a 1 KiB HMAC, and {@code init} (the key's inner and outer pads) a good part of
+   * one. {@code doFinal} leaves the engine initialised with the same key, as the JCA specifies.
    */
   private final ThreadLocal<Mac> engine = ThreadLocal.withInitial(this::newEngine);
 

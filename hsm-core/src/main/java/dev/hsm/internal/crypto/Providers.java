@@ -34,8 +34,7 @@ public final class Providers {
     if (algorithm.isRsa()) {
       return KeyFactory.getInstance("RSA", SUN_RSA_SIGN);
     }
-    return KeyFactory.getInstance(
-        algorithm == Algorithm.ED25519 ? "Ed25519" : "EC", BOUNCY_CASTLE);
+    return KeyFactory.getInstance(algorithm == Algorithm.ED25519 ? "Ed25519" : "EC", BOUNCY_CASTLE);
   }
 
   private static Provider require(String name) {

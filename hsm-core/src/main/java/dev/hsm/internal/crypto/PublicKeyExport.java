@@ -64,5 +64,4 @@ public final class PublicKeyExport {
         return Curve.P_521;
     }
   }
-
 }

@@ -30,11 +30,11 @@ public final class Randomness {
   }
 
   /**
-   * Writes {@code count} fresh random bytes for a <em>public</em> nonce into {@code out} at
-   * {@code offset}. They come from the same generator, drawn in batches per thread: the JDK's
-   * default generator takes a process-wide lock per call, which at a million AEAD messages a
-   * second costs more than the copy, and stops a second thread from scaling. Each byte is handed
-   * out once. Never use this for secrets: a batch waits in memory until it is used.
+   * Writes {@code count} fresh random bytes for a <em>public</em> nonce into {@code out} at {@code
+   * offset}. They come from the same generator, drawn in batches per thread: the JDK's default
+   * generator takes a process-wide lock per call, which at a million AEAD messages a second costs
+   * more than the copy, and stops a second thread from scaling. Each byte is handed out once. Never
+   * use this for secrets: a batch waits in memory until it is used.
    */
   static void nonce(byte[] out, int offset, int count) {
     NonceBatch batch = NONCES.get();

@@ -24,8 +24,8 @@ final class SignatureKey implements CryptoKey {
 
   /**
    * One engine per thread and key, initialised once: key set-up (for the native provider, turning
-   * the key into a native object) costs as much as a signature. A completed {@code sign} or
-   * {@code verify} leaves the engine initialised with the same key, as the JCA specifies.
+   * the key into a native object) costs as much as a signature. A completed {@code sign} or {@code
+   * verify} leaves the engine initialised with the same key, as the JCA specifies.
    */
   private final ThreadLocal<Signature> signer = ThreadLocal.withInitial(this::newSigner);
 

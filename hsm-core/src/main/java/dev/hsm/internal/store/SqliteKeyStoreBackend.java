@@ -31,18 +31,17 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * The key store in one SQLite file: WAL journal (set when the store is created), {@code synchronous=FULL} so a commit is on disk
- * when the call returns, {@code BEGIN IMMEDIATE} transactions and a busy timeout so several
- * processes can share the file. The database is touched only to open, create and change keys and
- * load a key on first use, never per operation.
+ * The key store in one SQLite file: WAL journal (set when the store is created), {@code
+ * synchronous=FULL} so a commit is on disk when the call returns, {@code BEGIN IMMEDIATE}
+ * transactions and a busy timeout so several processes can share the file. The database is touched
+ * only to open, create and change keys and load a key on first use, never per operation.
  *
  * <p>Connections: one <b>write connection</b>, used under this object's lock, for every write
  * transaction and for {@code PRAGMA data_version} (which counts other connections' commits, so it
- * must be read on the connection that makes ours), and for the settings and the audit log's
- * head, which the engine reads just before each write. Other reads take a <b>read
- * connection</b> from a small pool, so that threads loading keys on first use read in parallel
- * (WAL lets readers run beside each other and beside the writer) rather than queue on the write
- * connection.
+ * must be read on the connection that makes ours), and for the settings and the audit log's head,
+ * which the engine reads just before each write. Other reads take a <b>read connection</b> from a
+ * small pool, so that threads loading keys on first use read in parallel (WAL lets readers run
+ * beside each other and beside the writer) rather than queue on the write connection.
  */
 public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   /** The schema this code writes; a store with a higher version is refused. */
@@ -54,9 +53,7 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   private static final int MAX_IDLE_READERS = 4;
 
   private static final String[] SCHEMA = {
-    "CREATE TABLE store_meta ("
-        + " name TEXT PRIMARY KEY,"
-        + " value TEXT NOT NULL)",
+    "CREATE TABLE store_meta (" + " name TEXT PRIMARY KEY," + " value TEXT NOT NULL)",
     "CREATE TABLE unlock_slot ("
         + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
         + " kind TEXT NOT NULL,"
@@ -212,8 +209,8 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
 
   /**
    * Switches a new database to WAL. While another connection also has the new file open, SQLite
-   * refuses the switch with SQLITE_BUSY at once, without waiting for the busy timeout (waiting
-   * for the exclusive lock while holding a shared one could deadlock), so wait here instead.
+   * refuses the switch with SQLITE_BUSY at once, without waiting for the busy timeout (waiting for
+   * the exclusive lock while holding a shared one could deadlock), so wait here instead.
    */
   private void enableWal() throws SQLException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_TIMEOUT_MILLIS);
@@ -310,7 +307,8 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   }
 
   @Override
-  public synchronized void updateSettings(String expected, String settings, StoredAuditEntry audit) {
+  public synchronized void updateSettings(
+      String expected, String settings, StoredAuditEntry audit) {
     write(
         "update the store settings",
         () -> {
@@ -457,11 +455,11 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   private static String keysQuery(boolean oneKey) {
     String where = oneKey ? " WHERE k.name = ?" : "";
     return "SELECT k.name, k.algorithm, k.rsa_modulus_bits, k.operations, k.extractable,"
-            + " k.imported, k.material_form, k.labels, k.primary_version, k.created_at,"
-            + " k.enabled, k.rotation_period_seconds, k.min_decryption_version, k.revision,"
-            + " k.row_mac, v.version, v.state, v.created_at, v.destroy_at, v.public_key,"
-            + " v.wrapped_material, v.row_mac"
-            + " FROM hsm_key k LEFT JOIN key_version v ON v.key_name = k.name"
+        + " k.imported, k.material_form, k.labels, k.primary_version, k.created_at,"
+        + " k.enabled, k.rotation_period_seconds, k.min_decryption_version, k.revision,"
+        + " k.row_mac, v.version, v.state, v.created_at, v.destroy_at, v.public_key,"
+        + " v.wrapped_material, v.row_mac"
+        + " FROM hsm_key k LEFT JOIN key_version v ON v.key_name = k.name"
         + where
         + " ORDER BY k.name, v.version";
   }
@@ -548,7 +546,8 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   @Override
   public synchronized void insertKeys(List<StoredKey> keys, List<StoredAuditEntry> audit) {
     if (keys.size() != audit.size()) {
-      throw new IllegalArgumentException(keys.size() + " keys but " + audit.size() + " audit entries");
+      throw new IllegalArgumentException(
+          keys.size() + " keys but " + audit.size() + " audit entries");
     }
     try {
       inTransaction(
@@ -561,7 +560,9 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
           });
     } catch (SQLException e) {
       throw failure(
-          keys.size() == 1 ? "store key '" + keys.get(0).name() + "'" : "store " + keys.size() + " keys",
+          keys.size() == 1
+              ? "store key '" + keys.get(0).name() + "'"
+              : "store " + keys.size() + " keys",
           e);
     }
   }
@@ -885,7 +886,8 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
 
   private static boolean isConstraint(SQLException e) {
     return e instanceof SQLiteException
-        && ((SQLiteException) e).getResultCode().code % 256 == SQLiteErrorCode.SQLITE_CONSTRAINT.code;
+        && ((SQLiteException) e).getResultCode().code % 256
+            == SQLiteErrorCode.SQLITE_CONSTRAINT.code;
   }
 
   /** A write that may throw {@link SQLException}. */
@@ -1034,7 +1036,8 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   }
 
   private StoreException failure(String what, SQLException e) {
-    return new StoreException("cannot " + what + " in key store " + path + ": " + e.getMessage(), e);
+    return new StoreException(
+        "cannot " + what + " in key store " + path + ": " + e.getMessage(), e);
   }
 
   @Override

@@ -87,8 +87,17 @@ public class HsmConfiguration {
 
   @Override
   public String toString() {
-    return "HsmConfiguration[store=" + store.getPath() + ", unlock=" + unlock + ", cacheSize="
-        + cacheSize + ", refreshInterval=" + refreshInterval + ", nativeCrypto=" + nativeCrypto + "]";
+    return "HsmConfiguration[store="
+        + store.getPath()
+        + ", unlock="
+        + unlock
+        + ", cacheSize="
+        + cacheSize
+        + ", refreshInterval="
+        + refreshInterval
+        + ", nativeCrypto="
+        + nativeCrypto
+        + "]";
   }
 
   /** {@code hsm.store.*}: the SQLite file. */
@@ -160,7 +169,9 @@ public class HsmConfiguration {
       }
       if (set.size() != 1) {
         throw new ConfigurationException(
-            (set.isEmpty() ? "no unlock secret: set" : String.join(" and ", set) + " are set; set only")
+            (set.isEmpty()
+                    ? "no unlock secret: set"
+                    : String.join(" and ", set) + " are set; set only")
                 + " one of hsm.unlock.passphrase, hsm.unlock.passphrase-env, hsm.unlock.key-file");
       }
       if (passphrase != null) {

@@ -23,8 +23,8 @@ public class HsmFactory {
 
   /**
    * Opens the store and ensures each {@code hsm.keys.<name>}: created if missing, else checked
-   * against the store. Eager, so a wrong setting or a declared key that differs from the stored
-   * one fails start-up; closed when the application context stops.
+   * against the store. Eager, so a wrong setting or a declared key that differs from the stored one
+   * fails start-up; closed when the application context stops.
    *
    * @throws dev.hsm.KeyAlreadyExistsException naming the key, if a declared key differs from the
    *     stored one
@@ -52,15 +52,28 @@ public class HsmFactory {
   private static void warnIfDifferent(String name, KeySpec spec, KeyInfo stored) {
     if (!spec.rotationPeriod().equals(stored.rotationPeriod())) {
       LOG.warn(
-          "hsm.keys." + name + ".rotation-period asks for " + describe(spec.rotationPeriod())
-              + " but the stored key '" + name + "' has " + describe(stored.rotationPeriod())
+          "hsm.keys."
+              + name
+              + ".rotation-period asks for "
+              + describe(spec.rotationPeriod())
+              + " but the stored key '"
+              + name
+              + "' has "
+              + describe(stored.rotationPeriod())
               + "; declared settings apply when a key is created: use HsmAdmin.setRotationPeriod"
               + " to change it");
     }
     if (!spec.labels().equals(stored.labels())) {
       LOG.warn(
-          "hsm.keys." + name + ".labels are " + spec.labels() + " but the stored key '" + name
-              + "' has " + stored.labels() + "; declared labels apply when a key is created");
+          "hsm.keys."
+              + name
+              + ".labels are "
+              + spec.labels()
+              + " but the stored key '"
+              + name
+              + "' has "
+              + stored.labels()
+              + "; declared labels apply when a key is created");
     }
   }
 

@@ -110,8 +110,8 @@ public class HsmKeyConfiguration {
   /**
    * The spec to ensure in the store.
    *
-   * @throws ConfigurationException naming {@code hsm.keys.<name>} if the settings are incomplete
-   *     or contradict each other
+   * @throws ConfigurationException naming {@code hsm.keys.<name>} if the settings are incomplete or
+   *     contradict each other
    */
   public KeySpec toKeySpec() {
     try {

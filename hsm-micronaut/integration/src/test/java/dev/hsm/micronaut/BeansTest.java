@@ -54,8 +54,10 @@ class BeansTest {
     Map<String, Object> properties = TestHsm.properties(TestHsm.newDirectory());
     String jws;
     try (ApplicationContext first = ApplicationContext.run(properties)) {
-      jws = first.getBean(KeyHandle.class, Qualifiers.byName("receipts"))
-          .signJws("hello".getBytes(StandardCharsets.UTF_8));
+      jws =
+          first
+              .getBean(KeyHandle.class, Qualifiers.byName("receipts"))
+              .signJws("hello".getBytes(StandardCharsets.UTF_8));
     }
 
     try (ApplicationContext second = ApplicationContext.run(properties)) {
@@ -74,7 +76,9 @@ class BeansTest {
 
     context.close();
 
-    assertThatThrownBy(hsm::listKeys).isInstanceOf(HsmException.class).hasMessageContaining("closed");
+    assertThatThrownBy(hsm::listKeys)
+        .isInstanceOf(HsmException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.hsm.micronaut;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.hsm.HsmClient;
 import dev.hsm.KeyHandle;
 import dev.hsm.contract.AnnotatedServiceContract;
@@ -12,8 +14,6 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** hsm-core's behavioural contract for the starters, run through Micronaut's AOP proxies. */
 @MicronautTest

@@ -18,8 +18,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Wrong use fails when the application starts, each in its own context, with a message naming
- * the method (or field, or setting) and the key.
+ * Wrong use fails when the application starts, each in its own context, with a message naming the
+ * method (or field, or setting) and the key.
  */
 class StartupFailureTest {
 
@@ -86,8 +86,10 @@ class StartupFailureTest {
             startFailing(
                 with(
                     "lacking-operation",
-                    "hsm.keys.verify-only.algorithm", "ECDSA_P256_SHA256",
-                    "hsm.keys.verify-only.operations", "VERIFY")));
+                    "hsm.keys.verify-only.algorithm",
+                    "ECDSA_P256_SHA256",
+                    "hsm.keys.verify-only.operations",
+                    "VERIFY")));
 
     assertThat(root)
         .isInstanceOf(InvalidAnnotationException.class)
@@ -156,7 +158,8 @@ class StartupFailureTest {
 
     assertThat(root)
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("hsm.unlock.passphrase, hsm.unlock.passphrase-env, hsm.unlock.key-file");
+        .hasMessageContaining(
+            "hsm.unlock.passphrase, hsm.unlock.passphrase-env, hsm.unlock.key-file");
   }
 
   @Test
@@ -169,7 +172,8 @@ class StartupFailureTest {
 
     assertThat(root)
         .isInstanceOf(UnlockFailedException.class)
-        .hasMessageContaining("environment variable HSM_MICRONAUT_TEST_UNSET_VARIABLE holds no passphrase");
+        .hasMessageContaining(
+            "environment variable HSM_MICRONAUT_TEST_UNSET_VARIABLE holds no passphrase");
   }
 
   @Test

@@ -28,8 +28,8 @@ public final class TestHsm {
 
   /**
    * The store in {@code dir} and the keys every test context declares: the contract's {@code
-   * receipts} (ECDSA P-256) and {@code pii} (AES-256-GCM), and {@code pii-search}
-   * (AES-256-GCM-SIV) for the entity's searchable field.
+   * receipts} (ECDSA P-256) and {@code pii} (AES-256-GCM), and {@code pii-search} (AES-256-GCM-SIV)
+   * for the entity's searchable field.
    */
   public static Map<String, Object> properties(Path dir) {
     Map<String, Object> properties = new HashMap<>();

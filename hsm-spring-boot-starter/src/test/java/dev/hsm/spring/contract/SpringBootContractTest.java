@@ -20,9 +20,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * The behavioural contract both starters run (from hsm-core's test-jar), against a full Spring
- * Boot application: auto-configuration from the imports file, the service proxied by the
- * starter's post-processor, keys declared in properties.
+ * The behavioural contract both starters run (from hsm-core's test-jar), against a full Spring Boot
+ * application: auto-configuration from the imports file, the service proxied by the starter's
+ * post-processor, keys declared in properties.
  */
 @SpringBootTest(classes = ContractApplication.class)
 class SpringBootContractTest extends AnnotatedServiceContract {

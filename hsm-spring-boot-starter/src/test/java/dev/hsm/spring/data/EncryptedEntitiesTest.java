@@ -23,8 +23,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * {@code @Encrypted} fields with Spring Data JDBC over a real SQLite file: the raw columns (read
- * with plain JDBC) hold ciphertext only, the application sees plaintext, and derived queries on
- * the deterministic field take plaintext arguments.
+ * with plain JDBC) hold ciphertext only, the application sees plaintext, and derived queries on the
+ * deterministic field take plaintext arguments.
  */
 @SpringBootTest(classes = DataApplication.class)
 class EncryptedEntitiesTest {
@@ -44,7 +44,9 @@ class EncryptedEntitiesTest {
     }
     registry.add("hsm.keys.pii.algorithm", () -> "AES_256_GCM");
     registry.add("hsm.keys.lookup.algorithm", () -> "AES_256_GCM_SIV");
-    registry.add("spring.datasource.url", () -> "jdbc:sqlite:" + DIR.resolve("app.db") + "?journal_mode=WAL&busy_timeout=5000");
+    registry.add(
+        "spring.datasource.url",
+        () -> "jdbc:sqlite:" + DIR.resolve("app.db") + "?journal_mode=WAL&busy_timeout=5000");
     registry.add("spring.sql.init.mode", () -> "always");
   }
 
@@ -69,15 +71,20 @@ class EncryptedEntitiesTest {
   void rawColumns_holdCiphertextOnly_boundToTheirKeyAndContext() {
     Customer saved = customers.save(Customer.of("Alice", "alice@example.com", "prefers e-mail"));
 
-    Map<String, Object> row = jdbc.queryForMap("SELECT name, email, notes FROM customer WHERE id = ?", saved.id());
+    Map<String, Object> row =
+        jdbc.queryForMap("SELECT name, email, notes FROM customer WHERE id = ?", saved.id());
     String email = (String) row.get("email");
     String notesColumn = (String) row.get("notes");
     assertThat(row.get("name")).isEqualTo("Alice");
     assertThat(email).doesNotContain("alice").doesNotContain("example");
     assertThat(notesColumn).doesNotContain("prefers");
-    assertThat(hsm.key("lookup").decrypt(Base64.getUrlDecoder().decode(email), bytes("customer.email")))
+    assertThat(
+            hsm.key("lookup")
+                .decrypt(Base64.getUrlDecoder().decode(email), bytes("customer.email")))
         .isEqualTo(bytes("alice@example.com"));
-    assertThat(hsm.key("pii").decrypt(Base64.getUrlDecoder().decode(notesColumn), bytes("customer.notes")))
+    assertThat(
+            hsm.key("pii")
+                .decrypt(Base64.getUrlDecoder().decode(notesColumn), bytes("customer.notes")))
         .isEqualTo(bytes("prefers e-mail"));
   }
 
@@ -110,7 +117,10 @@ class EncryptedEntitiesTest {
   void nulls_areStoredAsNull_andFoundByIsNull() {
     Customer anonymous = customers.save(Customer.of("Anonymous", null, null));
 
-    assertThat(jdbc.queryForObject("SELECT email FROM customer WHERE id = ?", String.class, anonymous.id())).isNull();
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT email FROM customer WHERE id = ?", String.class, anonymous.id()))
+        .isNull();
     assertThat(customers.findByEmailIsNull()).containsExactly(anonymous);
     assertThat(customers.findById(anonymous.id())).contains(anonymous);
   }
@@ -118,7 +128,8 @@ class EncryptedEntitiesTest {
   @Test
   void update_reencryptsTheChangedField() {
     Customer saved = customers.save(Customer.of("Alice", "alice@example.com", "old"));
-    Customer updated = customers.save(new Customer(saved.id(), "Alice", "alice@new.example", "new"));
+    Customer updated =
+        customers.save(new Customer(saved.id(), "Alice", "alice@new.example", "new"));
 
     assertThat(customers.findById(saved.id())).contains(updated);
     assertThat(customers.findByEmail("alice@example.com")).isEmpty();
@@ -128,24 +139,34 @@ class EncryptedEntitiesTest {
   @Test
   void tamperedColumn_failsTheRead() {
     Customer saved = customers.save(Customer.of("Alice", "alice@example.com", "note"));
-    byte[] notesColumn = Base64.getUrlDecoder().decode(
-        jdbc.queryForObject("SELECT notes FROM customer WHERE id = ?", String.class, saved.id()));
+    byte[] notesColumn =
+        Base64.getUrlDecoder()
+            .decode(
+                jdbc.queryForObject(
+                    "SELECT notes FROM customer WHERE id = ?", String.class, saved.id()));
     notesColumn[notesColumn.length - 1] ^= 1;
-    jdbc.update("UPDATE customer SET notes = ? WHERE id = ?",
-        Base64.getUrlEncoder().withoutPadding().encodeToString(notesColumn), saved.id());
+    jdbc.update(
+        "UPDATE customer SET notes = ? WHERE id = ?",
+        Base64.getUrlEncoder().withoutPadding().encodeToString(notesColumn),
+        saved.id());
 
-    assertThatThrownBy(() -> customers.findById(saved.id())).isInstanceOf(InvalidCiphertextException.class);
+    assertThatThrownBy(() -> customers.findById(saved.id()))
+        .isInstanceOf(InvalidCiphertextException.class);
   }
 
   @Test
   void ciphertextMovedToAnotherFieldUnderTheSameKey_failsTheRead_becauseTheContextDiffers() {
     Customer alice = customers.save(Customer.of("Alice", "alice@example.com", "secret note"));
     Note note = notes.save(new Note("moved", bytes("body")));
-    byte[] customerNotes = Base64.getUrlDecoder().decode(
-        jdbc.queryForObject("SELECT notes FROM customer WHERE id = ?", String.class, alice.id()));
+    byte[] customerNotes =
+        Base64.getUrlDecoder()
+            .decode(
+                jdbc.queryForObject(
+                    "SELECT notes FROM customer WHERE id = ?", String.class, alice.id()));
     jdbc.update("UPDATE note SET body = ? WHERE id = ?", customerNotes, note.getId());
 
-    assertThatThrownBy(() -> notes.findById(note.getId())).isInstanceOf(InvalidCiphertextException.class);
+    assertThatThrownBy(() -> notes.findById(note.getId()))
+        .isInstanceOf(InvalidCiphertextException.class);
   }
 
   @Test
@@ -159,21 +180,29 @@ class EncryptedEntitiesTest {
     assertThat(note.getId()).as("the instance passed in is not modified").isNull();
     assertThat(saved.getId()).isNotNull();
     assertThat(saved.getBody()).isEqualTo(bytes("meeting at noon"));
-    byte[] blob = jdbc.queryForObject("SELECT body FROM note WHERE id = ?", byte[].class, saved.getId());
+    byte[] blob =
+        jdbc.queryForObject("SELECT body FROM note WHERE id = ?", byte[].class, saved.getId());
     assertThat(new String(blob, StandardCharsets.ISO_8859_1)).doesNotContain("meeting");
-    assertThat(hsm.key("pii").decrypt(blob, bytes("note.body"))).isEqualTo(bytes("meeting at noon"));
+    assertThat(hsm.key("pii").decrypt(blob, bytes("note.body")))
+        .isEqualTo(bytes("meeting at noon"));
 
     saved.setBody(bytes("moved to 2pm"));
     notes.save(saved);
-    assertThat(notes.findById(saved.getId()).orElseThrow().getBody()).isEqualTo(bytes("moved to 2pm"));
+    assertThat(notes.findById(saved.getId()).orElseThrow().getBody())
+        .isEqualTo(bytes("moved to 2pm"));
   }
 
   @Test
   void saveAll_encryptsEachAggregate() {
-    List<Customer> saved = customers.saveAll(List.of(
-        Customer.of("Alice", "alice@example.com", "a"), Customer.of("Bob", "bob@example.com", "b")));
+    List<Customer> saved =
+        customers.saveAll(
+            List.of(
+                Customer.of("Alice", "alice@example.com", "a"),
+                Customer.of("Bob", "bob@example.com", "b")));
 
-    assertThat(saved).extracting(Customer::email).containsExactly("alice@example.com", "bob@example.com");
+    assertThat(saved)
+        .extracting(Customer::email)
+        .containsExactly("alice@example.com", "bob@example.com");
     assertThat(jdbc.queryForList("SELECT email FROM customer", String.class))
         .hasSize(2)
         .noneSatisfy(email -> assertThat(email).contains("example.com"));
@@ -188,7 +217,9 @@ class EncryptedEntitiesTest {
 
     assertThat(service.ranInTransaction()).isTrue();
     assertThat(exported).doesNotContain("exported");
-    assertThat(hsm.key("pii").decrypt(Base64.getUrlDecoder().decode(exported), bytes("customer.export")))
+    assertThat(
+            hsm.key("pii")
+                .decrypt(Base64.getUrlDecoder().decode(exported), bytes("customer.export")))
         .isEqualTo(bytes("exported note"));
     assertThat(((Advised) service).getAdvisors())
         .as("the starter's advice first (outermost), then the transaction's")

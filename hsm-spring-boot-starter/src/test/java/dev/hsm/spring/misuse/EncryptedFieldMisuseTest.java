@@ -40,13 +40,14 @@ class EncryptedFieldMisuseTest {
 
   private ApplicationContextRunner runner() {
     return new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(
-            DataSourceAutoConfiguration.class,
-            JdbcTemplateAutoConfiguration.class,
-            DataSourceTransactionManagerAutoConfiguration.class,
-            DataJdbcRepositoriesAutoConfiguration.class,
-            HsmAutoConfiguration.class,
-            HsmDataJdbcAutoConfiguration.class))
+        .withConfiguration(
+            AutoConfigurations.of(
+                DataSourceAutoConfiguration.class,
+                JdbcTemplateAutoConfiguration.class,
+                DataSourceTransactionManagerAutoConfiguration.class,
+                DataJdbcRepositoriesAutoConfiguration.class,
+                HsmAutoConfiguration.class,
+                HsmDataJdbcAutoConfiguration.class))
         .withPropertyValues(TestStores.storeIn(dir))
         .withPropertyValues(
             "spring.datasource.url=jdbc:sqlite:" + dir.resolve("app.db"),
@@ -58,7 +59,8 @@ class EncryptedFieldMisuseTest {
   static Stream<Arguments> misuses() {
     return Stream.of(
         Arguments.of(QueriesARandomizedField.class, "findByNotes", "pii", "deterministic = false"),
-        Arguments.of(QueriesWithLike.class, "findByEmailLike", "lookup", "LIKE cannot work on ciphertext"),
+        Arguments.of(
+            QueriesWithLike.class, "findByEmailLike", "lookup", "LIKE cannot work on ciphertext"),
         Arguments.of(QueriesIgnoringCase.class, "findByEmailIgnoreCase", "lookup", "ignoring case"),
         Arguments.of(OrdersByAnEncryptedField.class, "findAllByOrderByEmail", "lookup", "ordering"),
         Arguments.of(QueriesWithAnotherType.class, "findByEmail", "lookup", "java.lang.Integer"),
@@ -71,31 +73,44 @@ class EncryptedFieldMisuseTest {
   @MethodSource("misuses")
   void misuse_failsStartup_namingTheFieldOrMethodAndTheKey(
       Class<?> configuration, String where, String key, String why) {
-    runner().withUserConfiguration(configuration).run(context ->
-        assertThat(Failures.find(context.getStartupFailure(), InvalidAnnotationException.class))
-            .hasMessageContaining(where)
-            .hasMessageContaining("\"" + key + "\"")
-            .hasMessageContaining(why));
+    runner()
+        .withUserConfiguration(configuration)
+        .run(
+            context ->
+                assertThat(
+                        Failures.find(
+                            context.getStartupFailure(), InvalidAnnotationException.class))
+                    .hasMessageContaining(where)
+                    .hasMessageContaining("\"" + key + "\"")
+                    .hasMessageContaining(why));
   }
 
   @Test
   void correctQueries_start() {
-    runner().withUserConfiguration(Fine.class).run(context -> {
-      assertThat(context).hasNotFailed();
-      assertThat(context).hasSingleBean(AccountRepositories.Fine.class);
-    });
+    runner()
+        .withUserConfiguration(Fine.class)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).hasSingleBean(AccountRepositories.Fine.class);
+            });
   }
 
   @Test
   void entityKnownOnlyThroughTableScanning_isCheckedAtStartup() {
     runner()
         .withUserConfiguration(DialectOnly.class)
-        .withInitializer(context ->
-            AutoConfigurationPackages.register((BeanDefinitionRegistry) context, Unreferenced.class.getPackageName()))
-        .run(context ->
-            assertThat(Failures.find(context.getStartupFailure(), InvalidAnnotationException.class))
-                .hasMessageContaining("Unreferenced.secret")
-                .hasMessageContaining("\"nope\""));
+        .withInitializer(
+            context ->
+                AutoConfigurationPackages.register(
+                    (BeanDefinitionRegistry) context, Unreferenced.class.getPackageName()))
+        .run(
+            context ->
+                assertThat(
+                        Failures.find(
+                            context.getStartupFailure(), InvalidAnnotationException.class))
+                    .hasMessageContaining("Unreferenced.secret")
+                    .hasMessageContaining("\"nope\""));
   }
 
   @Configuration(proxyBeanMethods = false)
@@ -106,39 +121,84 @@ class EncryptedFieldMisuseTest {
     }
   }
 
-  @EnableJdbcRepositories(basePackageClasses = AccountRepositories.class, considerNestedRepositories = true,
-      includeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = AccountRepositories.Fine.class))
+  @EnableJdbcRepositories(
+      basePackageClasses = AccountRepositories.class,
+      considerNestedRepositories = true,
+      includeFilters =
+          @ComponentScan.Filter(
+              type = FilterType.ASSIGNABLE_TYPE,
+              classes = AccountRepositories.Fine.class))
   static class Fine extends DialectOnly {}
 
-  @EnableJdbcRepositories(basePackageClasses = AccountRepositories.class, considerNestedRepositories = true,
-      includeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = AccountRepositories.QueriesARandomizedField.class))
+  @EnableJdbcRepositories(
+      basePackageClasses = AccountRepositories.class,
+      considerNestedRepositories = true,
+      includeFilters =
+          @ComponentScan.Filter(
+              type = FilterType.ASSIGNABLE_TYPE,
+              classes = AccountRepositories.QueriesARandomizedField.class))
   static class QueriesARandomizedField extends DialectOnly {}
 
-  @EnableJdbcRepositories(basePackageClasses = AccountRepositories.class, considerNestedRepositories = true,
-      includeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = AccountRepositories.QueriesWithLike.class))
+  @EnableJdbcRepositories(
+      basePackageClasses = AccountRepositories.class,
+      considerNestedRepositories = true,
+      includeFilters =
+          @ComponentScan.Filter(
+              type = FilterType.ASSIGNABLE_TYPE,
+              classes = AccountRepositories.QueriesWithLike.class))
   static class QueriesWithLike extends DialectOnly {}
 
-  @EnableJdbcRepositories(basePackageClasses = AccountRepositories.class, considerNestedRepositories = true,
-      includeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = AccountRepositories.QueriesIgnoringCase.class))
+  @EnableJdbcRepositories(
+      basePackageClasses = AccountRepositories.class,
+      considerNestedRepositories = true,
+      includeFilters =
+          @ComponentScan.Filter(
+              type = FilterType.ASSIGNABLE_TYPE,
+              classes = AccountRepositories.QueriesIgnoringCase.class))
   static class QueriesIgnoringCase extends DialectOnly {}
 
-  @EnableJdbcRepositories(basePackageClasses = AccountRepositories.class, considerNestedRepositories = true,
-      includeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = AccountRepositories.OrdersByAnEncryptedField.class))
+  @EnableJdbcRepositories(
+      basePackageClasses = AccountRepositories.class,
+      considerNestedRepositories = true,
+      includeFilters =
+          @ComponentScan.Filter(
+              type = FilterType.ASSIGNABLE_TYPE,
+              classes = AccountRepositories.OrdersByAnEncryptedField.class))
   static class OrdersByAnEncryptedField extends DialectOnly {}
 
-  @EnableJdbcRepositories(basePackageClasses = AccountRepositories.class, considerNestedRepositories = true,
-      includeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = AccountRepositories.QueriesWithAnotherType.class))
+  @EnableJdbcRepositories(
+      basePackageClasses = AccountRepositories.class,
+      considerNestedRepositories = true,
+      includeFilters =
+          @ComponentScan.Filter(
+              type = FilterType.ASSIGNABLE_TYPE,
+              classes = AccountRepositories.QueriesWithAnotherType.class))
   static class QueriesWithAnotherType extends DialectOnly {}
 
-  @EnableJdbcRepositories(basePackageClasses = BadEntities.class, considerNestedRepositories = true,
-      includeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = BadEntities.SigningKeyFieldRepository.class))
+  @EnableJdbcRepositories(
+      basePackageClasses = BadEntities.class,
+      considerNestedRepositories = true,
+      includeFilters =
+          @ComponentScan.Filter(
+              type = FilterType.ASSIGNABLE_TYPE,
+              classes = BadEntities.SigningKeyFieldRepository.class))
   static class SigningKeyField extends DialectOnly {}
 
-  @EnableJdbcRepositories(basePackageClasses = BadEntities.class, considerNestedRepositories = true,
-      includeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = BadEntities.IntFieldRepository.class))
+  @EnableJdbcRepositories(
+      basePackageClasses = BadEntities.class,
+      considerNestedRepositories = true,
+      includeFilters =
+          @ComponentScan.Filter(
+              type = FilterType.ASSIGNABLE_TYPE,
+              classes = BadEntities.IntFieldRepository.class))
   static class IntField extends DialectOnly {}
 
-  @EnableJdbcRepositories(basePackageClasses = BadEntities.class, considerNestedRepositories = true,
-      includeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = BadEntities.ParentRepository.class))
+  @EnableJdbcRepositories(
+      basePackageClasses = BadEntities.class,
+      considerNestedRepositories = true,
+      includeFilters =
+          @ComponentScan.Filter(
+              type = FilterType.ASSIGNABLE_TYPE,
+              classes = BadEntities.ParentRepository.class))
   static class NestedField extends DialectOnly {}
 }

@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * A Micronaut application context over a fresh store in a temp directory (unlocked by a key file,
- * so no Argon2 cost), declaring an ECDSA P-256 key and an AES-256-GCM key. Opened in a
- * benchmark's {@code @Setup}, closed (store files deleted) in its {@code @TearDown}.
+ * so no Argon2 cost), declaring an ECDSA P-256 key and an AES-256-GCM key. Opened in a benchmark's
+ * {@code @Setup}, closed (store files deleted) in its {@code @TearDown}.
  */
 final class BenchContext implements AutoCloseable {
   static final String SIGNING_KEY = "receipts";
@@ -45,10 +45,14 @@ final class BenchContext implements AutoCloseable {
     ApplicationContext context =
         ApplicationContext.run(
             Map.of(
-                "hsm.store.path", dir.resolve("hsm.db").toString(),
-                "hsm.unlock.key-file", dir.resolve("hsm.key").toString(),
-                "hsm.keys." + SIGNING_KEY + ".algorithm", "ECDSA_P256_SHA256",
-                "hsm.keys." + AES_KEY + ".algorithm", "AES_256_GCM"));
+                "hsm.store.path",
+                dir.resolve("hsm.db").toString(),
+                "hsm.unlock.key-file",
+                dir.resolve("hsm.key").toString(),
+                "hsm.keys." + SIGNING_KEY + ".algorithm",
+                "ECDSA_P256_SHA256",
+                "hsm.keys." + AES_KEY + ".algorithm",
+                "AES_256_GCM"));
     return new BenchContext(dir, context);
   }
 
@@ -74,7 +78,8 @@ final class BenchContext implements AutoCloseable {
   /** $BENCH_WORK (run.sh sets it) or a temp dir. */
   private static Path workDir() throws IOException {
     String env = System.getenv("BENCH_WORK");
-    Path path = env != null ? Paths.get(env) : Paths.get(System.getProperty("java.io.tmpdir"), "hsm-bench");
+    Path path =
+        env != null ? Paths.get(env) : Paths.get(System.getProperty("java.io.tmpdir"), "hsm-bench");
     return Files.createDirectories(path);
   }
 

@@ -10,9 +10,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * {@code @Signed} (ECDSA P-256, JWS of 256 bytes) through hsm-micronaut's interceptor, against
- * the direct {@code KeyHandle.signJws} of the same bytes with the same key bean of the same
- * context: the difference is the annotation path's overhead.
+ * {@code @Signed} (ECDSA P-256, JWS of 256 bytes) through hsm-micronaut's interceptor, against the
+ * direct {@code KeyHandle.signJws} of the same bytes with the same key bean of the same context:
+ * the difference is the annotation path's overhead.
  */
 @State(Scope.Benchmark)
 public class MicronautSign {

@@ -18,9 +18,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A Spring Boot application context over a fresh store in a temp directory (unlocked by a key
- * file, so no Argon2 cost), declaring an ECDSA P-256 key and an AES-256-GCM key. Opened in a
- * benchmark's {@code @Setup}, closed (store files deleted) in its {@code @TearDown}.
+ * A Spring Boot application context over a fresh store in a temp directory (unlocked by a key file,
+ * so no Argon2 cost), declaring an ECDSA P-256 key and an AES-256-GCM key. Opened in a benchmark's
+ * {@code @Setup}, closed (store files deleted) in its {@code @TearDown}.
  */
 final class BenchContext implements AutoCloseable {
   static final String SIGNING_KEY = "receipts";
@@ -68,9 +68,12 @@ final class BenchContext implements AutoCloseable {
     return service;
   }
 
-  /** The declared key's {@code KeyHandle} bean from this same context ({@code @Qualifier(name)}). */
+  /**
+   * The declared key's {@code KeyHandle} bean from this same context ({@code @Qualifier(name)}).
+   */
   KeyHandle key(String name) {
-    return BeanFactoryAnnotationUtils.qualifiedBeanOfType(context.getBeanFactory(), KeyHandle.class, name);
+    return BeanFactoryAnnotationUtils.qualifiedBeanOfType(
+        context.getBeanFactory(), KeyHandle.class, name);
   }
 
   static byte[] random(int count) {
@@ -82,7 +85,8 @@ final class BenchContext implements AutoCloseable {
   /** $BENCH_WORK (run.sh sets it) or a temp dir. */
   private static Path workDir() throws IOException {
     String env = System.getenv("BENCH_WORK");
-    Path path = env != null ? Paths.get(env) : Paths.get(System.getProperty("java.io.tmpdir"), "hsm-bench");
+    Path path =
+        env != null ? Paths.get(env) : Paths.get(System.getProperty("java.io.tmpdir"), "hsm-bench");
     return Files.createDirectories(path);
   }
 

@@ -11,8 +11,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * {@code @Encrypted} (AES-256-GCM, 1 KiB, a fresh random nonce per message) through
- * hsm-spring-boot-starter's AOP proxy, against the direct {@code KeyHandle.encrypt} of the same
- * 1 KiB with the same context and the same key bean of the same context.
+ * hsm-spring-boot-starter's AOP proxy, against the direct {@code KeyHandle.encrypt} of the same 1
+ * KiB with the same context and the same key bean of the same context.
  */
 @State(Scope.Benchmark)
 public class SpringEncrypt {
@@ -32,7 +32,8 @@ public class SpringEncrypt {
     // Both paths must do the same work: the annotated result decrypts with this key and context.
     if (!Arrays.equals(key.decrypt(service.encrypt(plaintext), CONTEXT), plaintext)
         || !Arrays.equals(key.decrypt(key.encrypt(plaintext, CONTEXT), CONTEXT), plaintext)) {
-      throw new IllegalStateException("the annotated method did not return a ciphertext of the plaintext");
+      throw new IllegalStateException(
+          "the annotated method did not return a ciphertext of the plaintext");
     }
   }
 

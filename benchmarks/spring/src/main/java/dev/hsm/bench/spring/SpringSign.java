@@ -11,8 +11,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * {@code @Signed} (ECDSA P-256, JWS of 256 bytes) through hsm-spring-boot-starter's AOP proxy,
- * against the direct {@code KeyHandle.signJws} of the same bytes with the same key bean of the
- * same context: the difference is the annotation path's overhead.
+ * against the direct {@code KeyHandle.signJws} of the same bytes with the same key bean of the same
+ * context: the difference is the annotation path's overhead.
  */
 @State(Scope.Benchmark)
 public class SpringSign {

@@ -3,9 +3,9 @@ package dev.hsm.examples.micronaut;
 import io.micronaut.runtime.Micronaut;
 
 /**
- * A small HTTP service on hsm-micronaut: customers are stored with encrypted fields (Micronaut
- * Data JDBC on SQLite), and each registration returns a receipt signed as a JWS that anyone can
- * check with the public key published at {@code /.well-known/jwks.json}.
+ * A small HTTP service on hsm-micronaut: customers are stored with encrypted fields (Micronaut Data
+ * JDBC on SQLite), and each registration returns a receipt signed as a JWS that anyone can check
+ * with the public key published at {@code /.well-known/jwks.json}.
  */
 public final class Application {
   private Application() {}

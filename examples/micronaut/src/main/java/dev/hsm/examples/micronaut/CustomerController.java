@@ -27,7 +27,10 @@ public class CustomerController {
   public HttpResponse<CustomerView> find(@QueryValue String email) {
     return service
         .findByEmail(email)
-        .map(c -> HttpResponse.ok(new CustomerView(c.getId(), c.getName(), c.getEmail(), c.getAddress())))
+        .map(
+            c ->
+                HttpResponse.ok(
+                    new CustomerView(c.getId(), c.getName(), c.getEmail(), c.getAddress())))
         .orElseGet(HttpResponse::notFound);
   }
 

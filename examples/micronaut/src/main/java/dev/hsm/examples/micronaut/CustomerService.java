@@ -7,9 +7,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Registers and finds customers. Transactional, so each call runs in one read-write transaction
- * (on SQLite, Micronaut Data's per-finder read-only transactions would fail: sqlite-jdbc refuses
- * {@code Connection.setReadOnly} on an open connection).
+ * Registers and finds customers. Transactional, so each call runs in one read-write transaction (on
+ * SQLite, Micronaut Data's per-finder read-only transactions would fail: sqlite-jdbc refuses {@code
+ * Connection.setReadOnly} on an open connection).
  */
 @Singleton
 @Transactional

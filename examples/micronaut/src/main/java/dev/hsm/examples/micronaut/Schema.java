@@ -7,8 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Creates the customer table at start-up. Micronaut Data's ANSI DDL does not run on SQLite, so
- * the application owns its schema; encrypted String columns hold Base64url text.
+ * Creates the customer table at start-up. Micronaut Data's ANSI DDL does not run on SQLite, so the
+ * application owns its schema; encrypted String columns hold Base64url text.
  */
 @Context
 public class Schema {

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The example as a client sees it, over HTTP on a real server: it registers a customer, checks
- * the signed receipt with nimbus-jose-jwt and the published JWK set, finds the customer by e-mail,
- * and looks at the database file to see that the encrypted columns hold no plaintext.
+ * The example as a client sees it, over HTTP on a real server: it registers a customer, checks the
+ * signed receipt with nimbus-jose-jwt and the published JWK set, finds the customer by e-mail, and
+ * looks at the database file to see that the encrypted columns hold no plaintext.
  */
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -49,8 +49,10 @@ class ExampleServiceTest implements TestPropertyProvider {
       throw new IllegalStateException(e);
     }
     return Map.of(
-        "hsm.store.path", dir.resolve("hsm.db").toString(),
-        "hsm.unlock.passphrase", "test passphrase for the example",
+        "hsm.store.path",
+        dir.resolve("hsm.db").toString(),
+        "hsm.unlock.passphrase",
+        "test passphrase for the example",
         "datasources.default.url",
         "jdbc:sqlite:" + dir.resolve("customers.db") + "?journal_mode=WAL&busy_timeout=5000");
   }

@@ -13,12 +13,12 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 
 /**
- * The quickstart: opens (or creates) a key store in the working directory, creates two keys if
- * they are missing, then signs, verifies, encrypts and decrypts, printing each step.
+ * The quickstart: opens (or creates) a key store in the working directory, creates two keys if they
+ * are missing, then signs, verifies, encrypts and decrypts, printing each step.
  *
  * <p>Run it from the repository root with {@code mvn -q -pl examples/quickstart -am compile
- * exec:java}. Set {@code HSM_PASSPHRASE} to choose the store's passphrase; without it a
- * development passphrase is used, with a loud warning.
+ * exec:java}. Set {@code HSM_PASSPHRASE} to choose the store's passphrase; without it a development
+ * passphrase is used, with a loud warning.
  */
 public final class Quickstart {
   static final String STORE_FILE = "quickstart-hsm.db";

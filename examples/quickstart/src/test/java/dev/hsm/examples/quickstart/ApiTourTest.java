@@ -68,7 +68,8 @@ class ApiTourTest {
       // README: policy
       KeyHandle decryptOnly =
           hsm.createKey("archive", KeySpec.aes256Gcm().withOperations(Operation.DECRYPT));
-      KeyHandle tags = hsm.ensureKey("webhooks", KeySpec.hmacSha256().withLabel("team", "payments"));
+      KeyHandle tags =
+          hsm.ensureKey("webhooks", KeySpec.hmacSha256().withLabel("team", "payments"));
       byte[] tag = tags.mac(data);
       tags.verifyMac(data, tag);
 
@@ -103,7 +104,8 @@ class ApiTourTest {
     Path backupFile = dir.resolve("backup.db");
 
     try (HsmClient hsm = HsmClient.open(HsmConfig.sqlite(storeFile).keyFile(keyFile))) {
-      KeyHandle pii = hsm.createKey("pii", KeySpec.aes256Gcm().withRotationPeriod(Duration.ofDays(90)));
+      KeyHandle pii =
+          hsm.createKey("pii", KeySpec.aes256Gcm().withRotationPeriod(Duration.ofDays(90)));
       byte[] oldCiphertext = pii.encrypt(plain, context);
 
       // README: lifecycle

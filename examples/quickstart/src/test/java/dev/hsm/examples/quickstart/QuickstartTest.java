@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class QuickstartTest {
   /** PKCS#8 for an EC key starts: version 0, then the id-ecPublicKey algorithm identifier. */
-  private static final byte[] PKCS8_EC_PREFIX = HexFormat.of().parseHex("020100301306072a8648ce3d0201");
+  private static final byte[] PKCS8_EC_PREFIX =
+      HexFormat.of().parseHex("020100301306072a8648ce3d0201");
 
   @TempDir Path dir;
 
@@ -68,7 +69,9 @@ class QuickstartTest {
                 assertThat(indexOf(content, PKCS8_EC_PREFIX))
                     .as("PKCS#8 EC private key structure in %s", f)
                     .isEqualTo(-1);
-                assertThat(indexOf(content, "quickstart-dev-passphrase".getBytes(StandardCharsets.UTF_8)))
+                assertThat(
+                        indexOf(
+                            content, "quickstart-dev-passphrase".getBytes(StandardCharsets.UTF_8)))
                     .as("passphrase in %s", f)
                     .isEqualTo(-1);
               });

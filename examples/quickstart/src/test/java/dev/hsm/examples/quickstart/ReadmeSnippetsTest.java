@@ -41,6 +41,7 @@ class ReadmeSnippetsTest {
 
     assertThat(lines).as("Java lines in README.md").isNotEmpty();
     assertThat(lines)
-        .allSatisfy(line -> assertThat(flatCode).as("README line").contains(line.replaceAll("\\s+", " ")));
+        .allSatisfy(
+            line -> assertThat(flatCode).as("README line").contains(line.replaceAll("\\s+", " ")));
   }
 }

@@ -5,9 +5,9 @@ import org.springframework.data.annotation.Id;
 import org.springframework.data.relational.core.mapping.Table;
 
 /**
- * A customer. The e-mail is encrypted deterministically (AES-256-GCM-SIV), so {@code
- * findByEmail} still works; the phone number with a random nonce (AES-256-GCM). The columns hold
- * only ciphertext; this record only ever holds plaintext.
+ * A customer. The e-mail is encrypted deterministically (AES-256-GCM-SIV), so {@code findByEmail}
+ * still works; the phone number with a random nonce (AES-256-GCM). The columns hold only
+ * ciphertext; this record only ever holds plaintext.
  */
 @Table("customer")
 public record Customer(

@@ -14,11 +14,11 @@ import org.springframework.data.jdbc.core.dialect.JdbcDialect;
  * does here comes from {@code hsm-spring-boot-starter}, {@code application.properties} and two
  * annotations.
  *
- * <p>Run it from the repository root with {@code mvn -q -pl examples/spring-boot -am
- * test-compile exec:java} ({@code test-compile}: the starter's tests use hsm-core's test-jar,
- * which the build resolves only from that phase on). Set {@code HSM_PASSPHRASE} to choose the key
- * store's passphrase; without it a development passphrase is used, with a loud warning. {@code
- * PORT} changes the port from 8080.
+ * <p>Run it from the repository root with {@code mvn -q -pl examples/spring-boot -am test-compile
+ * exec:java} ({@code test-compile}: the starter's tests use hsm-core's test-jar, which the build
+ * resolves only from that phase on). Set {@code HSM_PASSPHRASE} to choose the key store's
+ * passphrase; without it a development passphrase is used, with a loud warning. {@code PORT}
+ * changes the port from 8080.
  */
 @SpringBootApplication
 public class CustomerApplication {
@@ -26,9 +26,10 @@ public class CustomerApplication {
 
   public static void main(String[] args) {
     if (System.getenv("HSM_PASSPHRASE") == null) {
-      log.warn("HSM_PASSPHRASE is not set; using the development passphrase printed in"
-          + " application.properties. Anyone with the store file can unlock it. Never use this"
-          + " outside a demo.");
+      log.warn(
+          "HSM_PASSPHRASE is not set; using the development passphrase printed in"
+              + " application.properties. Anyone with the store file can unlock it. Never use this"
+              + " outside a demo.");
     }
     SpringApplication.run(CustomerApplication.class, args);
   }

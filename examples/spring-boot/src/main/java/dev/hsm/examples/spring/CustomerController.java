@@ -30,7 +30,9 @@ public class CustomerController {
   private final KeyHandle receiptsKey;
 
   public CustomerController(
-      CustomerRepository customers, ReceiptService receipts, @Qualifier("receipts") KeyHandle receiptsKey) {
+      CustomerRepository customers,
+      ReceiptService receipts,
+      @Qualifier("receipts") KeyHandle receiptsKey) {
     this.customers = customers;
     this.receipts = receipts;
     this.receiptsKey = receiptsKey;
@@ -44,18 +46,23 @@ public class CustomerController {
 
   @PostMapping("/customers")
   public ResponseEntity<Customer> create(@RequestBody NewCustomer customer) {
-    Customer saved = customers.save(new Customer(null, customer.name(), customer.email(), customer.phone()));
+    Customer saved =
+        customers.save(new Customer(null, customer.name(), customer.email(), customer.phone()));
     return ResponseEntity.status(HttpStatus.CREATED).body(saved);
   }
 
   @GetMapping("/customers/{id}")
   public Customer byId(@PathVariable long id) {
-    return customers.findById(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+    return customers
+        .findById(id)
+        .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
   }
 
   @GetMapping("/customers")
   public Customer byEmail(@RequestParam String email) {
-    return customers.findByEmail(email).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+    return customers
+        .findByEmail(email)
+        .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
   }
 
   @PostMapping(path = "/customers/{id}/receipts", produces = JOSE)
@@ -64,7 +71,9 @@ public class CustomerController {
   }
 
   /** The receipt key's public JWK, with {@code kid} naming key and version. */
-  @GetMapping(path = "/.well-known/jwks.json", produces = {JWK_SET, MediaType.APPLICATION_JSON_VALUE})
+  @GetMapping(
+      path = "/.well-known/jwks.json",
+      produces = {JWK_SET, MediaType.APPLICATION_JSON_VALUE})
   public String jwks() {
     return "{\"keys\":[" + receiptsKey.publicJwk() + "]}";
   }

@@ -24,8 +24,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Starts the example on a random port, with its own application.properties and fresh SQLite
- * files, and talks to it over HTTP as a client (or curl) would.
+ * Starts the example on a random port, with its own application.properties and fresh SQLite files,
+ * and talks to it over HTTP as a client (or curl) would.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class CustomerApplicationTest {
@@ -46,7 +46,9 @@ class CustomerApplicationTest {
   @Test
   void customer_isStoredEncrypted_andFoundByItsEmail() throws Exception {
     HttpResponse<String> created =
-        post("/customers", "{\"name\":\"Alice\",\"email\":\"alice@example.com\",\"phone\":\"+33 1 23 45 67 89\"}");
+        post(
+            "/customers",
+            "{\"name\":\"Alice\",\"email\":\"alice@example.com\",\"phone\":\"+33 1 23 45 67 89\"}");
     assertThat(created.statusCode()).isEqualTo(201);
     Map<String, Object> alice = JSONObjectUtils.parse(created.body());
     assertThat(alice).containsEntry("name", "Alice").containsEntry("email", "alice@example.com");
@@ -57,20 +59,29 @@ class CustomerApplicationTest {
     assertThat(get("/customers?email=nobody@example.com").statusCode()).isEqualTo(404);
 
     Map<String, Object> row =
-        jdbc.queryForMap("SELECT email, phone FROM customer WHERE id = ?", ((Number) alice.get("id")).longValue());
+        jdbc.queryForMap(
+            "SELECT email, phone FROM customer WHERE id = ?",
+            ((Number) alice.get("id")).longValue());
     assertThat(row.get("email").toString()).doesNotContain("alice");
     assertThat(row.get("phone").toString()).doesNotContain("23 45");
   }
 
   @Test
   void receipt_isAJws_thatVerifiesWithThePublishedJwkSet() throws Exception {
-    String id = JSONObjectUtils.parse(
-            post("/customers", "{\"name\":\"Bob\",\"email\":\"bob@example.com\",\"phone\":null}").body())
-        .get("id").toString();
+    String id =
+        JSONObjectUtils.parse(
+                post(
+                        "/customers",
+                        "{\"name\":\"Bob\",\"email\":\"bob@example.com\",\"phone\":null}")
+                    .body())
+            .get("id")
+            .toString();
 
-    HttpResponse<String> receipt = post("/customers/" + id + "/receipts", "{\"item\":\"book\",\"amountCents\":1250}");
+    HttpResponse<String> receipt =
+        post("/customers/" + id + "/receipts", "{\"item\":\"book\",\"amountCents\":1250}");
     assertThat(receipt.statusCode()).isEqualTo(200);
-    assertThat(receipt.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/jose"));
+    assertThat(receipt.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/jose"));
     HttpResponse<String> jwks = get("/.well-known/jwks.json");
     assertThat(jwks.statusCode()).isEqualTo(200);
 
@@ -89,17 +100,21 @@ class CustomerApplicationTest {
   void health_includesTheKeyStore() throws Exception {
     HttpResponse<String> health = get("/actuator/health");
     assertThat(health.statusCode()).isEqualTo(200);
-    Map<String, Object> hsm = JSONObjectUtils.getJSONObject(
-        JSONObjectUtils.getJSONObject(JSONObjectUtils.parse(health.body()), "components"), "hsm");
+    Map<String, Object> hsm =
+        JSONObjectUtils.getJSONObject(
+            JSONObjectUtils.getJSONObject(JSONObjectUtils.parse(health.body()), "components"),
+            "hsm");
     assertThat(hsm).containsEntry("status", "UP");
     assertThat(JSONObjectUtils.getJSONObject(hsm, "details")).containsEntry("keys", 3L);
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+  private HttpResponse<String> post(String path, String json)
+      throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(uri(path))
             .header("Content-Type", "application/json")

@@ -21,9 +21,11 @@ class SpringBootDocTest {
   void everyJavaLineOfTheDoc_appearsInTheExample() throws IOException {
     String code;
     try (Stream<Path> files = Files.walk(SOURCES.resolve("java"))) {
-      code = files.filter(file -> file.toString().endsWith(".java"))
-          .map(SpringBootDocTest::read)
-          .collect(Collectors.joining("\n"));
+      code =
+          files
+              .filter(file -> file.toString().endsWith(".java"))
+              .map(SpringBootDocTest::read)
+              .collect(Collectors.joining("\n"));
     }
     List<String> lines = linesOfBlocks("java");
     assertThat(lines).isNotEmpty();
@@ -33,7 +35,8 @@ class SpringBootDocTest {
 
   @Test
   void everyPropertiesLineOfTheDoc_isInTheExamplesApplicationProperties() throws IOException {
-    List<String> properties = read(SOURCES.resolve("resources/application.properties")).lines().toList();
+    List<String> properties =
+        read(SOURCES.resolve("resources/application.properties")).lines().toList();
     List<String> lines = linesOfBlocks("properties");
     assertThat(lines).isNotEmpty();
     assertThat(properties).containsAll(lines);

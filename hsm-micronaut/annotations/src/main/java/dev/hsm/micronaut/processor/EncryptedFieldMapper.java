@@ -11,8 +11,8 @@ import java.util.List;
  * Gives every {@code @Encrypted} element Micronaut Data's mapping to hsm-micronaut's converter: the
  * column is text holding the ciphertext envelope in unpadded Base64url (the converter's persisted
  * type, {@code String}, decides that), as the Spring Boot starter stores {@code String} fields; the
- * object holds the plaintext. On a method or a parameter, Micronaut Data never reads
- * it. Matched by name, so neither hsm-core nor Micronaut Data has to be on the processor path.
+ * object holds the plaintext. On a method or a parameter, Micronaut Data never reads it. Matched by
+ * name, so neither hsm-core nor Micronaut Data has to be on the processor path.
  */
 public final class EncryptedFieldMapper implements NamedAnnotationMapper {
   static final String CONVERTER = "dev.hsm.micronaut.data.EncryptedAttributeConverter";

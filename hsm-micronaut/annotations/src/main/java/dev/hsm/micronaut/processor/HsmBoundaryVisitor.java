@@ -19,18 +19,19 @@ import java.util.Set;
 
 /**
  * Marks every method that uses hsm-core's {@code @Signed} or {@code @Encrypted} (on itself or on a
- * parameter) as around-advised by hsm-micronaut's interceptor, and as processed at start-up so
- * that wrong use fails when the application starts. Core's annotations carry no Micronaut imports,
- * so Micronaut's compiler learns about them here; this jar must therefore be on the annotation
+ * parameter) as around-advised by hsm-micronaut's interceptor, and as processed at start-up so that
+ * wrong use fails when the application starts. Core's annotations carry no Micronaut imports, so
+ * Micronaut's compiler learns about them here; this jar must therefore be on the annotation
  * processor path of every compilation that uses them.
  *
- * <p>Micronaut Data repositories, entities and records are left alone: entity fields are
- * handled by the data converter ({@link EncryptedFieldMapper}), and a repository's query
- * parameters are encrypted by that converter, so intercepting them would encrypt twice.
+ * <p>Micronaut Data repositories, entities and records are left alone: entity fields are handled by
+ * the data converter ({@link EncryptedFieldMapper}), and a repository's query parameters are
+ * encrypted by that converter, so intercepting them would encrypt twice.
  */
 public final class HsmBoundaryVisitor implements TypeElementVisitor<Object, Object> {
   static final String SIGNED = "dev.hsm.annotation.Signed";
   static final String ENCRYPTED = "dev.hsm.annotation.Encrypted";
+
   /** The binding hsm-micronaut's interceptor is registered for. */
   static final String BOUNDARY = "dev.hsm.micronaut.aop.HsmBoundary";
 
@@ -69,8 +70,12 @@ public final class HsmBoundaryVisitor implements TypeElementVisitor<Object, Obje
     }
     if (method.isPrivate() || method.isStatic()) {
       context.fail(
-          "@Signed/@Encrypted on " + owner.getName() + "." + method.getName()
-              + ": a " + (method.isPrivate() ? "private" : "static")
+          "@Signed/@Encrypted on "
+              + owner.getName()
+              + "."
+              + method.getName()
+              + ": a "
+              + (method.isPrivate() ? "private" : "static")
               + " method cannot be intercepted; make it a public or package-private instance method",
           method);
       return;

@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds, validates and keeps the {@link AnnotatedMethod} of every method bound to {@link
- * HsmBoundary}. Micronaut hands it each such method when the application starts, so a wrong use
- * of {@code @Signed} or {@code @Encrypted} (unsupported type, unknown key, key lacking the
- * operation) fails start-up with {@link InvalidAnnotationException} naming the method and key.
+ * HsmBoundary}. Micronaut hands it each such method when the application starts, so a wrong use of
+ * {@code @Signed} or {@code @Encrypted} (unsupported type, unknown key, key lacking the operation)
+ * fails start-up with {@link InvalidAnnotationException} naming the method and key.
  */
 @Singleton
 public class AnnotatedMethods implements ExecutableMethodProcessor<HsmBoundary> {
@@ -46,7 +46,9 @@ public class AnnotatedMethods implements ExecutableMethodProcessor<HsmBoundary> 
       // Micronaut saw @Signed/@Encrypted (for instance inherited from an interface) but the
       // implementing method does not carry it: refuse rather than silently do nothing.
       throw new InvalidAnnotationException(
-          method.getDeclaringClass().getName() + "." + method.getName()
+          method.getDeclaringClass().getName()
+              + "."
+              + method.getName()
               + ": @Signed/@Encrypted must be on the implementing method and its parameters,"
               + " not only on an interface or superclass method it overrides");
     }

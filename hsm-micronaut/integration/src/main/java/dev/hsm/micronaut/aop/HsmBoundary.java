@@ -9,9 +9,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Added at compile time (by {@code hsm-micronaut-annotations}) to every method that uses {@code
- * @Signed} or {@code @Encrypted} on itself or a parameter; binds {@link HsmBoundaryInterceptor}.
- * Not for application code: annotate with hsm-core's annotations instead.
+ * Added at compile time (by {@code hsm-micronaut-annotations}) to every method that uses
+ * {@code @Signed} or {@code @Encrypted} on itself or a parameter; binds {@link
+ * HsmBoundaryInterceptor}. Not for application code: annotate with hsm-core's annotations instead.
  *
  * <p>{@code processOnStartup} hands each such method to {@link AnnotatedMethods} when the
  * application starts, which validates it.

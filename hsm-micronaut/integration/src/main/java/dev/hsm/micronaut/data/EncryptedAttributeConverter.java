@@ -7,8 +7,8 @@ import io.micronaut.data.model.runtime.convert.AttributeConverter;
 import jakarta.inject.Singleton;
 
 /**
- * Micronaut Data's converter for {@code @Encrypted} entity fields (mapped to it at compile time
- * by {@code hsm-micronaut-annotations}): writing a column encrypts, reading decrypts. With {@code
+ * Micronaut Data's converter for {@code @Encrypted} entity fields (mapped to it at compile time by
+ * {@code hsm-micronaut-annotations}): writing a column encrypts, reading decrypts. With {@code
  * deterministic = true} equal values give equal ciphertexts, so a {@code findByEmail(String email)}
  * finder compares ciphertexts and still works; its parameter must be named after the property.
  */

@@ -1,6 +1,7 @@
 package dev.hsm.micronaut.data;
 
 import dev.hsm.HsmClient;
+import dev.hsm.InvalidCiphertextException;
 import dev.hsm.annotation.BoundaryConverter;
 import dev.hsm.annotation.BoundaryConverter.Direction;
 import dev.hsm.annotation.Encrypted;
@@ -13,22 +14,20 @@ import io.micronaut.core.beans.BeanProperty;
 import io.micronaut.core.type.Argument;
 import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.data.model.runtime.convert.AttributeConverter;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Map;
-import dev.hsm.InvalidCiphertextException;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code @Encrypted} fields of every Micronaut Data entity, checked when the application
- * starts: a field of another type than {@code String} or {@code byte[]}, an unknown key, a key
- * that is not AEAD or lacks ENCRYPT/DECRYPT, or a {@code deterministic} flag that does not match
- * the key fails start-up with a message naming {@code Entity.field} and the key.
+ * starts: a field of another type than {@code String} or {@code byte[]}, an unknown key, a key that
+ * is not AEAD or lacks ENCRYPT/DECRYPT, or a {@code deterministic} flag that does not match the key
+ * fails start-up with a message naming {@code Entity.field} and the key.
  *
  * <p>The column holds the ciphertext envelope (Base64url text for a {@code String} field, bytes for
- * {@code byte[]}); a {@code String} field's plaintext is its
- * UTF-8 encoding.
+ * {@code byte[]}); a {@code String} field's plaintext is its UTF-8 encoding.
  */
 @Context
 @Requires(classes = AttributeConverter.class)
@@ -40,7 +39,8 @@ public class EncryptedFields {
   /** Created by Micronaut at start-up; validates every {@code @Encrypted} entity field. */
   public EncryptedFields(HsmClient hsm) {
     this.hsm = hsm;
-    for (BeanIntrospection<Object> entity : BeanIntrospector.SHARED.findIntrospections(MappedEntity.class)) {
+    for (BeanIntrospection<Object> entity :
+        BeanIntrospector.SHARED.findIntrospections(MappedEntity.class)) {
       for (BeanProperty<Object, Object> property : entity.getBeanProperties()) {
         if (property.hasAnnotation(Encrypted.class)) {
           Encrypted encrypted = property.synthesize(Encrypted.class);
@@ -63,7 +63,8 @@ public class EncryptedFields {
     if (metadata.hasAnnotation(Encrypted.class)) {
       Encrypted encrypted = metadata.synthesize(Encrypted.class);
       Spec spec = new Spec(encrypted, argument.getType());
-      return columns.computeIfAbsent(spec, s -> new Column(encrypted, s.type(), argument.getName()));
+      return columns.computeIfAbsent(
+          spec, s -> new Column(encrypted, s.type(), argument.getName()));
     }
     Set<Spec> candidates = byPropertyName.getOrDefault(argument.getName(), Set.of());
     if (candidates.size() == 1) {
@@ -71,10 +72,13 @@ public class EncryptedFields {
       return columns.get(field);
     }
     throw new IllegalStateException(
-        "query parameter '" + argument.getName() + "' is compared with an @Encrypted column, but "
+        "query parameter '"
+            + argument.getName()
+            + "' is compared with an @Encrypted column, but "
             + (candidates.isEmpty()
                 ? "no @Encrypted entity property is named '" + argument.getName() + "'"
-                : "several @Encrypted entity properties named '" + argument.getName()
+                : "several @Encrypted entity properties named '"
+                    + argument.getName()
                     + "' use different keys or contexts")
             + "; name the repository method's parameter after the entity property it compares with");
   }
