@@ -1,5 +1,7 @@
 package dev.hsm;
 
+import dev.hsm.internal.store.SqliteKeyRecordStore;
+import dev.hsm.spi.KeyRecordStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,13 +9,19 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where the store is and how to unlock it. Immutable: each {@code with}-style method returns a
- * copy, and conflicting settings fail at once with a message naming both.
+ * Where the store is, how to unlock it, and how the client behaves. Immutable: each {@code
+ * with}-style method returns a copy, and conflicting settings fail at once with a message naming
+ * both.
  *
  * <pre>{@code
  * HsmConfig.sqlite(Path.of("app-hsm.db")).passphraseFromEnv("HSM_PASSPHRASE")
  * HsmConfig.sqlite(Path.of("app-hsm.db")).keyFile(Path.of("/run/secrets/hsm.key"))
+ * HsmConfig.store(myStoreFactory).keyFile(Path.of("/run/secrets/hsm.key"))
  * }</pre>
+ *
+ * <p>The store is where key records live: the embedded default is one SQLite file ({@link
+ * #sqlite(Path)}); any other {@link KeyRecordStore} plugs in through {@link
+ * #store(KeyRecordStore.Factory)}.
  *
  * <p>Exactly one unlock secret is needed: a passphrase (stretched with Argon2id), an environment
  * variable holding the passphrase (read when the store opens), or a key file of at least 32 random
@@ -27,7 +35,8 @@ public final class HsmConfig {
   /** Default interval at which a client notices changes made by other processes. */
   public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(1);
 
-  private final Path storePath;
+  private final KeyRecordStore.Factory store;
+  private final Path sqliteFile;
   private final UnlockSecret secret;
   private final int cacheSize;
   private final Duration refreshInterval;
@@ -35,13 +44,15 @@ public final class HsmConfig {
   private final NativeCrypto nativeCrypto;
 
   private HsmConfig(
-      Path storePath,
+      KeyRecordStore.Factory store,
+      Path sqliteFile,
       UnlockSecret secret,
       int cacheSize,
       Duration refreshInterval,
       Clock clock,
       NativeCrypto nativeCrypto) {
-    this.storePath = storePath;
+    this.store = store;
+    this.sqliteFile = sqliteFile;
     this.secret = secret;
     this.cacheSize = cacheSize;
     this.refreshInterval = refreshInterval;
@@ -49,15 +60,29 @@ public final class HsmConfig {
     this.nativeCrypto = nativeCrypto;
   }
 
-  /** A store in the SQLite file at {@code path}, created on first open. */
-  public static HsmConfig sqlite(Path path) {
+  private static HsmConfig defaults(KeyRecordStore.Factory store, Path sqliteFile) {
     return new HsmConfig(
-        Objects.requireNonNull(path, "path"),
+        store,
+        sqliteFile,
         null,
         DEFAULT_CACHE_SIZE,
         DEFAULT_REFRESH_INTERVAL,
         Clock.systemUTC(),
         NativeCrypto.AUTO);
+  }
+
+  /** A store in the SQLite file at {@code path}, created on first open: the embedded default. */
+  public static HsmConfig sqlite(Path path) {
+    Objects.requireNonNull(path, "path");
+    return defaults(SqliteKeyRecordStore.factory(path), path);
+  }
+
+  /**
+   * A store that {@code factory} opens: a plug-in {@link KeyRecordStore} such as a shared database.
+   * The factory is opened once per client, and closed with it.
+   */
+  public static HsmConfig store(KeyRecordStore.Factory factory) {
+    return defaults(Objects.requireNonNull(factory, "factory"), null);
   }
 
   /** Unlock with {@code secret}. */
@@ -70,7 +95,8 @@ public final class HsmConfig {
               + ": this config already unlocks with "
               + this.secret.describe());
     }
-    return new HsmConfig(storePath, secret, cacheSize, refreshInterval, clock, nativeCrypto);
+    return new HsmConfig(
+        store, sqliteFile, secret, cacheSize, refreshInterval, clock, nativeCrypto);
   }
 
   /** Unlock with this passphrase (copied). */
@@ -109,7 +135,13 @@ public final class HsmConfig {
       throw new IllegalArgumentException("set the passphrase before its Argon2 parameters");
     }
     return new HsmConfig(
-        storePath, secret.withArgon2(parameters), cacheSize, refreshInterval, clock, nativeCrypto);
+        store,
+        sqliteFile,
+        secret.withArgon2(parameters),
+        cacheSize,
+        refreshInterval,
+        clock,
+        nativeCrypto);
   }
 
   /** How many unwrapped keys to keep in memory at most; default {@value #DEFAULT_CACHE_SIZE}. */
@@ -117,26 +149,27 @@ public final class HsmConfig {
     if (maxKeys < 1) {
       throw new IllegalArgumentException("cacheSize must be at least 1, not " + maxKeys);
     }
-    return new HsmConfig(storePath, secret, maxKeys, refreshInterval, clock, nativeCrypto);
+    return new HsmConfig(store, sqliteFile, secret, maxKeys, refreshInterval, clock, nativeCrypto);
   }
 
   /**
    * How often a background thread checks whether another process changed the store (a rotation, a
-   * disabled key) and drops cached keys if so; also how often usage counters are saved. Default one
-   * second. Operations never wait for it.
+   * disabled key) and drops those keys from the cache; also how often usage counters are saved.
+   * Default one second. Operations never wait for it.
    */
   public HsmConfig refreshInterval(Duration interval) {
     Objects.requireNonNull(interval, "interval");
     if (interval.toMillis() < 10) {
       throw new IllegalArgumentException("refreshInterval must be at least 10 ms, not " + interval);
     }
-    return new HsmConfig(storePath, secret, cacheSize, interval, clock, nativeCrypto);
+    return new HsmConfig(store, sqliteFile, secret, cacheSize, interval, clock, nativeCrypto);
   }
 
   /** The clock for timestamps, rotation and destruction dates; tests inject their own. */
   public HsmConfig clock(Clock clock) {
     Objects.requireNonNull(clock, "clock");
-    return new HsmConfig(storePath, secret, cacheSize, refreshInterval, clock, nativeCrypto);
+    return new HsmConfig(
+        store, sqliteFile, secret, cacheSize, refreshInterval, clock, nativeCrypto);
   }
 
   /**
@@ -144,13 +177,18 @@ public final class HsmConfig {
    * (use it when it is on the classpath and healthy).
    */
   public HsmConfig nativeCrypto(NativeCrypto mode) {
-    return new HsmConfig(
-        storePath, secret, cacheSize, refreshInterval, clock, Objects.requireNonNull(mode, "mode"));
+    Objects.requireNonNull(mode, "mode");
+    return new HsmConfig(store, sqliteFile, secret, cacheSize, refreshInterval, clock, mode);
   }
 
-  /** The SQLite file of the store. */
-  public Path storePath() {
-    return storePath;
+  /** How the store is opened. */
+  public KeyRecordStore.Factory store() {
+    return store;
+  }
+
+  /** The store's SQLite file, if the store is one ({@link #sqlite(Path)}). */
+  public Optional<Path> sqliteFile() {
+    return Optional.ofNullable(sqliteFile);
   }
 
   /** The secret that unlocks the store, if set. */
@@ -180,8 +218,8 @@ public final class HsmConfig {
 
   @Override
   public String toString() {
-    return "HsmConfig[sqlite="
-        + storePath
+    return "HsmConfig[store="
+        + store.description()
         + ", "
         + (secret == null ? "no unlock secret" : secret)
         + ", cacheSize="

@@ -35,6 +35,7 @@ class ApiHygieneTest {
   private static final Set<String> ALLOWED_INTERNAL_DEPENDENCIES =
       Set.of(
           "dev.hsm.HsmClient -> dev.hsm.internal.SqliteHsmClient",
+          "dev.hsm.HsmConfig -> dev.hsm.internal.store.SqliteKeyRecordStore",
           "dev.hsm.KeyMaterial -> dev.hsm.internal.crypto.Pem");
 
   private static final List<String> FORBIDDEN_IN_SIGNATURES =

@@ -37,12 +37,12 @@ public final class Prepare {
     Path work = Support.workDir();
     Map<String, Object> facts = new LinkedHashMap<>();
     HsmConfig big = bigStoreConfig(work, BIG);
-    Path done = big.storePath().resolveSibling("complete");
+    Path done = big.sqliteFile().orElseThrow().resolveSibling("complete");
     if (Files.exists(done)) {
-      facts.put("big_store", "reused " + big.storePath());
+      facts.put("big_store", "reused " + big.sqliteFile().orElseThrow());
       facts.put("big_store_build_keys_per_s", Files.readString(done).trim());
     } else {
-      Path dir = big.storePath().getParent();
+      Path dir = big.sqliteFile().orElseThrow().getParent();
       if (Files.exists(dir)) {
         Support.deleteTree(dir);
       }
@@ -50,7 +50,7 @@ public final class Prepare {
       Support.newKeyFile(big.unlockSecret().orElseThrow().keyFile());
       double rate = build(big, BIG, 1);
       Files.writeString(done, String.format("%.0f keys/s with one thread", rate));
-      facts.put("big_store", "built " + big.storePath());
+      facts.put("big_store", "built " + big.sqliteFile().orElseThrow());
       facts.put("big_store_build_keys_per_s", String.format("%.0f keys/s with one thread", rate));
     }
     Support.TempStore empty = Support.tempStore(1000);
@@ -73,7 +73,7 @@ public final class Prepare {
     Support.deleteTree(empty.dir);
     facts.put("heap_open_empty_bytes", heapEmpty);
     facts.put("heap_open_100k_bytes", heapBig);
-    facts.put("store_100k_file_bytes", Files.size(big.storePath()));
+    facts.put("store_100k_file_bytes", Files.size(big.sqliteFile().orElseThrow()));
     facts.put("softhsm_ed25519", probe("Ed25519"));
     facts.put("java_version", System.getProperty("java.version"));
     facts.put(

@@ -38,9 +38,9 @@ public class StoreOpen {
       config = empty.config;
     } else {
       config = Prepare.bigStoreConfig(Support.workDir(), keys);
-      if (!Files.exists(config.storePath())) {
+      if (!Files.exists(config.sqliteFile().orElseThrow())) {
         throw new IllegalStateException(
-            "no prepared store at " + config.storePath() + ": run Prepare");
+            "no prepared store at " + config.sqliteFile().orElseThrow() + ": run Prepare");
       }
     }
   }

@@ -4,7 +4,7 @@ import dev.hsm.AuditEntry;
 import dev.hsm.AuditLogIntegrityException;
 import dev.hsm.internal.crypto.Providers;
 import dev.hsm.spi.ConcurrentUpdateException;
-import dev.hsm.spi.KeyStoreBackend;
+import dev.hsm.spi.KeyRecordStore;
 import dev.hsm.spi.StoredAuditEntry;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -29,12 +29,12 @@ final class Audit {
 
   private static final int PAGE = 1000;
 
-  private final KeyStoreBackend backend;
+  private final KeyRecordStore backend;
   private final String storeId;
   private final SecretKeySpec macKey;
   private final Clock clock;
 
-  Audit(KeyStoreBackend backend, String storeId, byte[] auditKey, Clock clock) {
+  Audit(KeyRecordStore backend, String storeId, byte[] auditKey, Clock clock) {
     this.backend = backend;
     this.storeId = storeId;
     this.macKey = new SecretKeySpec(auditKey, "HmacSHA256");

@@ -3,7 +3,7 @@ package dev.hsm.internal;
 import dev.hsm.KeyAlreadyExistsException;
 import dev.hsm.StoreException;
 import dev.hsm.spi.ConcurrentUpdateException;
-import dev.hsm.spi.KeyStoreBackend;
+import dev.hsm.spi.KeyRecordStore;
 import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
 import java.util.ArrayList;
@@ -98,7 +98,7 @@ final class GroupCommit {
     List<Request> batch = new ArrayList<>();
     try {
       for (int attempt = 1; ; attempt++) {
-        KeyStoreBackend backend = engine.backend();
+        KeyRecordStore backend = engine.backend();
         // Once per batch: StoreException if another process rotated the master key.
         engine.settings();
         Optional<StoredAuditEntry> last = backend.lastAuditEntry();
@@ -144,7 +144,7 @@ final class GroupCommit {
         if (attempt >= MAX_ATTEMPTS) {
           throw new StoreException(
               "gave up writing to "
-                  + engine.path()
+                  + engine.where()
                   + " after "
                   + attempt
                   + " conflicts with other processes");

@@ -229,7 +229,7 @@ final class KeyProtection {
                 v.createdAtMillis(),
                 v.destroyAtMillis(),
                 v.publicKey(),
-                v.wrappedMaterial()));
+                v.material()));
       }
       return new KeyRecord(
           stored.name(),
@@ -294,7 +294,7 @@ final class KeyProtection {
             .add(version.createdAtMillis())
             .add(version.destroyAtMillis())
             .add(version.publicKey())
-            .add(version.wrappedMaterial())
+            .add(version.material())
             .toBytes());
   }
 

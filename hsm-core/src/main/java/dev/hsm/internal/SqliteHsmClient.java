@@ -22,9 +22,9 @@ import dev.hsm.internal.crypto.CryptoEngines;
 import dev.hsm.internal.crypto.CryptoKey;
 import dev.hsm.internal.crypto.Keys;
 import dev.hsm.internal.crypto.Randomness;
-import dev.hsm.internal.store.SqliteKeyStoreBackend;
+import dev.hsm.internal.store.SqliteKeyRecordStore;
 import dev.hsm.spi.ConcurrentUpdateException;
-import dev.hsm.spi.KeyStoreBackend;
+import dev.hsm.spi.KeyRecordStore;
 import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
 import java.io.IOException;
@@ -64,8 +64,10 @@ public final class SqliteHsmClient implements HsmClient {
   private static final int MAX_WRITE_ATTEMPTS = 100;
   private static final int DUE_CHECK_EVERY_N_REFRESHES = 60;
 
-  private final Path path;
-  private final KeyStoreBackend backend;
+  /** The store's description, for messages. */
+  private final String where;
+
+  private final KeyRecordStore backend;
   private final KeyCache cache;
   private final Clock clock;
   private final Audit audit;
@@ -80,13 +82,12 @@ public final class SqliteHsmClient implements HsmClient {
   private int refreshes;
 
   private SqliteHsmClient(
-      Path path,
-      KeyStoreBackend backend,
+      KeyRecordStore backend,
       KeyProtection protection,
       byte[] auditKey,
       HsmConfig config,
       CryptoEngines engines) {
-    this.path = path;
+    this.where = backend.description();
     this.engines = engines;
     this.backend = backend;
     this.protection = protection;
@@ -97,7 +98,7 @@ public final class SqliteHsmClient implements HsmClient {
     this.maintenance =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
-              Thread thread = new Thread(task, "hsm-maintenance " + path.getFileName());
+              Thread thread = new Thread(task, "hsm-maintenance");
               thread.setDaemon(true);
               return thread;
             });
@@ -111,8 +112,7 @@ public final class SqliteHsmClient implements HsmClient {
   public static SqliteHsmClient open(HsmConfig config) {
     CryptoEngines engines = CryptoEngines.select(config.nativeCrypto()); // fails before any I/O
     Unlocking.Secret secret = Unlocking.read(config);
-    Path path = config.storePath();
-    SqliteKeyStoreBackend backend = SqliteKeyStoreBackend.open(path);
+    KeyRecordStore backend = config.store().open();
     byte[] masterKey = null;
     byte[] auditKey = null;
     try {
@@ -132,12 +132,14 @@ public final class SqliteHsmClient implements HsmClient {
         }
       }
       if (masterKey == null) {
-        masterKey = Unlocking.unlock(storeId.orElseThrow(), backend.unlockSlots(), secret, path);
+        masterKey =
+            Unlocking.unlock(
+                storeId.orElseThrow(), backend.unlockSlots(), secret, backend.description());
       }
       KeyProtection protection = new KeyProtection(storeId.orElseThrow(), masterKey);
       StoreSettings settings = checkedSettings(backend, protection);
       auditKey = settings.auditKey(protection);
-      return new SqliteHsmClient(path, backend, protection, auditKey, config, engines);
+      return new SqliteHsmClient(backend, protection, auditKey, config, engines);
     } catch (RuntimeException e) {
       backend.close();
       throw e;
@@ -150,7 +152,7 @@ public final class SqliteHsmClient implements HsmClient {
 
   /** Copies a backup into place and opens it; see {@link HsmClient#restoreBackup}. */
   public static SqliteHsmClient restoreBackup(Path backupFile, HsmConfig config) {
-    Path target = config.storePath();
+    Path target = config.sqliteFile().orElseThrow();
     if (Files.exists(target)) {
       throw new StoreException(
           "cannot restore over " + target + ": it exists; move it away or choose another path");
@@ -161,7 +163,7 @@ public final class SqliteHsmClient implements HsmClient {
     Path staging = target.resolveSibling(target.getFileName() + ".restoring");
     try {
       Files.copy(backupFile, staging, StandardCopyOption.REPLACE_EXISTING);
-      SqliteKeyStoreBackend copy = SqliteKeyStoreBackend.open(staging);
+      SqliteKeyRecordStore copy = SqliteKeyRecordStore.open(staging);
       boolean holdsAStore;
       try {
         holdsAStore = copy.storeId().isPresent();
@@ -368,7 +370,7 @@ public final class SqliteHsmClient implements HsmClient {
   }
 
   private KeyNotFoundException notFound(String name) {
-    return new KeyNotFoundException("no key named '" + name + "' in " + path);
+    return new KeyNotFoundException("no key named '" + name + "' in " + where);
   }
 
   @Override
@@ -451,7 +453,7 @@ public final class SqliteHsmClient implements HsmClient {
    * cannot tell current settings from ones put back from an older copy of the file, but the log can
    * (removing that entry from the log breaks its chain, which {@code verify()} reports).
    */
-  private static StoreSettings checkedSettings(KeyStoreBackend backend, KeyProtection protection) {
+  private static StoreSettings checkedSettings(KeyRecordStore backend, KeyProtection protection) {
     StoreSettings settings = StoreSettings.open(backend.settings().orElse(""), protection);
     long lastChange = backend.lastAuditSequenceOf(StoreSettings.CHANGING_ACTIONS);
     if (lastChange > settings.auditSequence) {
@@ -485,7 +487,7 @@ public final class SqliteHsmClient implements HsmClient {
     return audit;
   }
 
-  KeyStoreBackend backend() {
+  KeyRecordStore backend() {
     return backend;
   }
 
@@ -497,8 +499,9 @@ public final class SqliteHsmClient implements HsmClient {
     return clock;
   }
 
-  Path path() {
-    return path;
+  /** The store's description, for messages. */
+  String where() {
+    return where;
   }
 
   /** Switches to a new master key's protection after a rotation; caches stay valid. */
@@ -538,7 +541,7 @@ public final class SqliteHsmClient implements HsmClient {
           if (attempt >= MAX_WRITE_ATTEMPTS) {
             throw new StoreException(
                 "gave up writing to "
-                    + path
+                    + where
                     + " after "
                     + attempt
                     + " conflicts with other processes",
@@ -759,7 +762,7 @@ public final class SqliteHsmClient implements HsmClient {
         applyDueChanges();
       }
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "key store maintenance failed for " + path, e);
+      LOG.log(System.Logger.Level.WARNING, "key store maintenance failed for " + where, e);
     }
   }
 
@@ -795,7 +798,7 @@ public final class SqliteHsmClient implements HsmClient {
 
   void checkOpen() {
     if (closed) {
-      throw new HsmException("the HsmClient for " + path + " is closed");
+      throw new HsmException("the HsmClient for " + where + " is closed");
     }
   }
 
@@ -814,7 +817,7 @@ public final class SqliteHsmClient implements HsmClient {
     try {
       saveUsage();
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not save key usage counters for " + path, e);
+      LOG.log(System.Logger.Level.WARNING, "could not save key usage counters for " + where, e);
     }
     cache.clear();
     backend.close();
@@ -822,6 +825,6 @@ public final class SqliteHsmClient implements HsmClient {
 
   @Override
   public String toString() {
-    return "HsmClient[sqlite=" + path + (closed ? ", closed" : "") + "]";
+    return "HsmClient[" + where + (closed ? ", closed" : "") + "]";
   }
 }

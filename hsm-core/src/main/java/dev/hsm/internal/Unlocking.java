@@ -180,7 +180,8 @@ final class Unlocking {
    *
    * @throws UnlockFailedException if none does
    */
-  static byte[] unlock(String storeId, List<StoredSlot> slots, Secret secret, Path storePath) {
+  static byte[] unlock(
+      String storeId, List<StoredSlot> slots, Secret secret, String storeDescription) {
     boolean anyOfKind = false;
     for (StoredSlot slot : slots) {
       anyOfKind |= slot.kind().equals(secret.kind);
@@ -192,7 +193,7 @@ final class Unlocking {
     if (!anyOfKind) {
       throw new UnlockFailedException(
           "key store "
-              + storePath
+              + storeDescription
               + " has no "
               + (secret.kind.equals(PASSPHRASE) ? "passphrase" : "key file")
               + " unlock slot; it is unlocked another way");
@@ -201,7 +202,7 @@ final class Unlocking {
         "the given "
             + secret.description.replaceFirst("^a ", "")
             + " does not unlock key store "
-            + storePath);
+            + storeDescription);
   }
 
   private static byte[] aad(String storeId, String kind, String parameters, byte[] salt) {

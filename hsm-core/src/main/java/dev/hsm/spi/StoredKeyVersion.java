@@ -1,7 +1,7 @@
 package dev.hsm.spi;
 
 /**
- * One version of a key as the backend holds it.
+ * One version of a key as the store holds it.
  *
  * @param version version number, from 1
  * @param state the version's state name
@@ -9,8 +9,9 @@ package dev.hsm.spi;
  * @param destroyAtMillis when the version is or was to be destroyed, epoch milliseconds; 0 if not
  *     scheduled
  * @param publicKey SubjectPublicKeyInfo DER for asymmetric keys, else {@code null}
- * @param wrappedMaterial the key material, encrypted and authenticated by the engine; {@code null}
- *     once destroyed
+ * @param material what the key custody keeps for this version: the material wrapped (encrypted and
+ *     authenticated) under the store's master key for software custody, or a reference to a token
+ *     object; never material in clear; {@code null} once destroyed
  * @param rowMac the engine's MAC over the key name, the key's revision and all the columns above
  */
 public record StoredKeyVersion(
@@ -19,5 +20,5 @@ public record StoredKeyVersion(
     long createdAtMillis,
     long destroyAtMillis,
     byte[] publicKey,
-    byte[] wrappedMaterial,
+    byte[] material,
     byte[] rowMac) {}

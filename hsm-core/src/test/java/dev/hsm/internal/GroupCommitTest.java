@@ -145,7 +145,7 @@ class GroupCommitTest {
   @Test
   void aTransactionThatFails_failsEveryCallerInItsBatch_andNobodyWaitsForever() throws Exception {
     HsmConfig config = TestStores.keyFileConfig(dir, "fail.db");
-    Path file = config.storePath();
+    Path file = config.sqliteFile().orElseThrow();
     try (SqliteHsmClient hsm = SqliteHsmClient.open(config)) {
       hsm.createKey("before", KeySpec.hmacSha256());
       // Another connection makes every key insert fail, as a full disk or I/O error would.

@@ -298,7 +298,7 @@ class HsmAutoConfigurationTest {
     HsmProperties defaults = new HsmProperties();
     defaults.getUnlock().setPassphraseEnv("HSM_PASSPHRASE");
     HsmConfig config = defaults.toConfig();
-    assertThat(config.storePath()).isEqualTo(Path.of("hsm.db"));
+    assertThat(config.sqliteFile().orElseThrow()).isEqualTo(Path.of("hsm.db"));
     assertThat(config.cacheSize()).isEqualTo(HsmConfig.DEFAULT_CACHE_SIZE);
     assertThat(config.refreshInterval()).isEqualTo(HsmConfig.DEFAULT_REFRESH_INTERVAL);
     assertThat(config.unlockSecret().orElseThrow().environmentVariable())
@@ -310,7 +310,7 @@ class HsmAutoConfigurationTest {
         .run(
             context -> {
               HsmConfig bound = context.getBean(HsmProperties.class).toConfig();
-              assertThat(bound.storePath()).isEqualTo(dir.resolve("hsm.db"));
+              assertThat(bound.sqliteFile().orElseThrow()).isEqualTo(dir.resolve("hsm.db"));
               assertThat(bound.cacheSize()).isEqualTo(5);
               assertThat(bound.refreshInterval()).isEqualTo(Duration.ofMillis(250));
             });

@@ -3,7 +3,7 @@ package dev.hsm.internal.store;
 import dev.hsm.KeyAlreadyExistsException;
 import dev.hsm.StoreException;
 import dev.hsm.spi.ConcurrentUpdateException;
-import dev.hsm.spi.KeyStoreBackend;
+import dev.hsm.spi.KeyRecordStore;
 import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
 import dev.hsm.spi.StoredKeyVersion;
@@ -43,7 +43,7 @@ import org.sqlite.SQLiteException;
  * small pool, so that threads loading keys on first use read in parallel (WAL lets readers run
  * beside each other and beside the writer) rather than queue on the write connection.
  */
-public final class SqliteKeyStoreBackend implements KeyStoreBackend {
+public final class SqliteKeyRecordStore implements KeyRecordStore {
   /** The schema this code writes; a store with a higher version is refused. */
   public static final int SCHEMA_VERSION = 1;
 
@@ -113,14 +113,46 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
   private final Deque<PooledReader> idleReaders = new ArrayDeque<>(); // guarded by itself
   private boolean closed; // guarded by idleReaders
 
-  private SqliteKeyStoreBackend(Path path, Connection connection, SQLiteConfig readerConfig) {
+  private SqliteKeyRecordStore(Path path, Connection connection, SQLiteConfig readerConfig) {
     this.path = path;
     this.connection = connection;
     this.readerConfig = readerConfig;
   }
 
+  /**
+   * The factory {@code HsmConfig.sqlite(path)} sets: a client on the SQLite file at {@code path}.
+   */
+  public static KeyRecordStore.Factory factory(Path path) {
+    return new KeyRecordStore.Factory() {
+      @Override
+      public KeyRecordStore open() {
+        return SqliteKeyRecordStore.open(path);
+      }
+
+      @Override
+      public String description() {
+        return describe(path);
+      }
+
+      @Override
+      public String toString() {
+        return description();
+      }
+    };
+  }
+
+  /** How a store at {@code path} is named in messages. */
+  public static String describe(Path path) {
+    return "SQLite file " + path;
+  }
+
+  @Override
+  public String description() {
+    return describe(path);
+  }
+
   /** Opens (creating if needed) the SQLite file and its schema. */
-  public static SqliteKeyStoreBackend open(Path path) {
+  public static SqliteKeyRecordStore open(Path path) {
     createPrivateFile(path);
     SQLiteConfig config = new SQLiteConfig();
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -132,7 +164,7 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
     Connection connection = null;
     try {
       connection = config.createConnection(url(path));
-      SqliteKeyStoreBackend backend = new SqliteKeyStoreBackend(path, connection, readerConfig);
+      SqliteKeyRecordStore backend = new SqliteKeyRecordStore(path, connection, readerConfig);
       backend.createSchema();
       return backend;
     } catch (SQLException e) {
@@ -629,7 +661,7 @@ public final class SqliteKeyStoreBackend implements KeyStoreBackend {
       insert.setLong(4, version.createdAtMillis());
       insert.setLong(5, version.destroyAtMillis());
       insert.setBytes(6, version.publicKey());
-      insert.setBytes(7, version.wrappedMaterial());
+      insert.setBytes(7, version.material());
       insert.setBytes(8, version.rowMac());
       insert.executeUpdate();
     }

@@ -6,12 +6,50 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Durable storage for one key store. Implementations must be thread-safe; every write method is one
- * atomic transaction, durable when it returns. A write that carries an audit entry appends it in
- * the same transaction, and fails with {@link ConcurrentUpdateException} if an entry with that
- * sequence number exists already.
+ * Where key records live: names, versions, states, policies, wrapped material or token references,
+ * unlock slots, settings, usage counters and the audit chain. A store knows nothing of
+ * cryptography: the engine MACs every row and wraps every secret before it gets here, checks every
+ * row it reads back, and so a store must return exactly the bytes it was given.
+ *
+ * <p>Implementations must be thread-safe. Every write method is one atomic transaction, durable
+ * when it returns. A write that carries an audit entry appends it in the same transaction, and
+ * fails with {@link ConcurrentUpdateException} (writing nothing) if an entry with that sequence
+ * number exists already: the audit log's sequence is what serialises writers across processes.
+ *
+ * <p>Several clients (processes, or instances of a service) may open the same store through their
+ * own {@link Factory#open()}. Each client notices the others' writes through {@link #dataVersion()}
+ * and learns which keys changed from the audit entries written since, so it drops only those keys
+ * from its cache.
+ *
+ * <p>The built-in store is one SQLite file ({@code HsmConfig.sqlite(path)}); others are plugged in
+ * with {@code HsmConfig.store(factory)}. What every store must do is written down, as tests, in the
+ * contract suite {@code dev.hsm.contract.KeyRecordStoreContract} of hsm-core's test-jar.
  */
-public interface KeyStoreBackend extends AutoCloseable {
+public interface KeyRecordStore extends AutoCloseable {
+
+  /**
+   * Opens a client on one store; set on {@code HsmConfig.store(factory)}. Each {@link #open()}
+   * gives an independent client of the same store, as a second process would have.
+   */
+  interface Factory {
+    /**
+     * Opens a client on the store, creating the store's schema if it has none. Writes nothing to
+     * storage that holds something other than a key store, and fails with {@link
+     * dev.hsm.StoreException} naming it instead.
+     */
+    KeyRecordStore open();
+
+    /**
+     * What the store is, for messages and {@code toString()}: e.g. {@code SQLite file
+     * /srv/app-hsm.db}. Never a password or other secret.
+     */
+    String description();
+  }
+
+  /**
+   * What this store is, for messages: the same text as its factory's {@link Factory#description()}.
+   */
+  String description();
 
   /** The store's id, or empty if the store has not been initialised yet. */
   Optional<String> storeId();
@@ -105,7 +143,12 @@ public interface KeyStoreBackend extends AutoCloseable {
   /** Usage counters: key name to operation name to count. */
   Map<String, Map<String, Long>> usage();
 
-  /** A consistent copy of the whole store, written to {@code target}, while it stays in use. */
+  /**
+   * Writes a consistent copy of the whole store to the new file {@code target}, while the store
+   * stays in use.
+   *
+   * @throws dev.hsm.StoreException if {@code target} exists already, or the copy fails
+   */
   void backupTo(Path target);
 
   /**
@@ -114,7 +157,7 @@ public interface KeyStoreBackend extends AutoCloseable {
    */
   long dataVersion();
 
-  /** Releases the backend's resources. */
+  /** Releases this client's resources (connections, threads). Idempotent. */
   @Override
   void close();
 }
