@@ -1,6 +1,6 @@
 package dev.hsm;
 
-import dev.hsm.internal.SqliteHsmClient;
+import dev.hsm.internal.engine.Engine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +32,7 @@ public interface HsmClient extends AutoCloseable {
    * @throws StoreException if the file cannot be opened or is not a key store
    */
   static HsmClient open(HsmConfig config) {
-    return SqliteHsmClient.open(config);
+    return Engine.open(config);
   }
 
   /**
@@ -113,7 +113,7 @@ public interface HsmClient extends AutoCloseable {
    * the backup, nothing is left behind.
    */
   static HsmClient restoreBackup(Path backupFile, HsmConfig config) {
-    return SqliteHsmClient.restoreBackup(backupFile, config);
+    return Engine.restoreBackup(backupFile, config);
   }
 
   /** {@code count} bytes from the library's CSPRNG. */

@@ -1,6 +1,8 @@
 package dev.hsm;
 
+import dev.hsm.internal.custody.SoftwareCustody;
 import dev.hsm.internal.store.SqliteKeyRecordStore;
+import dev.hsm.spi.KeyCustody;
 import dev.hsm.spi.KeyRecordStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,7 +23,10 @@ import java.util.Optional;
  *
  * <p>The store is where key records live: the embedded default is one SQLite file ({@link
  * #sqlite(Path)}); any other {@link KeyRecordStore} plugs in through {@link
- * #store(KeyRecordStore.Factory)}.
+ * #store(KeyRecordStore.Factory)}. The key custody is who holds the material and runs the
+ * operations: by default software custody (material wrapped under the store's master key,
+ * operations in this JVM); another {@link KeyCustody} plugs in through {@link
+ * #custody(KeyCustody.Factory)}.
  *
  * <p>Exactly one unlock secret is needed: a passphrase (stretched with Argon2id), an environment
  * variable holding the passphrase (read when the store opens), or a key file of at least 32 random
@@ -37,6 +42,7 @@ public final class HsmConfig {
 
   private final KeyRecordStore.Factory store;
   private final Path sqliteFile;
+  private final KeyCustody.Factory custody;
   private final UnlockSecret secret;
   private final int cacheSize;
   private final Duration refreshInterval;
@@ -46,6 +52,7 @@ public final class HsmConfig {
   private HsmConfig(
       KeyRecordStore.Factory store,
       Path sqliteFile,
+      KeyCustody.Factory custody,
       UnlockSecret secret,
       int cacheSize,
       Duration refreshInterval,
@@ -53,6 +60,7 @@ public final class HsmConfig {
       NativeCrypto nativeCrypto) {
     this.store = store;
     this.sqliteFile = sqliteFile;
+    this.custody = custody;
     this.secret = secret;
     this.cacheSize = cacheSize;
     this.refreshInterval = refreshInterval;
@@ -64,6 +72,7 @@ public final class HsmConfig {
     return new HsmConfig(
         store,
         sqliteFile,
+        SoftwareCustody.factory(),
         null,
         DEFAULT_CACHE_SIZE,
         DEFAULT_REFRESH_INTERVAL,
@@ -85,6 +94,16 @@ public final class HsmConfig {
     return defaults(Objects.requireNonNull(factory, "factory"), null);
   }
 
+  /**
+   * Who holds key material and runs the operations: a plug-in {@link KeyCustody} such as a PKCS#11
+   * token, instead of the default software custody.
+   */
+  public HsmConfig custody(KeyCustody.Factory factory) {
+    Objects.requireNonNull(factory, "factory");
+    return new HsmConfig(
+        store, sqliteFile, factory, secret, cacheSize, refreshInterval, clock, nativeCrypto);
+  }
+
   /** Unlock with {@code secret}. */
   public HsmConfig unlockWith(UnlockSecret secret) {
     Objects.requireNonNull(secret, "secret");
@@ -96,7 +115,7 @@ public final class HsmConfig {
               + this.secret.describe());
     }
     return new HsmConfig(
-        store, sqliteFile, secret, cacheSize, refreshInterval, clock, nativeCrypto);
+        store, sqliteFile, custody, secret, cacheSize, refreshInterval, clock, nativeCrypto);
   }
 
   /** Unlock with this passphrase (copied). */
@@ -137,6 +156,7 @@ public final class HsmConfig {
     return new HsmConfig(
         store,
         sqliteFile,
+        custody,
         secret.withArgon2(parameters),
         cacheSize,
         refreshInterval,
@@ -149,7 +169,8 @@ public final class HsmConfig {
     if (maxKeys < 1) {
       throw new IllegalArgumentException("cacheSize must be at least 1, not " + maxKeys);
     }
-    return new HsmConfig(store, sqliteFile, secret, maxKeys, refreshInterval, clock, nativeCrypto);
+    return new HsmConfig(
+        store, sqliteFile, custody, secret, maxKeys, refreshInterval, clock, nativeCrypto);
   }
 
   /**
@@ -162,14 +183,15 @@ public final class HsmConfig {
     if (interval.toMillis() < 10) {
       throw new IllegalArgumentException("refreshInterval must be at least 10 ms, not " + interval);
     }
-    return new HsmConfig(store, sqliteFile, secret, cacheSize, interval, clock, nativeCrypto);
+    return new HsmConfig(
+        store, sqliteFile, custody, secret, cacheSize, interval, clock, nativeCrypto);
   }
 
   /** The clock for timestamps, rotation and destruction dates; tests inject their own. */
   public HsmConfig clock(Clock clock) {
     Objects.requireNonNull(clock, "clock");
     return new HsmConfig(
-        store, sqliteFile, secret, cacheSize, refreshInterval, clock, nativeCrypto);
+        store, sqliteFile, custody, secret, cacheSize, refreshInterval, clock, nativeCrypto);
   }
 
   /**
@@ -178,12 +200,18 @@ public final class HsmConfig {
    */
   public HsmConfig nativeCrypto(NativeCrypto mode) {
     Objects.requireNonNull(mode, "mode");
-    return new HsmConfig(store, sqliteFile, secret, cacheSize, refreshInterval, clock, mode);
+    return new HsmConfig(
+        store, sqliteFile, custody, secret, cacheSize, refreshInterval, clock, mode);
   }
 
   /** How the store is opened. */
   public KeyRecordStore.Factory store() {
     return store;
+  }
+
+  /** How the key custody is opened. */
+  public KeyCustody.Factory custody() {
+    return custody;
   }
 
   /** The store's SQLite file, if the store is one ({@link #sqlite(Path)}). */
@@ -220,6 +248,8 @@ public final class HsmConfig {
   public String toString() {
     return "HsmConfig[store="
         + store.description()
+        + ", custody="
+        + custody.description()
         + ", "
         + (secret == null ? "no unlock secret" : secret)
         + ", cacheSize="

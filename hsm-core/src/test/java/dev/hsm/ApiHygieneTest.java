@@ -34,7 +34,8 @@ class ApiHygieneTest {
   /** The only allowed edges from the API into the implementation. */
   private static final Set<String> ALLOWED_INTERNAL_DEPENDENCIES =
       Set.of(
-          "dev.hsm.HsmClient -> dev.hsm.internal.SqliteHsmClient",
+          "dev.hsm.HsmClient -> dev.hsm.internal.engine.Engine",
+          "dev.hsm.HsmConfig -> dev.hsm.internal.custody.SoftwareCustody",
           "dev.hsm.HsmConfig -> dev.hsm.internal.store.SqliteKeyRecordStore",
           "dev.hsm.KeyMaterial -> dev.hsm.internal.crypto.Pem");
 

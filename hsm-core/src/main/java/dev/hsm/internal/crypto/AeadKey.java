@@ -1,6 +1,7 @@
 package dev.hsm.internal.crypto;
 
 import dev.hsm.Algorithm;
+import dev.hsm.spi.KeyOperations;
 import java.security.GeneralSecurityException;
 import java.security.spec.AlgorithmParameterSpec;
 import javax.crypto.Cipher;
@@ -13,7 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
  * CryptoEngines}) and ChaCha20-Poly1305 (SunJCE). Payload layout: 12-byte random nonce, ciphertext,
  * 16-byte tag.
  */
-final class AeadKey implements CryptoKey {
+final class AeadKey implements KeyOperations {
   static final int NONCE_BYTES = 12;
   static final int TAG_BYTES = 16;
 
@@ -44,11 +45,6 @@ final class AeadKey implements CryptoKey {
   @Override
   public Algorithm algorithm() {
     return algorithm;
-  }
-
-  @Override
-  public boolean hasPrivatePart() {
-    return true;
   }
 
   private AlgorithmParameterSpec parameters(byte[] nonceSource, int offset) {

@@ -1,6 +1,7 @@
 package dev.hsm.internal.crypto;
 
 import dev.hsm.Algorithm;
+import dev.hsm.spi.KeyOperations;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -19,7 +20,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * collision. Payload layout as for the other AEADs: nonce, ciphertext, 16-byte tag, so decryption
  * accepts any nonce and needs no knowledge of how it was made.
  */
-final class DeterministicAeadKey implements CryptoKey {
+final class DeterministicAeadKey implements KeyOperations {
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
 
@@ -45,11 +46,6 @@ final class DeterministicAeadKey implements CryptoKey {
   @Override
   public Algorithm algorithm() {
     return Algorithm.AES_256_GCM_SIV;
-  }
-
-  @Override
-  public boolean hasPrivatePart() {
-    return true;
   }
 
   private byte[] nonce(byte[] plaintext, byte[] associatedData) {

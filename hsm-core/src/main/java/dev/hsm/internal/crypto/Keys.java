@@ -4,6 +4,7 @@ import dev.hsm.Algorithm;
 import dev.hsm.InvalidKeyMaterialException;
 import dev.hsm.KeyMaterial.Form;
 import dev.hsm.KeySpec;
+import dev.hsm.spi.KeyOperations;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -32,7 +33,7 @@ import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 
 /**
  * Generates key material inside the library, validates imported material, and turns stored material
- * back into a {@link CryptoKey}. Material is always encoded the same way: raw bytes for secret
+ * back into a {@link KeyOperations}. Material is always encoded the same way: raw bytes for secret
  * keys, PKCS#8 DER for private keys, X.509 SubjectPublicKeyInfo DER for public keys.
  */
 public final class Keys {
@@ -213,7 +214,7 @@ public final class Keys {
    * @param publicKeySpki the public key for private material (stored beside it, so loading needs no
    *     point multiplication); ignored for other forms
    */
-  public static CryptoKey load(
+  public static KeyOperations load(
       CryptoEngines engines, Algorithm algorithm, Form form, byte[] encoded, byte[] publicKeySpki)
       throws GeneralSecurityException {
     switch (algorithm.kind()) {
@@ -260,10 +261,5 @@ public final class Keys {
       default:
         return SECObjectIdentifiers.secp521r1;
     }
-  }
-
-  /** The longest plaintext an RSA-OAEP key encrypts, or {@code -1} for other keys. */
-  public static int maxPlaintextBytes(CryptoKey key) {
-    return key instanceof RsaOaepKey ? ((RsaOaepKey) key).maxPlaintextBytes() : -1;
   }
 }

@@ -1,13 +1,14 @@
 package dev.hsm.internal.crypto;
 
 import dev.hsm.Algorithm;
+import dev.hsm.spi.KeyOperations;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** HMAC-SHA-256/384/512 with the JDK's SunJCE; full-length tags, compared in constant time. */
-final class MacKey implements CryptoKey {
+final class MacKey implements KeyOperations {
   /**
    * One engine per thread and key, initialised with the key once: {@code Mac.getInstance} costs
    * about as much as a 1 KiB HMAC, and {@code init} (the key's inner and outer pads) a good part of
@@ -61,11 +62,6 @@ final class MacKey implements CryptoKey {
   @Override
   public Algorithm algorithm() {
     return algorithm;
-  }
-
-  @Override
-  public boolean hasPrivatePart() {
-    return true;
   }
 
   @Override

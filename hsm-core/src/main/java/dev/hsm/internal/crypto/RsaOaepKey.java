@@ -1,6 +1,7 @@
 package dev.hsm.internal.crypto;
 
 import dev.hsm.Algorithm;
+import dev.hsm.spi.KeyOperations;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -11,7 +12,7 @@ import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 
 /** RSAES-OAEP with SHA-256 and MGF1-SHA-256 (JDK SunJCE); the associated data is the label. */
-final class RsaOaepKey implements CryptoKey {
+final class RsaOaepKey implements KeyOperations {
   private static final int HASH_BYTES = 32;
 
   private final PrivateKey privateKey;
@@ -37,11 +38,6 @@ final class RsaOaepKey implements CryptoKey {
   @Override
   public Algorithm algorithm() {
     return Algorithm.RSA_OAEP_SHA256;
-  }
-
-  @Override
-  public boolean hasPrivatePart() {
-    return privateKey != null;
   }
 
   @Override

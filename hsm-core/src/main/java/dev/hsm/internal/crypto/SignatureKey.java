@@ -1,6 +1,7 @@
 package dev.hsm.internal.crypto;
 
 import dev.hsm.Algorithm;
+import dev.hsm.spi.KeyOperations;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Provider;
@@ -14,7 +15,7 @@ import java.security.spec.PSSParameterSpec;
  * CryptoEngines} chose: Bouncy Castle for EC and Ed25519 and the JDK's SunRsaSign for RSA, or the
  * native provider. The private key is absent for an imported public key.
  */
-final class SignatureKey implements CryptoKey {
+final class SignatureKey implements KeyOperations {
   private final Algorithm algorithm;
   private final PrivateKey privateKey;
   private final PublicKey publicKey;
@@ -86,11 +87,6 @@ final class SignatureKey implements CryptoKey {
   @Override
   public Algorithm algorithm() {
     return algorithm;
-  }
-
-  @Override
-  public boolean hasPrivatePart() {
-    return privateKey != null;
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.hsm.internal;
+package dev.hsm.internal.protection;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.hsm.StoreException;
@@ -13,23 +13,23 @@ import java.util.Map;
  * MAC key, so removing the admin credential or swapping the audit key by editing the file is
  * detected. Immutable.
  */
-final class StoreSettings {
+public final class StoreSettings {
   private static final Base64.Encoder B64 = Base64.getEncoder();
   private static final Base64.Decoder B64D = Base64.getDecoder();
 
-  final byte[] wrappedAuditKey;
+  public final byte[] wrappedAuditKey;
 
   /** Argon2id parameters, salt and verifier of the admin credential; all {@code null} if none. */
-  final String adminKdf;
+  public final String adminKdf;
 
-  final byte[] adminSalt;
-  final byte[] adminVerifier;
+  public final byte[] adminSalt;
+  public final byte[] adminVerifier;
 
   /**
    * The audit entry written with these settings (0 for a new store). If the log holds a later
    * settings change, these settings were put back from an older state.
    */
-  final long auditSequence;
+  public final long auditSequence;
 
   private StoreSettings(
       byte[] wrappedAuditKey,
@@ -45,52 +45,52 @@ final class StoreSettings {
   }
 
   /** The audit actions that write new settings, and so move {@link #auditSequence}. */
-  static final java.util.List<String> CHANGING_ACTIONS =
+  public static final java.util.List<String> CHANGING_ACTIONS =
       java.util.List.of("admin.set-credential", "store.rotate-master-key");
 
   /** Settings for a new store: a fresh random audit key, no admin credential. */
-  static StoreSettings fresh(KeyProtection protection) {
+  public static StoreSettings fresh(MasterKey protection) {
     byte[] auditKey = Randomness.bytes(32);
     try {
       return new StoreSettings(
           protection.wrap(auditKey, auditKeyAad(protection)), null, null, null, 0);
     } finally {
-      KeyProtection.wipe(auditKey);
+      Secrets.wipe(auditKey);
     }
   }
 
-  private static byte[] auditKeyAad(KeyProtection protection) {
+  private static byte[] auditKeyAad(MasterKey protection) {
     return new Canonical("dev.hsm/v1/audit-key").add(protection.storeId()).toBytes();
   }
 
-  boolean hasAdmin() {
+  public boolean hasAdmin() {
     return adminVerifier != null;
   }
 
-  byte[] auditKey(KeyProtection protection) {
+  public byte[] auditKey(MasterKey protection) {
     return protection.unwrap(wrappedAuditKey, auditKeyAad(protection), "the audit log key");
   }
 
-  StoreSettings withAdmin(String kdf, byte[] salt, byte[] verifier) {
+  public StoreSettings withAdmin(String kdf, byte[] salt, byte[] verifier) {
     return new StoreSettings(wrappedAuditKey, kdf, salt, verifier, auditSequence);
   }
 
-  StoreSettings withAuditSequence(long sequence) {
+  public StoreSettings withAuditSequence(long sequence) {
     return new StoreSettings(wrappedAuditKey, adminKdf, adminSalt, adminVerifier, sequence);
   }
 
   /** The same settings with the audit key rewrapped under another master key. */
-  StoreSettings rewrapped(KeyProtection from, KeyProtection to) {
+  public StoreSettings rewrapped(MasterKey from, MasterKey to) {
     byte[] auditKey = auditKey(from);
     try {
       return new StoreSettings(
           to.wrap(auditKey, auditKeyAad(to)), adminKdf, adminSalt, adminVerifier, auditSequence);
     } finally {
-      KeyProtection.wipe(auditKey);
+      Secrets.wipe(auditKey);
     }
   }
 
-  private byte[] macInput(KeyProtection protection) {
+  private byte[] macInput(MasterKey protection) {
     return new Canonical("dev.hsm/v1/settings")
         .add(protection.storeId())
         .add(wrappedAuditKey)
@@ -101,7 +101,7 @@ final class StoreSettings {
         .toBytes();
   }
 
-  String seal(KeyProtection protection) {
+  public String seal(MasterKey protection) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("auditKey", B64.encodeToString(wrappedAuditKey));
     if (hasAdmin()) {
@@ -117,7 +117,7 @@ final class StoreSettings {
   /**
    * @throws StoreException if the settings are missing, unreadable or fail their MAC
    */
-  static StoreSettings open(String sealed, KeyProtection protection) {
+  public static StoreSettings open(String sealed, MasterKey protection) {
     StoreSettings settings;
     byte[] mac;
     try {
@@ -134,7 +134,7 @@ final class StoreSettings {
     } catch (java.text.ParseException | RuntimeException e) {
       throw new StoreException("the store settings are missing or unreadable (edited file?)");
     }
-    if (!KeyProtection.constantTimeEquals(protection.mac(settings.macInput(protection)), mac)) {
+    if (!Secrets.constantTimeEquals(protection.mac(settings.macInput(protection)), mac)) {
       throw new StoreException(
           "the store settings fail their integrity check: edited file, or the master key was"
               + " rotated by another process (reopen the store)");

@@ -1,4 +1,4 @@
-package dev.hsm.internal;
+package dev.hsm.internal.formats;
 
 /**
  * The binary envelopes that leave the library (documented in {@code docs/FORMATS.md}):
@@ -9,15 +9,15 @@ package dev.hsm.internal;
  * bytes 5-   the algorithm's payload
  * </pre>
  */
-final class Envelope {
-  static final byte CIPHERTEXT = 0x01;
-  static final byte SIGNATURE = 0x02;
-  static final byte MAC = 0x03;
-  static final int HEADER_BYTES = 5;
+public final class Envelope {
+  public static final byte CIPHERTEXT = 0x01;
+  public static final byte SIGNATURE = 0x02;
+  public static final byte MAC = 0x03;
+  public static final int HEADER_BYTES = 5;
 
   private Envelope() {}
 
-  static byte[] header(byte format, int version) {
+  public static byte[] header(byte format, int version) {
     return new byte[] {
       format,
       (byte) (version >>> 24),
@@ -27,8 +27,16 @@ final class Envelope {
     };
   }
 
+  /** {@code payload} behind the header for {@code format} and {@code version}, in one array. */
+  public static byte[] wrap(byte format, int version, byte[] payload) {
+    byte[] out = new byte[HEADER_BYTES + payload.length];
+    System.arraycopy(header(format, version), 0, out, 0, HEADER_BYTES);
+    System.arraycopy(payload, 0, out, HEADER_BYTES, payload.length);
+    return out;
+  }
+
   /** The key version an envelope names; call only after {@link #problem} returned null. */
-  static int version(byte[] envelope) {
+  public static int version(byte[] envelope) {
     return ((envelope[1] & 0xff) << 24)
         | ((envelope[2] & 0xff) << 16)
         | ((envelope[3] & 0xff) << 8)
@@ -36,7 +44,7 @@ final class Envelope {
   }
 
   /** Why {@code envelope} cannot be of {@code format}, or {@code null} if its header is sound. */
-  static String problem(byte[] envelope, byte format) {
+  public static String problem(byte[] envelope, byte format) {
     if (envelope.length < HEADER_BYTES) {
       return "is too short to be an envelope (" + envelope.length + " bytes)";
     }

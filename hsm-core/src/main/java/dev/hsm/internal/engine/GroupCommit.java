@@ -1,7 +1,8 @@
-package dev.hsm.internal;
+package dev.hsm.internal.engine;
 
 import dev.hsm.KeyAlreadyExistsException;
 import dev.hsm.StoreException;
+import dev.hsm.internal.protection.AuditChain;
 import dev.hsm.spi.ConcurrentUpdateException;
 import dev.hsm.spi.KeyRecordStore;
 import dev.hsm.spi.StoredAuditEntry;
@@ -35,7 +36,7 @@ final class GroupCommit {
   /** One new key waiting to be stored, and what became of it. */
   static final class Request {
     final String name;
-    final KeyProtection wrappedUnder;
+    final Unlocked wrappedUnder;
     final StoredKey key;
     final String actor;
     final String action;
@@ -45,10 +46,10 @@ final class GroupCommit {
     private RuntimeException failure;
 
     /**
-     * @param wrappedUnder the protection that wrapped and sealed {@code key}; the key is refused if
-     *     this client's master key was rotated since
+     * @param wrappedUnder the master key and custody that made and sealed {@code key}; the key is
+     *     refused if this client's master key was rotated since
      */
-    Request(KeyProtection wrappedUnder, StoredKey key, String actor, String action, String detail) {
+    Request(Unlocked wrappedUnder, StoredKey key, String actor, String action, String detail) {
       this.name = key.name();
       this.wrappedUnder = wrappedUnder;
       this.key = key;
@@ -67,12 +68,12 @@ final class GroupCommit {
     }
   }
 
-  private final SqliteHsmClient engine;
+  private final Engine engine;
   private final ReentrantLock writeLock;
   private final Queue<Request> queue = new ConcurrentLinkedQueue<>();
   private long transactions; // guarded by the write lock; for tests
 
-  GroupCommit(SqliteHsmClient engine, ReentrantLock writeLock) {
+  GroupCommit(Engine engine, ReentrantLock writeLock) {
     this.engine = engine;
     this.writeLock = writeLock;
   }
@@ -98,7 +99,7 @@ final class GroupCommit {
     List<Request> batch = new ArrayList<>();
     try {
       for (int attempt = 1; ; attempt++) {
-        KeyRecordStore backend = engine.backend();
+        KeyRecordStore backend = engine.store();
         // Once per batch: StoreException if another process rotated the master key.
         engine.settings();
         Optional<StoredAuditEntry> last = backend.lastAuditEntry();
@@ -119,7 +120,7 @@ final class GroupCommit {
                       request.action,
                       request.name,
                       1,
-                      Audit.OK,
+                      AuditChain.OK,
                       request.detail);
           keys.add(request.key);
           entries.add(entry);
@@ -178,7 +179,7 @@ final class GroupCommit {
 
   /** The batch's unfinished requests that can be written; fails the others. */
   private List<Request> writable(List<Request> batch) {
-    KeyProtection current = engine.protection();
+    Unlocked current = engine.unlocked();
     Set<String> names = new HashSet<>();
     List<Request> writable = new ArrayList<>();
     for (Request request : batch) {

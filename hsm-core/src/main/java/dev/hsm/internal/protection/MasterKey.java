@@ -1,4 +1,4 @@
-package dev.hsm.internal;
+package dev.hsm.internal.protection;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.hsm.Algorithm;
@@ -7,147 +7,95 @@ import dev.hsm.KeyMaterial;
 import dev.hsm.KeyState;
 import dev.hsm.Operation;
 import dev.hsm.internal.crypto.Providers;
-import dev.hsm.internal.crypto.Randomness;
 import dev.hsm.spi.StoredKey;
 import dev.hsm.spi.StoredKeyVersion;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import javax.crypto.Cipher;
 import javax.crypto.Mac;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.params.HKDFParameters;
 
 /**
- * How key material and key rows are protected at rest, with two keys derived from the store's
- * master key by HKDF-SHA-256 (salt: the store id):
+ * The store's unlocked master key and what it protects directly, with keys derived from it by
+ * HKDF-SHA-256 (salt: the store id):
  *
  * <ul>
- *   <li>the <b>wrapping key</b> encrypts each version's material with AES-256-GCM and a random
- *       nonce; the associated data binds store id, key name, version, algorithm, modulus size,
- *       operations, extractable, imported and material form, so material moved to another key or
- *       store, or whose key's attributes were changed, does not decrypt;
  *   <li>the <b>row MAC key</b> authenticates every column of the key and version rows (labels,
- *       states, primary version, policy, revision, public key too) and the store settings, and is
- *       checked before any column is trusted.
+ *       states, primary version, policy, revision, public key, the custody's record too) and the
+ *       store settings, and is checked before any column is trusted;
+ *   <li>the <b>wrapping key</b> seals the store's own secrets (the audit key); software custody
+ *       derives the same key to wrap key material ({@link #deriveKey}).
  * </ul>
  */
-final class KeyProtection {
-  private static final int NONCE_BYTES = 12;
-  private static final int TAG_BITS = 128;
+public final class MasterKey implements AutoCloseable {
+  /** The HKDF purpose of the wrapping key; software custody derives it for key material. */
+  public static final String WRAPPING_PURPOSE = "dev.hsm/v1/key-wrapping";
+
+  private static final String ROW_MAC_PURPOSE = "dev.hsm/v1/row-mac";
 
   private final String storeId;
   private final byte[] masterKey;
   private final SecretKeySpec wrappingKey;
   private final SecretKeySpec rowMacKey;
 
-  KeyProtection(String storeId, byte[] masterKey) {
+  /** Takes a copy of {@code masterKey}; the caller wipes its own. */
+  public MasterKey(String storeId, byte[] masterKey) {
     this.storeId = storeId;
-    this.masterKey = masterKey.clone(); // kept to seal new unlock slots
-    this.wrappingKey =
-        new SecretKeySpec(hkdf(masterKey, storeId, "dev.hsm/v1/key-wrapping"), "AES");
-    this.rowMacKey =
-        new SecretKeySpec(hkdf(masterKey, storeId, "dev.hsm/v1/row-mac"), "HmacSHA256");
+    this.masterKey = masterKey.clone(); // kept to seal new unlock slots and derive custody keys
+    byte[] wrapping = deriveKey(WRAPPING_PURPOSE);
+    byte[] rowMac = deriveKey(ROW_MAC_PURPOSE);
+    this.wrappingKey = new SecretKeySpec(wrapping, "AES");
+    this.rowMacKey = new SecretKeySpec(rowMac, "HmacSHA256");
+    Secrets.wipe(wrapping);
+    Secrets.wipe(rowMac);
   }
 
-  String storeId() {
+  public String storeId() {
     return storeId;
   }
 
-  /** A copy of the master key, for sealing it into a new unlock slot; wipe it after use. */
-  byte[] masterKey() {
+  /** A copy of the master key, for sealing it into an unlock slot; wipe it after use. */
+  public byte[] copy() {
     return masterKey.clone();
   }
 
-  /** HKDF-SHA-256 of {@code secret}, 32 bytes, for the given purpose. */
-  static byte[] hkdf(byte[] secret, String salt, String info) {
-    return hkdf(secret, salt.getBytes(StandardCharsets.UTF_8), info);
+  /** A 256-bit key derived for {@code purpose}; wipe it after use. */
+  public byte[] deriveKey(String purpose) {
+    return Secrets.hkdf(masterKey, storeId, purpose);
   }
 
-  /** HKDF-SHA-256 of {@code secret}, 32 bytes, for the given purpose. */
-  static byte[] hkdf(byte[] secret, byte[] salt, String info) {
-    HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
-    hkdf.init(new HKDFParameters(secret, salt, info.getBytes(StandardCharsets.UTF_8)));
-    byte[] out = new byte[32];
-    hkdf.generateBytes(out, 0, out.length);
-    return out;
-  }
-
-  // ---- key material ----
-
-  /** The associated data that ties a version's wrapped material to its key's fixed attributes. */
-  byte[] materialAad(KeyRecord key, int version) {
-    return new Canonical("dev.hsm/v1/key-material")
-        .add(storeId)
-        .add(key.name())
-        .add(version)
-        .add(key.algorithm().name())
-        .add(key.rsaModulusBits())
-        .add(operationsText(key.operations()))
-        .add(key.extractable())
-        .add(key.imported())
-        .add(key.form().name())
-        .toBytes();
-  }
-
-  byte[] wrap(byte[] material, byte[] aad) {
-    return seal(wrappingKey, material, aad);
+  /** Seals a store-level secret (the audit key) under the wrapping key. */
+  public byte[] wrap(byte[] secret, byte[] aad) {
+    return AesGcm.seal(wrappingKey, secret, aad);
   }
 
   /**
-   * @throws KeyIntegrityException if the wrapped material does not authenticate
+   * @throws KeyIntegrityException naming {@code what} if the sealed secret does not authenticate
    */
-  byte[] unwrap(byte[] wrapped, byte[] aad, String what) {
+  public byte[] unwrap(byte[] wrapped, byte[] aad, String what) {
     try {
-      return open(wrappingKey, wrapped, aad);
+      return AesGcm.open(wrappingKey, wrapped, aad);
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new KeyIntegrityException(
           what + ": wrapped key material fails its integrity check (edited, moved or corrupted)");
     }
   }
 
-  /** AES-256-GCM: random nonce, then ciphertext and tag. */
-  static byte[] seal(SecretKeySpec key, byte[] plaintext, byte[] aad) {
-    byte[] nonce = Randomness.bytes(NONCE_BYTES);
-    try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding", Providers.SUN_JCE);
-      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-      cipher.updateAAD(aad);
-      byte[] out = new byte[NONCE_BYTES + cipher.getOutputSize(plaintext.length)];
-      System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
-      cipher.doFinal(plaintext, 0, plaintext.length, out, NONCE_BYTES);
-      return out;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM wrapping failed", e);
-    }
-  }
-
-  /** Reverses {@link #seal}; throws if the input is short or does not authenticate. */
-  static byte[] open(SecretKeySpec key, byte[] sealed, byte[] aad) throws GeneralSecurityException {
-    if (sealed == null || sealed.length < NONCE_BYTES + TAG_BITS / 8) {
-      throw new GeneralSecurityException("sealed value is missing or too short");
-    }
-    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding", Providers.SUN_JCE);
-    cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
-    cipher.updateAAD(aad);
-    return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
+  /** Wipes this copy of the master key. */
+  @Override
+  public void close() {
+    Secrets.wipe(masterKey);
   }
 
   // ---- key rows ----
 
   /** The rows to store for {@code key}, each with its MAC. */
-  StoredKey seal(KeyRecord key) {
+  public StoredKey seal(KeyRecord key) {
     List<StoredKeyVersion> versions = new ArrayList<>(key.versions().size());
     for (KeyRecord.VersionRecord v : key.versions()) {
       StoredKeyVersion unsigned = stored(v, null);
@@ -164,7 +112,7 @@ final class KeyProtection {
         v.createdAtMillis(),
         v.destroyAtMillis(),
         v.publicKey(),
-        v.wrappedMaterial(),
+        v.material(),
         mac);
   }
 
@@ -193,8 +141,8 @@ final class KeyProtection {
    *
    * @throws KeyIntegrityException naming the key (and version) whose row was changed
    */
-  KeyRecord open(StoredKey stored) {
-    if (!constantTimeEquals(keyRowMac(stored), stored.rowMac())) {
+  public KeyRecord open(StoredKey stored) {
+    if (!Secrets.constantTimeEquals(keyRowMac(stored), stored.rowMac())) {
       throw new KeyIntegrityException(
           "key '"
               + stored.name()
@@ -203,7 +151,7 @@ final class KeyProtection {
               + " reopen the store)");
     }
     for (StoredKeyVersion version : stored.versions()) {
-      if (!constantTimeEquals(
+      if (!Secrets.constantTimeEquals(
           versionRowMac(stored.name(), stored.revision(), version), version.rowMac())) {
         throw new KeyIntegrityException(
             "key '"
@@ -299,7 +247,7 @@ final class KeyProtection {
   }
 
   /** A MAC over {@code input} with the row MAC key; also used for the store settings. */
-  byte[] mac(byte[] input) {
+  public byte[] mac(byte[] input) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256", Providers.SUN_JCE);
       mac.init(rowMacKey);
@@ -309,18 +257,8 @@ final class KeyProtection {
     }
   }
 
-  static boolean constantTimeEquals(byte[] expected, byte[] actual) {
-    return actual != null && MessageDigest.isEqual(expected, actual);
-  }
-
-  static String operationsText(Set<Operation> operations) {
+  /** The operations as the store keeps them: enum names in declaration order, comma-separated. */
+  public static String operationsText(Set<Operation> operations) {
     return EnumSet.copyOf(operations).stream().map(Enum::name).collect(Collectors.joining(","));
-  }
-
-  /** Overwrites a secret byte array; used for transient copies of keys. */
-  static void wipe(byte[] secret) {
-    if (secret != null) {
-      Arrays.fill(secret, (byte) 0);
-    }
   }
 }

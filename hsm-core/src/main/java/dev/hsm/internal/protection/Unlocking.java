@@ -1,4 +1,4 @@
-package dev.hsm.internal;
+package dev.hsm.internal.protection;
 
 import dev.hsm.Argon2Parameters;
 import dev.hsm.HsmConfig;
@@ -24,9 +24,9 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
  * go through HKDF-SHA-256. The slot's kind, parameters and salt are bound as associated data, so
  * editing them makes the slot fail to open.
  */
-final class Unlocking {
-  static final String PASSPHRASE = "passphrase-argon2id";
-  static final String KEY_FILE = "key-file-hkdf-sha256";
+public final class Unlocking {
+  public static final String PASSPHRASE = "passphrase-argon2id";
+  public static final String KEY_FILE = "key-file-hkdf-sha256";
 
   private static final int SALT_BYTES = 16;
   private static final int MIN_KEY_FILE_BYTES = 32;
@@ -37,11 +37,11 @@ final class Unlocking {
   private Unlocking() {}
 
   /** The unlock secret named by a config, read now: a passphrase or a key file's bytes. */
-  static final class Secret {
+  public static final class Secret {
     final String kind;
     final char[] passphrase;
     final byte[] keyFileBytes;
-    final String description;
+    public final String description;
     final Argon2Parameters argon2;
 
     private Secret(
@@ -57,16 +57,16 @@ final class Unlocking {
       this.argon2 = argon2;
     }
 
-    void wipe() {
+    public void wipe() {
       if (passphrase != null) {
         Arrays.fill(passphrase, '\0');
       }
-      KeyProtection.wipe(keyFileBytes);
+      Secrets.wipe(keyFileBytes);
     }
   }
 
   /** Reads a secret now: the passphrase (from the environment if so configured) or key file. */
-  static Secret read(UnlockSecret secret) {
+  public static Secret read(UnlockSecret secret) {
     if (secret.kind() == UnlockSecret.Kind.PASSPHRASE) {
       char[] passphrase = secret.passphrase();
       if (passphrase == null) {
@@ -102,7 +102,7 @@ final class Unlocking {
   }
 
   /** The secret a config names, read now. */
-  static Secret read(HsmConfig config) {
+  public static Secret read(HsmConfig config) {
     return read(
         config
             .unlockSecret()
@@ -114,30 +114,31 @@ final class Unlocking {
   }
 
   /** A new slot holding {@code masterKey} under {@code secret}. */
-  static StoredSlot newSlot(String storeId, Secret secret, byte[] masterKey, Clock clock) {
+  public static StoredSlot newSlot(String storeId, Secret secret, byte[] masterKey, Clock clock) {
     byte[] salt = Randomness.bytes(SALT_BYTES);
     String parameters = secret.kind.equals(PASSPHRASE) ? argon2Text(secret.argon2) : "-";
     byte[] kek = deriveKek(secret, parameters, salt, storeId);
     try {
       byte[] wrapped =
-          KeyProtection.seal(
+          AesGcm.seal(
               new SecretKeySpec(kek, "AES"),
               masterKey,
               aad(storeId, secret.kind, parameters, salt));
       return new StoredSlot(0, secret.kind, parameters, salt, wrapped, clock.millis());
     } finally {
-      KeyProtection.wipe(kek);
+      Secrets.wipe(kek);
     }
   }
 
   /**
    * A slot holding {@code masterKey} under the same secret, salt and parameters as {@code slot}.
    */
-  static StoredSlot resealed(String storeId, StoredSlot slot, Secret secret, byte[] masterKey) {
+  public static StoredSlot resealed(
+      String storeId, StoredSlot slot, Secret secret, byte[] masterKey) {
     byte[] kek = deriveKek(secret, slot.kdfParameters(), slot.salt(), storeId);
     try {
       byte[] wrapped =
-          KeyProtection.seal(
+          AesGcm.seal(
               new SecretKeySpec(kek, "AES"),
               masterKey,
               aad(storeId, slot.kind(), slot.kdfParameters(), slot.salt()));
@@ -149,29 +150,29 @@ final class Unlocking {
           wrapped,
           slot.createdAtMillis());
     } finally {
-      KeyProtection.wipe(kek);
+      Secrets.wipe(kek);
     }
   }
 
   /** The master key if {@code secret} opens {@code slot}, else {@code null}. */
-  static byte[] tryOpen(String storeId, StoredSlot slot, Secret secret) {
+  public static byte[] tryOpen(String storeId, StoredSlot slot, Secret secret) {
     if (!slot.kind().equals(secret.kind)) {
       return null;
     }
     byte[] kek = deriveKek(secret, slot.kdfParameters(), slot.salt(), storeId);
     try {
-      return KeyProtection.open(
+      return AesGcm.open(
           new SecretKeySpec(kek, "AES"),
           slot.wrappedMasterKey(),
           aad(storeId, slot.kind(), slot.kdfParameters(), slot.salt()));
     } catch (GeneralSecurityException | RuntimeException wrongSecret) {
       return null;
     } finally {
-      KeyProtection.wipe(kek);
+      Secrets.wipe(kek);
     }
   }
 
-  static String argon2Text(Argon2Parameters argon2) {
+  public static String argon2Text(Argon2Parameters argon2) {
     return "m=" + argon2.memoryKib() + ",t=" + argon2.iterations() + ",p=" + argon2.parallelism();
   }
 
@@ -180,7 +181,7 @@ final class Unlocking {
    *
    * @throws UnlockFailedException if none does
    */
-  static byte[] unlock(
+  public static byte[] unlock(
       String storeId, List<StoredSlot> slots, Secret secret, String storeDescription) {
     boolean anyOfKind = false;
     for (StoredSlot slot : slots) {
@@ -218,13 +219,13 @@ final class Unlocking {
     if (secret.kind.equals(KEY_FILE)) {
       byte[] saltAndStore =
           new Canonical("dev.hsm/v1/key-file-salt").add(salt).add(storeId).toBytes();
-      return KeyProtection.hkdf(secret.keyFileBytes, saltAndStore, "dev.hsm/v1/key-file-slot");
+      return Secrets.hkdf(secret.keyFileBytes, saltAndStore, "dev.hsm/v1/key-file-slot");
     }
     return argon2(secret.passphrase, parameters, salt);
   }
 
   /** Argon2id of {@code passphrase} with textual parameters {@code m=..,t=..,p=..}; 32 bytes. */
-  static byte[] argon2(char[] passphrase, String parameters, byte[] salt) {
+  public static byte[] argon2(char[] passphrase, String parameters, byte[] salt) {
     Matcher m = ARGON2_PARAMS.matcher(parameters == null ? "" : parameters);
     if (!m.matches()) {
       throw new UnlockFailedException("unlock slot has malformed Argon2 parameters");

@@ -1,4 +1,4 @@
-package dev.hsm.internal;
+package dev.hsm.internal.engine;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,7 +58,7 @@ class GroupCommitTest {
     int threads = 6;
     int perThread = 25;
     Map<String, String> publicKeys = new ConcurrentHashMap<>();
-    try (SqliteHsmClient hsm = SqliteHsmClient.open(config)) {
+    try (Engine hsm = StoreOpening.open(config)) {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
@@ -77,7 +77,7 @@ class GroupCommitTest {
       for (Future<?> future : futures) {
         future.get();
       }
-      assertThat(hsm.keyTransactions()).isBetween(1L, (long) threads * perThread);
+      assertThat(hsm.writes().keyTransactions()).isBetween(1L, (long) threads * perThread);
     }
 
     try (HsmClient hsm = HsmClient.open(config)) {
@@ -103,9 +103,9 @@ class GroupCommitTest {
   void keysQueuedDuringACommit_areWrittenInOneTransaction_andATakenNameFailsOnlyItsCaller()
       throws Exception {
     HsmConfig config = TestStores.keyFileConfig(dir, "batch.db");
-    try (SqliteHsmClient hsm = SqliteHsmClient.open(config)) {
+    try (Engine hsm = StoreOpening.open(config)) {
       hsm.createKey("taken", KeySpec.aes256Gcm());
-      long transactionsBefore = hsm.keyTransactions();
+      long transactionsBefore = hsm.writes().keyTransactions();
       // "dup" twice in one batch; "taken" is in the store already.
       List<String> names = List.of("a", "dup", "b", "taken", "dup", "c");
 
@@ -128,7 +128,7 @@ class GroupCommitTest {
       assertThat(stored).containsExactlyInAnyOrder("a", "b", "c", "dup");
       assertThat(refused).containsExactlyInAnyOrder("taken", "dup");
       // One commit for all four new keys (the attempt refused for "taken" wrote nothing).
-      assertThat(hsm.keyTransactions() - transactionsBefore).isEqualTo(1);
+      assertThat(hsm.writes().keyTransactions() - transactionsBefore).isEqualTo(1);
       assertThat(hsm.key("taken").info().algorithm()).isEqualTo(KeySpec.aes256Gcm().algorithm());
     }
     try (HsmClient hsm = HsmClient.open(config)) {
@@ -146,7 +146,7 @@ class GroupCommitTest {
   void aTransactionThatFails_failsEveryCallerInItsBatch_andNobodyWaitsForever() throws Exception {
     HsmConfig config = TestStores.keyFileConfig(dir, "fail.db");
     Path file = config.sqliteFile().orElseThrow();
-    try (SqliteHsmClient hsm = SqliteHsmClient.open(config)) {
+    try (Engine hsm = StoreOpening.open(config)) {
       hsm.createKey("before", KeySpec.hmacSha256());
       // Another connection makes every key insert fail, as a full disk or I/O error would.
       execute(
@@ -173,16 +173,18 @@ class GroupCommitTest {
   @Test
   void aKeyWrappedBeforeTheMasterKeyWasRotated_isRefusedNotStoredUnderTheOldKey() throws Exception {
     HsmConfig config = TestStores.keyFileConfig(dir, "rotate.db");
-    try (SqliteHsmClient hsm = SqliteHsmClient.open(config)) {
+    try (Engine hsm = StoreOpening.open(config)) {
       List<Future<KeyHandle>> results = new ArrayList<>();
-      hsm.withWriteLock(
-          () -> {
-            results.addAll(startCreating(hsm, List.of("late")));
-            awaitWriters(hsm, 1);
-            // Same thread, so the lock is re-entered: the rotation runs before "late" is stored.
-            hsm.admin().rotateMasterKey(config.unlockSecret().orElseThrow());
-            return null;
-          });
+      hsm.writes()
+          .withWriteLock(
+              () -> {
+                results.addAll(startCreating(hsm, List.of("late")));
+                awaitWriters(hsm, 1);
+                // Same thread, so the lock is re-entered: the rotation runs before "late" is
+                // stored.
+                hsm.admin().rotateMasterKey(config.unlockSecret().orElseThrow());
+                return null;
+              });
       assertThatThrownBy(() -> results.get(0).get())
           .cause()
           .isInstanceOf(StoreException.class)
@@ -200,26 +202,27 @@ class GroupCommitTest {
    * Starts {@code createKey} for each name on its own thread while this thread holds the write
    * lock, and lets go once all of them wait behind it.
    */
-  private List<Future<KeyHandle>> createWhileLocked(SqliteHsmClient hsm, List<String> names) {
+  private List<Future<KeyHandle>> createWhileLocked(Engine hsm, List<String> names) {
     List<Future<KeyHandle>> results = new ArrayList<>();
-    hsm.withWriteLock(
-        () -> {
-          results.addAll(startCreating(hsm, names));
-          awaitWriters(hsm, names.size());
-          return null;
-        });
+    hsm.writes()
+        .withWriteLock(
+            () -> {
+              results.addAll(startCreating(hsm, names));
+              awaitWriters(hsm, names.size());
+              return null;
+            });
     return results;
   }
 
-  private List<Future<KeyHandle>> startCreating(SqliteHsmClient hsm, List<String> names) {
+  private List<Future<KeyHandle>> startCreating(Engine hsm, List<String> names) {
     return names.stream()
         .map(name -> pool.submit(() -> hsm.createKey(name, KeySpec.ecdsaP256())))
         .collect(Collectors.toList());
   }
 
   /** Waits (bounded by the test's timeout) until {@code count} threads queue for the lock. */
-  private static void awaitWriters(SqliteHsmClient hsm, int count) {
-    while (hsm.writersWaiting() < count) {
+  private static void awaitWriters(Engine hsm, int count) {
+    while (hsm.writes().writersWaiting() < count) {
       Thread.onSpinWait();
       Thread.yield();
     }

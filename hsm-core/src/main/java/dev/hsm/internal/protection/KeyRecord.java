@@ -1,4 +1,4 @@
-package dev.hsm.internal;
+package dev.hsm.internal.protection;
 
 import dev.hsm.Algorithm;
 import dev.hsm.KeyInfo;
@@ -7,6 +7,8 @@ import dev.hsm.KeySpec;
 import dev.hsm.KeyState;
 import dev.hsm.KeyVersionInfo;
 import dev.hsm.Operation;
+import dev.hsm.spi.CustodyRecord;
+import dev.hsm.spi.VersionBinding;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +20,7 @@ import java.util.Set;
  * A key as the engine sees it after the row MACs were checked: typed, trusted, immutable. Changes
  * are made by copying ({@code with...}) and writing the copy back with the next revision.
  */
-record KeyRecord(
+public record KeyRecord(
     String name,
     Algorithm algorithm,
     int rsaModulusBits,
@@ -35,38 +37,46 @@ record KeyRecord(
     long revision,
     List<VersionRecord> versions) {
 
-  KeyRecord {
+  public KeyRecord {
     operations = Set.copyOf(operations);
     labels = Map.copyOf(labels);
     versions = List.copyOf(versions);
   }
 
-  /** One version: its state and its wrapped material ({@code null} once destroyed). */
-  record VersionRecord(
+  /**
+   * One version: its state, its public key and what its custody keeps for it ({@code material}:
+   * wrapped material or a token reference; {@code null} once destroyed).
+   */
+  public record VersionRecord(
       int version,
       KeyState state,
       long createdAtMillis,
       long destroyAtMillis,
       byte[] publicKey,
-      byte[] wrappedMaterial) {
+      byte[] material) {
 
-    VersionRecord withState(KeyState newState, long newDestroyAtMillis) {
+    public VersionRecord withState(KeyState newState, long newDestroyAtMillis) {
       return new VersionRecord(
           version,
           newState,
           createdAtMillis,
           newDestroyAtMillis,
           publicKey,
-          newState == KeyState.DESTROYED ? null : wrappedMaterial);
+          newState == KeyState.DESTROYED ? null : material);
     }
 
-    VersionRecord withWrappedMaterial(byte[] rewrapped) {
+    public VersionRecord withMaterial(byte[] rewrapped) {
       return new VersionRecord(
           version, state, createdAtMillis, destroyAtMillis, publicKey, rewrapped);
     }
+
+    /** What the custody keeps for this version, to hand back to it. */
+    public CustodyRecord custodyRecord() {
+      return new CustodyRecord(material, publicKey);
+    }
   }
 
-  VersionRecord version(int number) {
+  public VersionRecord version(int number) {
     for (VersionRecord version : versions) {
       if (version.version() == number) {
         return version;
@@ -75,12 +85,12 @@ record KeyRecord(
     return null;
   }
 
-  VersionRecord primary() {
+  public VersionRecord primary() {
     return version(primaryVersion);
   }
 
   /** When the primary version is due for automatic rotation, or {@link Long#MAX_VALUE}. */
-  long rotationDueAtMillis() {
+  public long rotationDueAtMillis() {
     VersionRecord primary = primary();
     return rotationPeriodSeconds == 0 || primary == null
         ? Long.MAX_VALUE
@@ -88,17 +98,17 @@ record KeyRecord(
   }
 
   /** The spec a new version of this key is generated from. */
-  KeySpec spec() {
+  public KeySpec spec() {
     return algorithm.isRsa() ? KeySpec.rsa(algorithm, rsaModulusBits) : KeySpec.of(algorithm);
   }
 
-  KeyRecord withVersion(VersionRecord changed) {
+  public KeyRecord withVersion(VersionRecord changed) {
     List<VersionRecord> copy = new ArrayList<>(versions);
     copy.replaceAll(v -> v.version() == changed.version() ? changed : v);
     return withVersions(copy, primaryVersion);
   }
 
-  KeyRecord withVersions(List<VersionRecord> newVersions, int newPrimary) {
+  public KeyRecord withVersions(List<VersionRecord> newVersions, int newPrimary) {
     return new KeyRecord(
         name,
         algorithm,
@@ -117,7 +127,7 @@ record KeyRecord(
         newVersions);
   }
 
-  KeyRecord withPolicy(boolean newEnabled, long newRotationPeriodSeconds, int newMinimum) {
+  public KeyRecord withPolicy(boolean newEnabled, long newRotationPeriodSeconds, int newMinimum) {
     return new KeyRecord(
         name,
         algorithm,
@@ -136,7 +146,7 @@ record KeyRecord(
         versions);
   }
 
-  KeyRecord withRevision(long newRevision) {
+  public KeyRecord withRevision(long newRevision) {
     return new KeyRecord(
         name,
         algorithm,
@@ -155,7 +165,7 @@ record KeyRecord(
         versions);
   }
 
-  KeyInfo info() {
+  public KeyInfo info() {
     List<KeyVersionInfo> infos = new ArrayList<>(versions.size());
     for (VersionRecord v : versions) {
       infos.add(
@@ -180,5 +190,11 @@ record KeyRecord(
         Duration.ofSeconds(rotationPeriodSeconds),
         minDecryptionVersion,
         infos);
+  }
+
+  /** Version {@code version} of this key as its custody sees it. */
+  public VersionBinding binding(String storeId, int version) {
+    return new VersionBinding(
+        storeId, name, version, algorithm, rsaModulusBits, operations, extractable, imported, form);
   }
 }

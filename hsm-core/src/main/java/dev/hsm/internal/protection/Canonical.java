@@ -1,4 +1,4 @@
-package dev.hsm.internal;
+package dev.hsm.internal.protection;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -7,31 +7,31 @@ import java.nio.charset.StandardCharsets;
  * An unambiguous byte encoding of a list of fields (each length-prefixed), used as associated data
  * and as MAC input, so that no two different rows can encode to the same bytes.
  */
-final class Canonical {
+public final class Canonical {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
 
-  Canonical(String domain) {
+  public Canonical(String domain) {
     add(domain);
   }
 
-  Canonical add(String value) {
+  public Canonical add(String value) {
     return add(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
   }
 
-  Canonical add(long value) {
+  public Canonical add(long value) {
     for (int shift = 56; shift >= 0; shift -= 8) {
       out.write((int) (value >>> shift));
     }
     return this;
   }
 
-  Canonical add(boolean value) {
+  public Canonical add(boolean value) {
     out.write(value ? 1 : 0);
     return this;
   }
 
   /** A byte string, or {@code null}, which encodes differently from an empty one. */
-  Canonical add(byte[] value) {
+  public Canonical add(byte[] value) {
     if (value == null) {
       add(-1L);
       return this;
@@ -41,7 +41,7 @@ final class Canonical {
     return this;
   }
 
-  byte[] toBytes() {
+  public byte[] toBytes() {
     return out.toByteArray();
   }
 }

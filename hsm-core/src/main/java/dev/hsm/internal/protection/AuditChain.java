@@ -1,4 +1,4 @@
-package dev.hsm.internal;
+package dev.hsm.internal.protection;
 
 import dev.hsm.AuditEntry;
 import dev.hsm.AuditLogIntegrityException;
@@ -21,37 +21,37 @@ import javax.crypto.spec.SecretKeySpec;
  * fields, and its MAC is HMAC-SHA-256 over that hash with the audit key (random, kept wrapped under
  * the master key in the store settings). The first entry chains to a hash of the store id.
  */
-final class Audit {
-  static final String APP = "app";
-  static final String ADMIN = "admin";
-  static final String OK = "ok";
-  static final String REFUSED = "refused";
+public final class AuditChain {
+  public static final String APP = "app";
+  public static final String ADMIN = "admin";
+  public static final String OK = "ok";
+  public static final String REFUSED = "refused";
 
   private static final int PAGE = 1000;
 
-  private final KeyRecordStore backend;
+  private final KeyRecordStore store;
   private final String storeId;
   private final SecretKeySpec macKey;
   private final Clock clock;
 
-  Audit(KeyRecordStore backend, String storeId, byte[] auditKey, Clock clock) {
-    this.backend = backend;
+  public AuditChain(KeyRecordStore store, String storeId, byte[] auditKey, Clock clock) {
+    this.store = store;
     this.storeId = storeId;
     this.macKey = new SecretKeySpec(auditKey, "HmacSHA256");
     this.clock = clock;
   }
 
   /** The entry that would come next, chained to the current last one. */
-  StoredAuditEntry next(
+  public StoredAuditEntry next(
       String actor, String action, String keyName, int version, String outcome, String detail) {
-    return after(backend.lastAuditEntry(), actor, action, keyName, version, outcome, detail);
+    return after(store.lastAuditEntry(), actor, action, keyName, version, outcome, detail);
   }
 
   /**
    * The entry that would follow {@code last} (empty: the log is empty), for chaining several
    * entries written in one transaction.
    */
-  StoredAuditEntry after(
+  public StoredAuditEntry after(
       Optional<StoredAuditEntry> last,
       String actor,
       String action,
@@ -70,11 +70,11 @@ final class Audit {
   }
 
   /** Appends an entry on its own, retrying if another process appended first. */
-  void record(
+  public void record(
       String actor, String action, String keyName, int version, String outcome, String detail) {
     for (int attempt = 0; ; attempt++) {
       try {
-        backend.appendAudit(next(actor, action, keyName, version, outcome, detail));
+        store.appendAudit(next(actor, action, keyName, version, outcome, detail));
         return;
       } catch (ConcurrentUpdateException e) {
         if (attempt >= 50) {
@@ -89,11 +89,11 @@ final class Audit {
    *
    * @return the number of entries
    */
-  long verify() {
+  public long verify() {
     byte[] previous = genesis();
     long expected = 1;
     while (true) {
-      List<StoredAuditEntry> page = backend.auditEntries(expected, PAGE);
+      List<StoredAuditEntry> page = store.auditEntries(expected, PAGE);
       for (StoredAuditEntry entry : page) {
         if (entry.sequence() != expected) {
           throw new AuditLogIntegrityException(
@@ -115,7 +115,7 @@ final class Audit {
                 entry.outcome(),
                 entry.detail());
         if (!MessageDigest.isEqual(hash, entry.hash())
-            || !KeyProtection.constantTimeEquals(mac(hash), entry.mac())) {
+            || !Secrets.constantTimeEquals(mac(hash), entry.mac())) {
           throw new AuditLogIntegrityException(
               "audit entry "
                   + expected
@@ -130,7 +130,7 @@ final class Audit {
     }
   }
 
-  static AuditEntry toEntry(StoredAuditEntry e) {
+  public static AuditEntry toEntry(StoredAuditEntry e) {
     return new AuditEntry(
         e.sequence(),
         Instant.ofEpochMilli(e.atMillis()),

@@ -1,4 +1,4 @@
-package dev.hsm.internal;
+package dev.hsm.internal.engine;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.hsm.Algorithm;
@@ -13,10 +13,16 @@ import dev.hsm.KeyState;
 import dev.hsm.KeyVersionInfo;
 import dev.hsm.Operation;
 import dev.hsm.WrongKeyTypeException;
-import dev.hsm.internal.crypto.Keys;
 import dev.hsm.internal.crypto.Pem;
 import dev.hsm.internal.crypto.Providers;
 import dev.hsm.internal.crypto.Randomness;
+import dev.hsm.internal.formats.Envelope;
+import dev.hsm.internal.protection.AesGcm;
+import dev.hsm.internal.protection.AuditChain;
+import dev.hsm.internal.protection.KeyRecord;
+import dev.hsm.internal.protection.MasterKey;
+import dev.hsm.internal.protection.Secrets;
+import dev.hsm.spi.CustodyRecord;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -56,9 +62,9 @@ final class KeyTransfer {
   private static final byte[] OAEP_LABEL = "dev.hsm/v1/key-export".getBytes(StandardCharsets.UTF_8);
   private static final int NONCE_BYTES = 12;
 
-  private final SqliteHsmClient engine;
+  private final Engine engine;
 
-  KeyTransfer(SqliteHsmClient engine) {
+  KeyTransfer(Engine engine) {
     this.engine = engine;
   }
 
@@ -67,7 +73,7 @@ final class KeyTransfer {
     KeyRecord record = engine.read(keyName);
     if (!record.extractable()) {
       throw engine.refused(
-          Audit.ADMIN,
+          AuditChain.ADMIN,
           "key.export",
           keyName,
           0,
@@ -88,22 +94,22 @@ final class KeyTransfer {
               .putShort((short) wrappedKey.length)
               .array();
       byte[] aad = concat(header, wrappedKey);
-      byte[] sealed = KeyProtection.seal(new SecretKeySpec(ephemeral, "AES"), payload, aad);
+      byte[] sealed = AesGcm.seal(new SecretKeySpec(ephemeral, "AES"), payload, aad);
       engine
           .audit()
           .record(
-              Audit.ADMIN,
+              AuditChain.ADMIN,
               "key.export",
               keyName,
               record.primaryVersion(),
-              Audit.OK,
+              AuditChain.OK,
               record.versions().size() + " versions");
       return concat(aad, sealed);
     } catch (GeneralSecurityException e) {
       throw new HsmException("cannot export key '" + keyName + "': " + e.getMessage(), e);
     } finally {
-      KeyProtection.wipe(ephemeral);
-      KeyProtection.wipe(payload);
+      Secrets.wipe(ephemeral);
+      Secrets.wipe(payload);
     }
   }
 
@@ -132,7 +138,7 @@ final class KeyTransfer {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("algorithm", record.algorithm().name());
     json.put("rsaModulusBits", record.rsaModulusBits());
-    json.put("operations", KeyProtection.operationsText(record.operations()));
+    json.put("operations", MasterKey.operationsText(record.operations()));
     json.put("materialForm", record.form().name());
     json.put("labels", new LinkedHashMap<String, Object>(record.labels()));
     json.put("primaryVersion", record.primaryVersion());
@@ -147,16 +153,13 @@ final class KeyTransfer {
       version.put("state", v.state().name());
       version.put("createdAt", v.createdAtMillis());
       version.put("destroyAt", v.destroyAtMillis());
-      if (v.wrappedMaterial() != null) {
+      if (v.material() != null) {
+        Unlocked with = engine.unlocked();
         byte[] material =
-            engine
-                .protection()
-                .unwrap(
-                    v.wrappedMaterial(),
-                    engine.protection().materialAad(record, v.version()),
-                    "key '" + record.name() + "' version " + v.version());
+            with.custody()
+                .exportMaterial(record.binding(with.storeId(), v.version()), v.custodyRecord());
         version.put("material", b64.encodeToString(material));
-        KeyProtection.wipe(material);
+        Secrets.wipe(material);
       }
       versions.add(version);
     }
@@ -166,7 +169,7 @@ final class KeyTransfer {
 
   KeyHandle importExported(String name, byte[] exported, String transportKeyName) {
     engine.checkOpen();
-    SqliteHsmClient.checkName(name);
+    Engine.checkName(name);
     KeyHandle transport = engine.key(transportKeyName);
     if (transport.info().algorithm() != Algorithm.RSA_OAEP_SHA256) {
       throw new WrongKeyTypeException(
@@ -193,7 +196,7 @@ final class KeyTransfer {
     byte[] payload;
     try {
       payload =
-          KeyProtection.open(
+          AesGcm.open(
               new SecretKeySpec(ephemeral, "AES"),
               java.util.Arrays.copyOfRange(exported, aadLength, exported.length),
               aad);
@@ -201,15 +204,15 @@ final class KeyTransfer {
       throw new InvalidCiphertextException(
           "the exported key was altered: it does not authenticate");
     } finally {
-      KeyProtection.wipe(ephemeral);
+      Secrets.wipe(ephemeral);
     }
     try {
-      KeyProtection wrappingWith = engine.protection();
-      KeyRecord record = record(name, payload);
-      engine.insert(wrappingWith, record, Audit.ADMIN, "key.import-exported");
+      Unlocked with = engine.unlocked();
+      KeyRecord record = record(name, payload, with);
+      engine.writes().insert(with, record, AuditChain.ADMIN, "key.import-exported");
       return new DefaultKeyHandle(name, engine);
     } finally {
-      KeyProtection.wipe(payload);
+      Secrets.wipe(payload);
     }
   }
 
@@ -233,7 +236,7 @@ final class KeyTransfer {
         "the exported key was not encrypted for transport key '" + transportKeyName + "'");
   }
 
-  private KeyRecord record(String name, byte[] payload) {
+  private static KeyRecord record(String name, byte[] payload, Unlocked with) {
     try {
       Map<String, Object> json = JSONObjectUtils.parse(new String(payload, StandardCharsets.UTF_8));
       Algorithm algorithm = Algorithm.valueOf((String) json.get("algorithm"));
@@ -269,13 +272,14 @@ final class KeyTransfer {
         int number = ((Number) v.get("version")).intValue();
         KeyState state = KeyState.valueOf((String) v.get("state"));
         String material = (String) v.get("material");
-        byte[] publicKey = null;
-        byte[] wrapped = null;
+        CustodyRecord held = new CustodyRecord(null, null); // destroyed: no material
         if (material != null) {
-          Keys.Material validated =
-              Keys.validateImport(spec, form, Base64.getDecoder().decode(material));
-          publicKey = validated.publicKeySpki();
-          wrapped = engine.wrapMaterial(record, number, validated);
+          KeyMaterial decoded = keyMaterial(form, Base64.getDecoder().decode(material));
+          try {
+            held = with.custody().importMaterial(record.binding(with.storeId(), number), decoded);
+          } finally {
+            decoded.destroy();
+          }
         }
         versions.add(
             new KeyRecord.VersionRecord(
@@ -283,8 +287,8 @@ final class KeyTransfer {
                 state,
                 ((Number) v.get("createdAt")).longValue(),
                 ((Number) v.get("destroyAt")).longValue(),
-                publicKey,
-                wrapped));
+                held.publicKey(),
+                held.material()));
       }
       return record.withVersions(versions, record.primaryVersion());
     } catch (java.text.ParseException | RuntimeException e) {
@@ -293,6 +297,21 @@ final class KeyTransfer {
       }
       throw new InvalidKeyMaterialException(
           "cannot import key '" + name + "': the exported key's contents are not readable", e);
+    }
+  }
+
+  private static KeyMaterial keyMaterial(KeyMaterial.Form form, byte[] encoded) {
+    try {
+      switch (form) {
+        case SECRET:
+          return KeyMaterial.secretKey(encoded);
+        case PRIVATE_PKCS8:
+          return KeyMaterial.privateKeyPkcs8(encoded);
+        default:
+          return KeyMaterial.publicKeyX509(encoded);
+      }
+    } finally {
+      Secrets.wipe(encoded); // KeyMaterial keeps its own copy
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.hsm.internal;
+package dev.hsm.internal.formats;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -7,7 +7,7 @@ import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.util.Base64URL;
 import dev.hsm.Algorithm;
 import dev.hsm.VerificationFailedException;
-import dev.hsm.internal.crypto.CryptoKey;
+import dev.hsm.spi.KeyOperations;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 
@@ -16,13 +16,13 @@ import java.text.ParseException;
  * and encodings; the signature itself is made and checked by the key inside the library. The
  * algorithm is fixed by the key, never taken from the token.
  */
-final class Jws {
+public final class Jws {
   private Jws() {}
 
   /** A parsed token: the version its {@code kid} names, what was signed, and the signature. */
-  record Parsed(int version, byte[] signingInput, byte[] signature, byte[] payload) {}
+  public record Parsed(int version, byte[] signingInput, byte[] signature, byte[] payload) {}
 
-  static String sign(Algorithm algorithm, String keyId, byte[] payload, CryptoKey key) {
+  public static String sign(Algorithm algorithm, String keyId, byte[] payload, KeyOperations key) {
     JWSHeader header =
         new JWSHeader.Builder(new JWSAlgorithm(algorithm.joseName())).keyID(keyId).build();
     Base64URL encodedHeader = header.toBase64URL();
@@ -40,7 +40,7 @@ final class Jws {
   /**
    * @throws VerificationFailedException if the token is malformed or not for this key
    */
-  static Parsed parse(String token, Algorithm algorithm, String keyName) {
+  public static Parsed parse(String token, Algorithm algorithm, String keyName) {
     JWSObject jws;
     try {
       jws = JWSObject.parse(token);

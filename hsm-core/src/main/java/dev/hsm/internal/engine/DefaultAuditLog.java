@@ -1,8 +1,9 @@
-package dev.hsm.internal;
+package dev.hsm.internal.engine;
 
 import dev.hsm.AuditEntry;
 import dev.hsm.AuditLog;
 import dev.hsm.Operation;
+import dev.hsm.internal.protection.AuditChain;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -11,9 +12,9 @@ import java.util.Map;
 
 /** The {@link AuditLog} view of the engine's audit chain and usage counters. */
 final class DefaultAuditLog implements AuditLog {
-  private final SqliteHsmClient engine;
+  private final Engine engine;
 
-  DefaultAuditLog(SqliteHsmClient engine) {
+  DefaultAuditLog(Engine engine) {
     this.engine = engine;
   }
 
@@ -24,7 +25,10 @@ final class DefaultAuditLog implements AuditLog {
       throw new IllegalArgumentException("limit must not be negative");
     }
     List<AuditEntry> entries = new ArrayList<>();
-    engine.backend().auditEntries(fromSequence, limit).forEach(e -> entries.add(Audit.toEntry(e)));
+    engine
+        .store()
+        .auditEntries(fromSequence, limit)
+        .forEach(e -> entries.add(AuditChain.toEntry(e)));
     return entries;
   }
 
@@ -40,7 +44,7 @@ final class DefaultAuditLog implements AuditLog {
     engine.saveUsage();
     Map<String, Map<Operation, Long>> usage = new LinkedHashMap<>();
     engine
-        .backend()
+        .store()
         .usage()
         .forEach(
             (key, counts) -> {

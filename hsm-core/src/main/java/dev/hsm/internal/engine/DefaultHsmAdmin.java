@@ -1,0 +1,414 @@
+package dev.hsm.internal.engine;
+
+import dev.hsm.Argon2Parameters;
+import dev.hsm.HsmAdmin;
+import dev.hsm.KeyHandle;
+import dev.hsm.KeyMaterial;
+import dev.hsm.KeySpec;
+import dev.hsm.KeyState;
+import dev.hsm.OperationNotPermittedException;
+import dev.hsm.UnlockSecret;
+import dev.hsm.UnlockSlotInfo;
+import dev.hsm.internal.crypto.Randomness;
+import dev.hsm.internal.protection.AuditChain;
+import dev.hsm.internal.protection.KeyRecord;
+import dev.hsm.internal.protection.MasterKey;
+import dev.hsm.internal.protection.Secrets;
+import dev.hsm.internal.protection.StoreSettings;
+import dev.hsm.internal.protection.Unlocking;
+import dev.hsm.spi.CustodyRecord;
+import dev.hsm.spi.KeyCustody;
+import dev.hsm.spi.StoredAuditEntry;
+import dev.hsm.spi.StoredKey;
+import dev.hsm.spi.StoredSlot;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** An authorised admin session: every act is written with an {@code admin} audit entry. */
+final class DefaultHsmAdmin implements HsmAdmin {
+  private static final Duration MIN_WAITING_PERIOD = Duration.ofDays(1);
+
+  private final Engine engine;
+
+  DefaultHsmAdmin(Engine engine) {
+    this.engine = engine;
+  }
+
+  @Override
+  public KeyHandle importKey(String name, KeySpec spec, KeyMaterial material) {
+    return engine.importAsAdmin(name, spec, material);
+  }
+
+  @Override
+  public void scheduleDestruction(String keyName, int version, Duration waitingPeriod) {
+    Objects.requireNonNull(waitingPeriod, "waitingPeriod");
+    if (waitingPeriod.compareTo(MIN_WAITING_PERIOD) < 0) {
+      throw new IllegalArgumentException(
+          "the waiting period before destruction must be at least one day, not " + waitingPeriod);
+    }
+    long destroyAt = engine.clock().millis() + waitingPeriod.toMillis();
+    engine
+        .writes()
+        .update(
+            keyName,
+            AuditChain.ADMIN,
+            "key.schedule-destruction",
+            version,
+            "destroy at " + Instant.ofEpochMilli(destroyAt),
+            current -> {
+              KeyRecord.VersionRecord v = version(current, version, "key.schedule-destruction");
+              if (version == current.primaryVersion()) {
+                throw refuse(
+                    "key.schedule-destruction",
+                    current,
+                    version,
+                    "is the primary version; rotate first");
+              }
+              if (v.state() != KeyState.ENABLED && v.state() != KeyState.DISABLED) {
+                throw refuse("key.schedule-destruction", current, version, "is " + v.state());
+              }
+              return current.withVersion(
+                  v.withState(KeyState.SCHEDULED_FOR_DESTRUCTION, destroyAt));
+            });
+  }
+
+  @Override
+  public void cancelDestruction(String keyName, int version) {
+    engine
+        .writes()
+        .update(
+            keyName,
+            AuditChain.ADMIN,
+            "key.cancel-destruction",
+            version,
+            "back to DISABLED",
+            current -> {
+              KeyRecord.VersionRecord v = version(current, version, "key.cancel-destruction");
+              if (v.state() != KeyState.SCHEDULED_FOR_DESTRUCTION) {
+                throw refuse(
+                    "key.cancel-destruction",
+                    current,
+                    version,
+                    "is " + v.state() + ", not scheduled");
+              }
+              return current.withVersion(v.withState(KeyState.DISABLED, 0));
+            });
+  }
+
+  @Override
+  public void setMinDecryptionVersion(String keyName, int minimum) {
+    engine
+        .writes()
+        .update(
+            keyName,
+            AuditChain.ADMIN,
+            "key.set-min-decryption-version",
+            minimum,
+            "minimum " + minimum,
+            current -> {
+              if (minimum < 1 || minimum > current.primaryVersion()) {
+                throw new IllegalArgumentException(
+                    "the minimum decryption version of key '"
+                        + keyName
+                        + "' must be 1.."
+                        + current.primaryVersion()
+                        + ", not "
+                        + minimum);
+              }
+              return current.withPolicy(
+                  current.enabled(), current.rotationPeriodSeconds(), minimum);
+            });
+  }
+
+  @Override
+  public void setRotationPeriod(String keyName, Duration period) {
+    engine
+        .writes()
+        .update(
+            keyName,
+            AuditChain.ADMIN,
+            "key.set-rotation-period",
+            0,
+            String.valueOf(period),
+            current ->
+                current.withPolicy(
+                    current.enabled(),
+                    current.spec().withRotationPeriod(period).rotationPeriod().getSeconds(),
+                    current.minDecryptionVersion()));
+  }
+
+  private KeyRecord.VersionRecord version(KeyRecord current, int version, String action) {
+    KeyRecord.VersionRecord v = current.version(version);
+    if (v == null) {
+      throw engine.refused(
+          AuditChain.ADMIN,
+          action,
+          current.name(),
+          version,
+          new dev.hsm.KeyNotFoundException(
+              "key '" + current.name() + "' has no version " + version));
+    }
+    return v;
+  }
+
+  private OperationNotPermittedException refuse(
+      String action, KeyRecord key, int version, String why) {
+    return engine.refused(
+        AuditChain.ADMIN,
+        action,
+        key.name(),
+        version,
+        new OperationNotPermittedException(
+            "key '" + key.name() + "' version " + version + " " + why));
+  }
+
+  @Override
+  public byte[] exportKey(String keyName, String transportPublicKeyPem) {
+    return new KeyTransfer(engine).export(keyName, transportPublicKeyPem);
+  }
+
+  @Override
+  public KeyHandle importExportedKey(String name, byte[] exported, String transportKeyName) {
+    return new KeyTransfer(engine).importExported(name, exported, transportKeyName);
+  }
+
+  // ---------------------------------------------------------------- unlock slots
+
+  @Override
+  public List<UnlockSlotInfo> unlockSlots() {
+    engine.checkOpen();
+    List<UnlockSlotInfo> slots = new ArrayList<>();
+    for (StoredSlot slot : engine.store().unlockSlots()) {
+      slots.add(
+          new UnlockSlotInfo(
+              slot.id(),
+              slot.kind().equals(Unlocking.KEY_FILE)
+                  ? UnlockSecret.Kind.KEY_FILE
+                  : UnlockSecret.Kind.PASSPHRASE,
+              Instant.ofEpochMilli(slot.createdAtMillis())));
+    }
+    return slots;
+  }
+
+  @Override
+  public long addUnlockSlot(UnlockSecret secret) {
+    engine.checkOpen();
+    Objects.requireNonNull(secret, "secret");
+    Unlocking.Secret read = Unlocking.read(secret);
+    MasterKey master = engine.unlocked().master();
+    byte[] masterKey = master.copy();
+    try {
+      StoredSlot slot = Unlocking.newSlot(master.storeId(), read, masterKey, engine.clock());
+      engine
+          .writes()
+          .withWriteLock(
+              () -> {
+                engine.settings(); // StoreException if another process rotated the master key
+                engine
+                    .store()
+                    .addSlot(
+                        slot,
+                        engine
+                            .audit()
+                            .next(
+                                AuditChain.ADMIN,
+                                "slot.add",
+                                null,
+                                0,
+                                AuditChain.OK,
+                                read.description));
+                return null;
+              });
+    } finally {
+      Secrets.wipe(masterKey);
+      read.wipe();
+    }
+    List<UnlockSlotInfo> slots = unlockSlots();
+    return slots.get(slots.size() - 1).id();
+  }
+
+  @Override
+  public void removeUnlockSlot(long id) {
+    engine.checkOpen();
+    engine
+        .writes()
+        .withWriteLock(
+            () -> {
+              List<StoredSlot> slots = engine.store().unlockSlots();
+              if (slots.stream().noneMatch(s -> s.id() == id)) {
+                throw new IllegalArgumentException("the store has no unlock slot " + id);
+              }
+              if (slots.size() == 1) {
+                throw engine.refused(
+                    AuditChain.ADMIN,
+                    "slot.remove",
+                    null,
+                    0,
+                    new OperationNotPermittedException(
+                        "unlock slot "
+                            + id
+                            + " is the store's last; add another before removing it"));
+              }
+              engine
+                  .store()
+                  .removeSlot(
+                      id,
+                      engine
+                          .audit()
+                          .next(
+                              AuditChain.ADMIN,
+                              "slot.remove",
+                              null,
+                              0,
+                              AuditChain.OK,
+                              "slot " + id));
+              return null;
+            });
+  }
+
+  // ---------------------------------------------------------------- master key
+
+  @Override
+  public void rotateMasterKey(UnlockSecret... everySlotSecret) {
+    engine.checkOpen();
+    List<Unlocking.Secret> secrets = new ArrayList<>();
+    for (UnlockSecret secret : everySlotSecret) {
+      secrets.add(Unlocking.read(Objects.requireNonNull(secret, "secret")));
+    }
+    byte[] newMasterKey = Randomness.bytes(32);
+    try {
+      engine
+          .writes()
+          .withWriteLock(
+              () -> {
+                rewrapEverything(secrets, newMasterKey);
+                return null;
+              });
+    } finally {
+      Secrets.wipe(newMasterKey);
+      secrets.forEach(Unlocking.Secret::wipe);
+    }
+  }
+
+  private void rewrapEverything(List<Unlocking.Secret> secrets, byte[] newMasterKey) {
+    Unlocked old = engine.unlocked();
+    String storeId = old.storeId();
+    List<StoredSlot> resealed = new ArrayList<>();
+    for (StoredSlot slot : engine.store().unlockSlots()) {
+      resealed.add(Unlocking.resealed(storeId, slot, opener(slot, secrets, storeId), newMasterKey));
+    }
+    Unlocked rotated = Unlocked.open(new MasterKey(storeId, newMasterKey), engine.config());
+    try {
+      Map<String, Long> revisions = new LinkedHashMap<>();
+      List<StoredKey> rewrapped = new ArrayList<>();
+      for (StoredKey stored : engine.store().listKeys()) {
+        KeyRecord record = old.master().open(stored);
+        revisions.put(record.name(), record.revision());
+        rewrapped.add(rotated.master().seal(rewrapped(record, old.custody(), rotated)));
+      }
+      StoreSettings settings = engine.settings();
+      StoredAuditEntry entry =
+          engine
+              .audit()
+              .next(
+                  AuditChain.ADMIN,
+                  "store.rotate-master-key",
+                  null,
+                  0,
+                  AuditChain.OK,
+                  rewrapped.size() + " keys, " + resealed.size() + " slots");
+      engine
+          .store()
+          .replaceAll(
+              revisions,
+              rewrapped,
+              resealed,
+              settings.seal(old.master()),
+              settings
+                  .rewrapped(old.master(), rotated.master())
+                  .withAuditSequence(entry.sequence())
+                  .seal(rotated.master()),
+              entry);
+    } catch (RuntimeException e) {
+      rotated.close();
+      throw e;
+    }
+    engine.useUnlocked(rotated);
+  }
+
+  /** The secret among {@code secrets} that opens {@code slot}. */
+  private static Unlocking.Secret opener(
+      StoredSlot slot, List<Unlocking.Secret> secrets, String storeId) {
+    for (Unlocking.Secret secret : secrets) {
+      byte[] opened = Unlocking.tryOpen(storeId, slot, secret);
+      if (opened != null) {
+        Secrets.wipe(opened);
+        return secret;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unlock slot "
+            + slot.id()
+            + " ("
+            + (slot.kind().equals(Unlocking.KEY_FILE) ? "key file" : "passphrase")
+            + ") is opened by none of the given secrets; pass its secret or remove the slot"
+            + " first. Nothing was changed.");
+  }
+
+  /** {@code record} with each version's custody record remade for the new master key. */
+  private static KeyRecord rewrapped(KeyRecord record, KeyCustody previous, Unlocked rotated) {
+    List<KeyRecord.VersionRecord> versions = new ArrayList<>();
+    for (KeyRecord.VersionRecord v : record.versions()) {
+      if (v.material() == null) {
+        versions.add(v);
+        continue;
+      }
+      CustodyRecord remade =
+          rotated
+              .custody()
+              .rewrap(record.binding(rotated.storeId(), v.version()), v.custodyRecord(), previous);
+      versions.add(v.withMaterial(remade.material()));
+    }
+    return record.withVersions(versions, record.primaryVersion());
+  }
+
+  // ---------------------------------------------------------------- admin credential, backup
+
+  @Override
+  public void setAdminPassphrase(char[] newAdminPassphrase) {
+    setAdminPassphrase(newAdminPassphrase, Argon2Parameters.DEFAULT);
+  }
+
+  @Override
+  public void setAdminPassphrase(char[] newAdminPassphrase, Argon2Parameters argon2) {
+    engine.checkOpen();
+    Objects.requireNonNull(newAdminPassphrase, "newAdminPassphrase");
+    Objects.requireNonNull(argon2, "argon2");
+    if (newAdminPassphrase.length == 0) {
+      throw new IllegalArgumentException("the admin passphrase must not be empty");
+    }
+    byte[] salt = Randomness.bytes(16);
+    String kdf = Unlocking.argon2Text(argon2);
+    byte[] verifier = Engine.adminVerifier(newAdminPassphrase, kdf, salt);
+    StoreSettings current = engine.settings();
+    engine
+        .writes()
+        .updateSettings(current, current.withAdmin(kdf, salt, verifier), "admin.set-credential");
+  }
+
+  @Override
+  public void backup(Path target) {
+    engine.checkOpen();
+    Objects.requireNonNull(target, "target");
+    engine.store().backupTo(target);
+    engine
+        .audit()
+        .record(AuditChain.ADMIN, "store.backup", null, 0, AuditChain.OK, target.toString());
+  }
+}

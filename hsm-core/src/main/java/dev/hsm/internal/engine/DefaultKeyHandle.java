@@ -1,0 +1,332 @@
+package dev.hsm.internal.engine;
+
+import dev.hsm.DataKey;
+import dev.hsm.InvalidCiphertextException;
+import dev.hsm.KeyHandle;
+import dev.hsm.KeyInfo;
+import dev.hsm.KeyNotFoundException;
+import dev.hsm.KeyState;
+import dev.hsm.OperationNotPermittedException;
+import dev.hsm.VerificationFailedException;
+import dev.hsm.internal.crypto.Keys;
+import dev.hsm.internal.crypto.PublicKeyExport;
+import dev.hsm.internal.crypto.Randomness;
+import dev.hsm.internal.formats.Envelope;
+import dev.hsm.internal.formats.Jws;
+import dev.hsm.internal.protection.AuditChain;
+import dev.hsm.internal.protection.KeyRecord;
+import dev.hsm.internal.protection.Secrets;
+import java.security.GeneralSecurityException;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * A {@link KeyHandle}: a name and the engine. Each operation asks the {@link PolicyGate} for a
+ * {@link Permit} (on a cached key: field reads, no database), runs it, and wraps the result in its
+ * format (envelope or JWS). The database is read only on a cache miss, and written only for
+ * refusals (audit), due rotations and lifecycle acts.
+ */
+final class DefaultKeyHandle implements KeyHandle {
+  private final String name;
+  private final Engine engine;
+
+  DefaultKeyHandle(String name, Engine engine) {
+    this.name = name;
+    this.engine = engine;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public KeyInfo info() {
+    engine.checkOpen();
+    return engine.read(name).info();
+  }
+
+  // ---------------------------------------------------------------- encryption
+
+  @Override
+  public byte[] encrypt(byte[] plaintext, byte[] context) {
+    Objects.requireNonNull(plaintext, "plaintext");
+    Objects.requireNonNull(context, "context");
+    Permit permit = engine.gate().primary(name, KeyUse.ENCRYPT);
+    byte[] ciphertext;
+    try {
+      ciphertext =
+          permit
+              .ops()
+              .encrypt(Envelope.header(Envelope.CIPHERTEXT, permit.version()), plaintext, context);
+    } catch (IllegalArgumentException tooLong) {
+      throw new IllegalArgumentException("key '" + name + "': " + tooLong.getMessage());
+    }
+    permit.used();
+    return ciphertext;
+  }
+
+  @Override
+  public byte[] decrypt(byte[] ciphertext, byte[] context) {
+    Objects.requireNonNull(ciphertext, "ciphertext");
+    Objects.requireNonNull(context, "context");
+    LoadedKey key = engine.gate().admit(name, KeyUse.DECRYPT);
+    String problem = Envelope.problem(ciphertext, Envelope.CIPHERTEXT);
+    if (problem != null) {
+      throw new InvalidCiphertextException("ciphertext for key '" + name + "' " + problem);
+    }
+    Permit permit = engine.gate().version(key, KeyUse.DECRYPT, Envelope.version(ciphertext));
+    byte[] plaintext;
+    try {
+      plaintext = permit.ops().decrypt(ciphertext, Envelope.HEADER_BYTES, context);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      // One message for every authentication failure: no padding or tag oracle.
+      throw new InvalidCiphertextException(
+          "ciphertext does not decrypt with key '"
+              + name
+              + "' version "
+              + permit.version()
+              + ": it was altered or truncated, made by another key, or the context differs");
+    }
+    permit.used();
+    return plaintext;
+  }
+
+  @Override
+  public byte[] reencrypt(byte[] ciphertext, byte[] context) {
+    byte[] plaintext = decrypt(ciphertext, context);
+    try {
+      return encrypt(plaintext, context);
+    } finally {
+      Secrets.wipe(plaintext);
+    }
+  }
+
+  @Override
+  public DataKey generateDataKey(byte[] context) {
+    Objects.requireNonNull(context, "context");
+    engine.gate().admit(name, KeyUse.GENERATE_DATA_KEY);
+    byte[] plaintextKey = Randomness.bytes(Keys.AEAD_KEY_BYTES);
+    try {
+      return new DataKey(plaintextKey, encrypt(plaintextKey, context));
+    } finally {
+      Secrets.wipe(plaintextKey);
+    }
+  }
+
+  // ---------------------------------------------------------------- signatures and MACs
+
+  @Override
+  public byte[] sign(byte[] data) {
+    return signEnvelope(data, KeyUse.SIGN, Envelope.SIGNATURE);
+  }
+
+  @Override
+  public void verify(byte[] data, byte[] signature) {
+    verifyEnvelope(data, signature, KeyUse.VERIFY, Envelope.SIGNATURE);
+  }
+
+  @Override
+  public byte[] mac(byte[] data) {
+    return signEnvelope(data, KeyUse.MAC, Envelope.MAC);
+  }
+
+  @Override
+  public void verifyMac(byte[] data, byte[] tag) {
+    verifyEnvelope(data, tag, KeyUse.VERIFY_MAC, Envelope.MAC);
+  }
+
+  private byte[] signEnvelope(byte[] data, KeyUse use, byte format) {
+    Objects.requireNonNull(data, "data");
+    Permit permit = engine.gate().primary(name, use);
+    byte[] envelope = Envelope.wrap(format, permit.version(), permit.ops().sign(data));
+    permit.used();
+    return envelope;
+  }
+
+  private void verifyEnvelope(byte[] data, byte[] envelope, KeyUse use, byte format) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(envelope, use.input);
+    LoadedKey key = engine.gate().admit(name, use);
+    String problem = Envelope.problem(envelope, format);
+    if (problem != null) {
+      throw new VerificationFailedException(use.input + " for key '" + name + "' " + problem);
+    }
+    Permit permit = engine.gate().version(key, use, Envelope.version(envelope));
+    if (!permit.ops().verify(data, envelope, Envelope.HEADER_BYTES)) {
+      throw new VerificationFailedException(
+          use.input + " does not verify with key '" + name + "' version " + permit.version());
+    }
+    permit.used();
+  }
+
+  @Override
+  public String signJws(byte[] payload) {
+    Objects.requireNonNull(payload, "payload");
+    Permit permit = engine.gate().primary(name, KeyUse.SIGN_JWS);
+    String jws =
+        Jws.sign(
+            permit.key().record.algorithm(), name + ":" + permit.version(), payload, permit.ops());
+    permit.used();
+    return jws;
+  }
+
+  @Override
+  public byte[] verifyJws(String jws) {
+    Objects.requireNonNull(jws, "jws");
+    LoadedKey key = engine.gate().admit(name, KeyUse.VERIFY_JWS);
+    Jws.Parsed parsed = Jws.parse(jws, key.record.algorithm(), name);
+    Permit permit = engine.gate().version(key, KeyUse.VERIFY_JWS, parsed.version());
+    if (!permit.ops().verify(parsed.signingInput(), parsed.signature(), 0)) {
+      throw new VerificationFailedException(
+          "JWS signature does not verify with key '" + name + "' version " + parsed.version());
+    }
+    permit.used();
+    return parsed.payload();
+  }
+
+  // ---------------------------------------------------------------- public keys
+
+  @Override
+  public String publicKeyPem() {
+    return PublicKeyExport.pem(asymmetric("export a public key").primaryPublicKey());
+  }
+
+  @Override
+  public String publicJwk() {
+    LoadedKey key = asymmetric("export a public JWK");
+    return PublicKeyExport.jwk(
+            key.record.algorithm(),
+            key.primaryPublicKey(),
+            name + ":" + key.record.primaryVersion())
+        .toJSONString();
+  }
+
+  private LoadedKey asymmetric(String action) {
+    LoadedKey key = engine.loaded(name);
+    if (!key.record.algorithm().isAsymmetric()) {
+      throw engine.gate().wrongType(key, action);
+    }
+    return key;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public int rotate() {
+    return engine.writes().rotate(name, AuditChain.APP, "rotated on request");
+  }
+
+  @Override
+  public void disable() {
+    setEnabled(false, "key.disable");
+  }
+
+  @Override
+  public void enable() {
+    setEnabled(true, "key.enable");
+  }
+
+  private void setEnabled(boolean enabled, String action) {
+    engine
+        .writes()
+        .update(
+            name,
+            AuditChain.APP,
+            action,
+            0,
+            "",
+            current ->
+                current.enabled() == enabled
+                    ? current
+                    : current.withPolicy(
+                        enabled, current.rotationPeriodSeconds(), current.minDecryptionVersion()));
+  }
+
+  @Override
+  public void disableVersion(int version) {
+    changeVersionState(version, "key.disable-version", KeyState.ENABLED, KeyState.DISABLED);
+  }
+
+  @Override
+  public void enableVersion(int version) {
+    changeVersionState(version, "key.enable-version", KeyState.DISABLED, KeyState.ENABLED);
+  }
+
+  private void changeVersionState(int version, String action, KeyState from, KeyState to) {
+    engine
+        .writes()
+        .update(
+            name,
+            AuditChain.APP,
+            action,
+            version,
+            from + " -> " + to,
+            current -> {
+              KeyRecord.VersionRecord v = existingVersion(current, version, action);
+              if (v.state() == to) {
+                return current;
+              }
+              if (v.state() != from) {
+                throw refusal(
+                    action, version, "version " + version + " is " + v.state() + ", not " + from);
+              }
+              if (to == KeyState.DISABLED && version == current.primaryVersion()) {
+                throw refusal(
+                    action,
+                    version,
+                    "version "
+                        + version
+                        + " is the primary version; rotate first, or disable the whole key");
+              }
+              return current.withVersion(v.withState(to, 0));
+            });
+  }
+
+  private OperationNotPermittedException refusal(String action, int version, String why) {
+    return engine.refused(
+        AuditChain.APP,
+        action,
+        name,
+        version,
+        new OperationNotPermittedException("key '" + name + "' " + why));
+  }
+
+  /** The version, or a refusal naming it. */
+  private KeyRecord.VersionRecord existingVersion(KeyRecord current, int version, String action) {
+    KeyRecord.VersionRecord v = current.version(version);
+    if (v == null) {
+      throw engine.refused(
+          AuditChain.APP,
+          action,
+          name,
+          version,
+          new KeyNotFoundException("key '" + name + "' has no version " + version));
+    }
+    return v;
+  }
+
+  /** Identity only; never throws, so logging a handle of a broken key stays safe. */
+  @Override
+  public String toString() {
+    LoadedKey key;
+    try {
+      key = engine.loaded(name);
+    } catch (RuntimeException unavailable) {
+      return "KeyHandle["
+          + name
+          + " (unavailable: "
+          + unavailable.getClass().getSimpleName()
+          + ")]";
+    }
+    return "KeyHandle["
+        + name
+        + " v"
+        + key.record.primaryVersion()
+        + " "
+        + key.record.algorithm()
+        + " "
+        + key.operations.stream().map(Enum::name).collect(Collectors.joining(","))
+        + "]";
+  }
+}

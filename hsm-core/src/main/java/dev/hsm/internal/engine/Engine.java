@@ -1,0 +1,479 @@
+package dev.hsm.internal.engine;
+
+import dev.hsm.AdminAuthenticationException;
+import dev.hsm.Algorithm;
+import dev.hsm.AuditLog;
+import dev.hsm.HsmAdmin;
+import dev.hsm.HsmClient;
+import dev.hsm.HsmConfig;
+import dev.hsm.HsmException;
+import dev.hsm.InvalidKeyMaterialException;
+import dev.hsm.KeyAlreadyExistsException;
+import dev.hsm.KeyHandle;
+import dev.hsm.KeyInfo;
+import dev.hsm.KeyIntegrityException;
+import dev.hsm.KeyMaterial;
+import dev.hsm.KeyNotFoundException;
+import dev.hsm.KeySpec;
+import dev.hsm.KeyState;
+import dev.hsm.Operation;
+import dev.hsm.internal.crypto.Randomness;
+import dev.hsm.internal.protection.AuditChain;
+import dev.hsm.internal.protection.KeyRecord;
+import dev.hsm.internal.protection.Secrets;
+import dev.hsm.internal.protection.StoreSettings;
+import dev.hsm.internal.protection.Unlocking;
+import dev.hsm.spi.KeyOperations;
+import dev.hsm.spi.KeyRecordStore;
+import dev.hsm.spi.StoredKey;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The engine behind {@link HsmClient}, the same for every store and custody: it checks every row it
+ * reads, keeps unwrapped keys in a bounded cache so operations never touch the database, and wires
+ * the parts that do the rest: {@link PolicyGate} (every check before an operation), {@link
+ * KeyWrites} (every change, with its audit entry), {@link Maintenance} (other clients' changes,
+ * usage counters, due rotations) and {@link StoreOpening} (unlocking).
+ */
+public final class Engine implements HsmClient {
+  private static final Pattern KEY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final int MAX_RANDOM_BYTES = 1 << 20;
+
+  private final KeyRecordStore store;
+  private final String where;
+  private final HsmConfig config;
+  private final Clock clock;
+  private final AuditChain audit;
+  private final KeyCache cache;
+  private final UsageCounters usage = new UsageCounters();
+  private final PolicyGate gate = new PolicyGate(this);
+  private final KeyWrites writes;
+  private final Maintenance maintenance;
+  private volatile Unlocked unlocked;
+  private volatile boolean closed;
+
+  Engine(KeyRecordStore store, Unlocked unlocked, byte[] auditKey, HsmConfig config) {
+    this.store = store;
+    this.where = store.description();
+    this.config = config;
+    this.clock = config.clock();
+    this.unlocked = unlocked;
+    this.audit = new AuditChain(store, unlocked.storeId(), auditKey, clock);
+    this.cache = new KeyCache(config.cacheSize());
+    this.writes = new KeyWrites(this);
+    this.maintenance = new Maintenance(this, config.refreshInterval());
+  }
+
+  /** Opens, and on first use initialises, the store a config names. */
+  public static HsmClient open(HsmConfig config) {
+    return StoreOpening.open(config);
+  }
+
+  /** Restores a backup file and opens it; see {@link HsmClient#restoreBackup}. */
+  public static HsmClient restoreBackup(Path backupFile, HsmConfig config) {
+    return StoreOpening.restoreBackup(backupFile, config);
+  }
+
+  // ---------------------------------------------------------------- keys
+
+  @Override
+  public KeyHandle createKey(String name, KeySpec spec) {
+    checkOpen();
+    checkName(name);
+    Objects.requireNonNull(spec, "spec");
+    Unlocked with = unlocked;
+    KeyMaterial.Form form =
+        spec.algorithm().isAsymmetric() ? KeyMaterial.Form.PRIVATE_PKCS8 : KeyMaterial.Form.SECRET;
+    // Generated and wrapped in the caller's thread, outside the write lock: in parallel.
+    KeyRecord record =
+        writes.newRecord(
+            with, name, spec, spec.operations(), form, false, with.custody()::generate);
+    writes.insert(with, record, AuditChain.APP, "key.create");
+    return new DefaultKeyHandle(name, this);
+  }
+
+  @Override
+  public KeyHandle ensureKey(String name, KeySpec spec) {
+    checkOpen();
+    checkName(name);
+    Objects.requireNonNull(spec, "spec");
+    for (int attempt = 0; ; attempt++) {
+      Optional<StoredKey> existing = store.findKey(name);
+      if (existing.isPresent()) {
+        KeyInfo info = unlocked.master().open(existing.get()).info();
+        if (info.algorithm() != spec.algorithm()
+            || info.rsaModulusBits() != spec.rsaModulusBits()
+            || !info.operations().equals(spec.operations())
+            || info.extractable() != spec.extractable()) {
+          throw new KeyAlreadyExistsException(
+              "key '" + name + "' exists as " + describe(info) + ", not as the requested " + spec);
+        }
+        return new DefaultKeyHandle(name, this);
+      }
+      try {
+        return createKey(name, spec);
+      } catch (KeyAlreadyExistsException raced) {
+        if (attempt > 0) {
+          throw raced;
+        }
+        // another thread or process created it between our read and write: check theirs
+      }
+    }
+  }
+
+  private static String describe(KeyInfo info) {
+    return "KeySpec["
+        + info.algorithm()
+        + (info.rsaModulusBits() > 0 ? " " + info.rsaModulusBits() : "")
+        + " "
+        + info.operations()
+        + (info.extractable() ? " extractable" : "")
+        + "]";
+  }
+
+  @Override
+  public KeyHandle importKey(String name, KeySpec spec, KeyMaterial material) {
+    return admin().importKey(name, spec, material);
+  }
+
+  /** Import, once the caller is known to be allowed. */
+  KeyHandle importAsAdmin(String name, KeySpec spec, KeyMaterial material) {
+    checkOpen();
+    checkName(name);
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(material, "material");
+    Set<Operation> operations = EnumSet.copyOf(spec.operations());
+    if (material.form() == KeyMaterial.Form.PUBLIC_X509) {
+      operations.retainAll(EnumSet.of(Operation.VERIFY, Operation.ENCRYPT));
+      if (operations.isEmpty()) {
+        throw new InvalidKeyMaterialException(
+            "cannot import key '"
+                + name
+                + "': a public key can only "
+                + (spec.algorithm().kind() == Algorithm.Kind.SIGNATURE ? "VERIFY" : "ENCRYPT")
+                + ", but the spec allows only "
+                + spec.operations());
+      }
+    }
+    Unlocked with = unlocked;
+    KeyRecord record;
+    try {
+      record =
+          writes.newRecord(
+              with,
+              name,
+              spec,
+              operations,
+              material.form(),
+              true,
+              binding -> with.custody().importMaterial(binding, material));
+    } catch (InvalidKeyMaterialException e) {
+      throw new InvalidKeyMaterialException(
+          "cannot import key '" + name + "': " + e.getMessage(), e.getCause());
+    }
+    writes.insert(with, record, AuditChain.ADMIN, "key.import");
+    return new DefaultKeyHandle(name, this);
+  }
+
+  @Override
+  public KeyHandle key(String name) {
+    return findKey(name).orElseThrow(() -> notFound(name));
+  }
+
+  @Override
+  public Optional<KeyHandle> findKey(String name) {
+    checkName(name);
+    try {
+      // Loads the key into the cache: a cached key answers without the database, and the first
+      // operation on a handle just looked up finds the key unwrapped and checked.
+      loaded(name);
+    } catch (KeyNotFoundException absent) {
+      return Optional.empty();
+    } catch (KeyIntegrityException broken) {
+      // It exists but cannot be used: its handle reports that on every use, as for a key whose
+      // rows are tampered with after it was looked up.
+    }
+    return Optional.of(new DefaultKeyHandle(name, this));
+  }
+
+  KeyNotFoundException notFound(String name) {
+    return new KeyNotFoundException("no key named '" + name + "' in " + where);
+  }
+
+  @Override
+  public List<KeyInfo> listKeys() {
+    checkOpen();
+    List<KeyInfo> infos = new ArrayList<>();
+    for (StoredKey stored : store.listKeys()) {
+      infos.add(unlocked.master().open(stored).info());
+    }
+    return infos;
+  }
+
+  @Override
+  public String cryptoProvider(Algorithm algorithm) {
+    return unlocked.custody().provider(Objects.requireNonNull(algorithm, "algorithm"));
+  }
+
+  @Override
+  public byte[] randomBytes(int count) {
+    checkOpen();
+    if (count < 0 || count > MAX_RANDOM_BYTES) {
+      throw new IllegalArgumentException("count must be 0.." + MAX_RANDOM_BYTES + ", not " + count);
+    }
+    return Randomness.bytes(count);
+  }
+
+  // ---------------------------------------------------------------- admin and audit
+
+  @Override
+  public HsmAdmin admin() {
+    checkOpen();
+    if (settings().hasAdmin()) {
+      throw refused(
+          AuditChain.ADMIN,
+          "admin.login",
+          null,
+          0,
+          new AdminAuthenticationException(
+              "this store has an admin credential: use admin(credential)"));
+    }
+    return new DefaultHsmAdmin(this);
+  }
+
+  @Override
+  public HsmAdmin admin(char[] adminPassphrase) {
+    checkOpen();
+    if (adminPassphrase == null) {
+      return admin();
+    }
+    StoreSettings settings = settings();
+    if (settings.hasAdmin()
+        && !Secrets.constantTimeEquals(
+            adminVerifier(adminPassphrase, settings.adminKdf, settings.adminSalt),
+            settings.adminVerifier)) {
+      throw refused(
+          AuditChain.ADMIN,
+          "admin.login",
+          null,
+          0,
+          new AdminAuthenticationException("the admin credential is wrong"));
+    }
+    return new DefaultHsmAdmin(this);
+  }
+
+  static byte[] adminVerifier(char[] passphrase, String kdf, byte[] salt) {
+    byte[] stretched = Unlocking.argon2(passphrase, kdf, salt);
+    try {
+      return Secrets.hkdf(stretched, salt, "dev.hsm/v1/admin-verifier");
+    } finally {
+      Secrets.wipe(stretched);
+    }
+  }
+
+  /**
+   * The authenticated settings, refused if the audit log records a later settings change: a MAC
+   * cannot tell current settings from ones put back from an older copy of the file, but the log can
+   * (removing that entry from the log breaks its chain, which {@code verify()} reports).
+   */
+  StoreSettings settings() {
+    return StoreOpening.checkedSettings(store, unlocked.master());
+  }
+
+  @Override
+  public AuditLog auditLog() {
+    checkOpen();
+    return new DefaultAuditLog(this);
+  }
+
+  /** Records a refused operation in the audit log and returns the exception to throw. */
+  <E extends HsmException> E refused(
+      String actor, String action, String keyName, int version, E refusal) {
+    try {
+      audit.record(actor, action, keyName, version, AuditChain.REFUSED, refusal.getMessage());
+    } catch (RuntimeException auditFailed) {
+      refusal.addSuppressed(auditFailed); // the refusal stands either way: fail closed
+    }
+    return refusal;
+  }
+
+  @Override
+  public int applyDueChanges() {
+    checkOpen();
+    return writes.applyDueChanges();
+  }
+
+  // ---------------------------------------------------------------- using keys
+
+  /** The key, ready for operations: from the cache, or loaded from the store on first use. */
+  LoadedKey loaded(String name) {
+    checkOpen();
+    return cache.get(name, this::load);
+  }
+
+  /** The key loaded afresh, for when the cached copy may be stale. */
+  LoadedKey reloaded(String name) {
+    cache.invalidate(name);
+    return loaded(name);
+  }
+
+  /** Forgets a cached key after it changed (here or in another client). */
+  void invalidate(String name) {
+    cache.invalidate(name);
+  }
+
+  /** Forgets every cached key. */
+  void invalidateAll() {
+    cache.clear();
+  }
+
+  /** How many keys are cached (for tests of the cache's bound). */
+  long cachedKeys() {
+    return cache.size();
+  }
+
+  /** The key's record from the store, MACs checked. */
+  KeyRecord read(String name) {
+    return unlocked.master().open(store.findKey(name).orElseThrow(() -> notFound(name)));
+  }
+
+  private LoadedKey load(String name) {
+    while (true) {
+      Unlocked with = unlocked;
+      try {
+        return load(name, with);
+      } catch (KeyIntegrityException e) {
+        if (with == unlocked) {
+          throw e;
+        }
+        // The master key was rotated while we read: read again under the new one.
+      }
+    }
+  }
+
+  private LoadedKey load(String name, Unlocked with) {
+    KeyRecord record = with.master().open(store.findKey(name).orElseThrow(() -> notFound(name)));
+    Map<Integer, LoadedKey.LoadedVersion> versions = new HashMap<>();
+    for (KeyRecord.VersionRecord version : record.versions()) {
+      KeyOperations ops =
+          version.state() == KeyState.ENABLED
+              ? with.custody()
+                  .open(record.binding(with.storeId(), version.version()), version.custodyRecord())
+              : null;
+      versions.put(
+          version.version(),
+          new LoadedKey.LoadedVersion(
+              version.version(), version.state(), version.destroyAtMillis(), ops));
+    }
+    return new LoadedKey(record, versions, usage.of(name));
+  }
+
+  // ---------------------------------------------------------------- parts
+
+  KeyRecordStore store() {
+    return store;
+  }
+
+  Unlocked unlocked() {
+    return unlocked;
+  }
+
+  /** Switches to a new master key and custody after a rotation; the old ones are closed. */
+  void useUnlocked(Unlocked rotated) {
+    Unlocked old = unlocked;
+    unlocked = rotated;
+    cache.clear(); // keys opened through the old custody are dropped before it closes
+    old.close();
+  }
+
+  AuditChain audit() {
+    return audit;
+  }
+
+  PolicyGate gate() {
+    return gate;
+  }
+
+  KeyWrites writes() {
+    return writes;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  HsmConfig config() {
+    return config;
+  }
+
+  /** The store's description, for messages. */
+  String where() {
+    return where;
+  }
+
+  /** Saves the usage counted since the last save. */
+  void saveUsage() {
+    usage.saveTo(store);
+  }
+
+  // ---------------------------------------------------------------- misc
+
+  static void checkName(String name) {
+    if (name == null) {
+      throw new NullPointerException("key name");
+    }
+    if (!KEY_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "key name '"
+              + name
+              + "' must be 1-128 characters of letters, digits, '.', '_' or '-', starting with a"
+              + " letter or digit");
+    }
+  }
+
+  void checkOpen() {
+    if (closed) {
+      throw new HsmException("the HsmClient for " + where + " is closed");
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    maintenance.close();
+    try {
+      saveUsage();
+    } catch (RuntimeException e) {
+      Maintenance.LOG.log(
+          System.Logger.Level.WARNING, "could not save key usage counters for " + where, e);
+    }
+    cache.clear();
+    try {
+      store.close();
+    } finally {
+      unlocked.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HsmClient[" + where + (closed ? ", closed" : "") + "]";
+  }
+}

@@ -1,0 +1,75 @@
+package dev.hsm.internal.engine;
+
+import dev.hsm.Algorithm.Kind;
+import dev.hsm.HsmException;
+import dev.hsm.InvalidCiphertextException;
+import dev.hsm.Operation;
+import dev.hsm.VerificationFailedException;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Every way into a key, and what each needs: the kinds of key it works on, the operation the key's
+ * policy must allow, how it is named in the audit log and in messages, and the exception for input
+ * that names a version the key does not have. {@link PolicyGate} checks them all in one place.
+ */
+enum KeyUse {
+  ENCRYPT(
+      Operation.ENCRYPT,
+      "key.encrypt",
+      "encrypt",
+      "ciphertext",
+      Kind.AEAD,
+      Kind.ASYMMETRIC_ENCRYPTION),
+  DECRYPT(
+      Operation.DECRYPT,
+      "key.decrypt",
+      "decrypt",
+      "ciphertext",
+      Kind.AEAD,
+      Kind.ASYMMETRIC_ENCRYPTION),
+  GENERATE_DATA_KEY(
+      Operation.ENCRYPT, "key.generate-data-key", "generate a data key", "ciphertext", Kind.AEAD),
+  SIGN(Operation.SIGN, "key.sign", "sign", "signature", Kind.SIGNATURE),
+  VERIFY(Operation.VERIFY, "key.verify", "verify a signature", "signature", Kind.SIGNATURE),
+  MAC(Operation.SIGN, "key.mac", "compute a MAC", "MAC tag", Kind.MAC),
+  VERIFY_MAC(Operation.VERIFY, "key.verify-mac", "verify a MAC tag", "MAC tag", Kind.MAC),
+  SIGN_JWS(Operation.SIGN, "key.sign", "sign a JWS", "JWS", Kind.SIGNATURE, Kind.MAC),
+  VERIFY_JWS(Operation.VERIFY, "key.verify", "verify a JWS", "JWS", Kind.SIGNATURE, Kind.MAC);
+
+  /** The operation the key's policy must allow. */
+  final Operation operation;
+
+  /** The audit log's name for it (refusals are recorded under it). */
+  final String auditAction;
+
+  /** What it does, for "key 'k' is X, which cannot ..." messages. */
+  final String description;
+
+  /** What the caller hands in (or gets back), for messages: "ciphertext", "JWS"... */
+  final String input;
+
+  private final Set<Kind> kinds;
+
+  KeyUse(Operation operation, String auditAction, String description, String input, Kind... kinds) {
+    this.operation = operation;
+    this.auditAction = auditAction;
+    this.description = description;
+    this.input = input;
+    this.kinds = EnumSet.of(kinds[0], kinds);
+  }
+
+  boolean worksOn(Kind kind) {
+    return kinds.contains(kind);
+  }
+
+  /** The exception for input that is malformed or not for this key: one type per kind of input. */
+  HsmException badInput(String message) {
+    Function<String, HsmException> type =
+        operation == Operation.DECRYPT || operation == Operation.ENCRYPT
+            ? InvalidCiphertextException::new
+            : VerificationFailedException::new;
+    return type.apply(message);
+  }
+}

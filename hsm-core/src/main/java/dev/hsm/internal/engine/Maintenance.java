@@ -1,0 +1,104 @@
+package dev.hsm.internal.engine;
+
+import dev.hsm.internal.protection.AuditChain;
+import dev.hsm.spi.KeyRecordStore;
+import dev.hsm.spi.StoredAuditEntry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One background thread per client. Every refresh interval it notices other clients' changes and
+ * drops exactly the keys they changed from the cache, saves usage counters, and now and then
+ * applies due rotations and destructions. Operations never wait for it.
+ *
+ * <p>Which keys changed is read from the audit log: every change to a key is written in the same
+ * transaction as an audit entry naming it, so the entries after the last one seen name every key
+ * changed since. The store's {@link KeyRecordStore#dataVersion()} says cheaply whether there is
+ * anything to read at all: usage-counter saves move it too, but find no new entries.
+ */
+final class Maintenance implements AutoCloseable {
+  static final System.Logger LOG = System.getLogger("dev.hsm");
+
+  private static final int DUE_CHECK_EVERY_N_REFRESHES = 60;
+  private static final int AUDIT_PAGE = 1000;
+
+  private final Engine engine;
+  private final ScheduledExecutorService thread;
+  // Read and written by the maintenance thread only.
+  private long lastDataVersion;
+  private long nextAuditSequence;
+  private int refreshes;
+
+  Maintenance(Engine engine, Duration interval) {
+    this.engine = engine;
+    KeyRecordStore store = engine.store();
+    this.lastDataVersion = store.dataVersion();
+    this.nextAuditSequence = store.lastAuditEntry().map(e -> e.sequence() + 1).orElse(1L);
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread t = new Thread(task, "hsm-maintenance");
+              t.setDaemon(true);
+              return t;
+            });
+    long millis = interval.toMillis();
+    thread.scheduleWithFixedDelay(this::run, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void run() {
+    if (engine.isClosed()) {
+      return;
+    }
+    try {
+      dropChangedKeys();
+      engine.saveUsage();
+      if (++refreshes % DUE_CHECK_EVERY_N_REFRESHES == 0) {
+        engine.applyDueChanges();
+      }
+    } catch (Throwable e) { // NOPMD: a throwable escaping would stop the schedule for good
+      LOG.log(System.Logger.Level.WARNING, "key store maintenance failed for " + engine.where(), e);
+    }
+  }
+
+  /** Drops the keys other clients changed since the last look, and only those. */
+  void dropChangedKeys() {
+    KeyRecordStore store = engine.store();
+    long dataVersion = store.dataVersion(); // before reading the log, so no commit slips between
+    if (dataVersion == lastDataVersion) {
+      return;
+    }
+    lastDataVersion = dataVersion;
+    List<StoredAuditEntry> page;
+    do {
+      page = store.auditEntries(nextAuditSequence, AUDIT_PAGE);
+      for (StoredAuditEntry entry : page) {
+        dropChanged(entry);
+        nextAuditSequence = entry.sequence() + 1;
+      }
+    } while (page.size() == AUDIT_PAGE);
+  }
+
+  private void dropChanged(StoredAuditEntry entry) {
+    if (!AuditChain.OK.equals(entry.outcome())) {
+      return; // a refusal changed nothing
+    }
+    if (entry.keyName() != null) {
+      engine.invalidate(entry.keyName());
+    } else if (entry.action().equals("store.rotate-master-key")) {
+      engine.invalidateAll(); // every row was resealed (this client must reopen to read them)
+    }
+  }
+
+  @Override
+  public void close() {
+    thread.shutdown();
+    try {
+      thread.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

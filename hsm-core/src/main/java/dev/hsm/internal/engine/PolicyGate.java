@@ -1,0 +1,171 @@
+package dev.hsm.internal.engine;
+
+import dev.hsm.KeyDisabledException;
+import dev.hsm.KeyState;
+import dev.hsm.KeyVersionDestroyedException;
+import dev.hsm.OperationNotPermittedException;
+import dev.hsm.VersionBelowMinimumException;
+import dev.hsm.WrongKeyTypeException;
+import dev.hsm.internal.protection.AuditChain;
+import java.time.Instant;
+import java.util.stream.Collectors;
+
+/**
+ * The one place every way into a key (handles, JWS, the annotation boundary, and any later
+ * interface) passes before an operation runs: kind, allowed operation, key state, due rotation,
+ * version state and minimum version. Policy and state refusals are written to the audit log before
+ * they are thrown; a wrong kind of key is a programming error and is not.
+ *
+ * <p>On a cached key every check is a field read: no lock, no database.
+ */
+final class PolicyGate {
+  private final Engine engine;
+
+  PolicyGate(Engine engine) {
+    this.engine = engine;
+  }
+
+  /**
+   * The key, if {@code use} may touch it at all: its algorithm is of a kind {@code use} works on,
+   * its policy allows the operation, and it is enabled.
+   */
+  LoadedKey admit(String name, KeyUse use) {
+    LoadedKey key = engine.loaded(name);
+    if (!use.worksOn(key.record.algorithm().kind())) {
+      throw wrongType(key, use.description);
+    }
+    if (!key.operations.contains(use.operation)) {
+      throw engine.refused(
+          AuditChain.APP,
+          use.auditAction,
+          name,
+          0,
+          new OperationNotPermittedException(
+              "key '"
+                  + name
+                  + "' does not allow "
+                  + use.operation
+                  + " (it allows "
+                  + key.operations.stream().map(Enum::name).collect(Collectors.joining(", "))
+                  + ")"));
+    }
+    if (!key.record.enabled()) {
+      throw engine.refused(
+          AuditChain.APP,
+          use.auditAction,
+          name,
+          0,
+          new KeyDisabledException("key '" + name + "' is disabled"));
+    }
+    return key;
+  }
+
+  /** For new output: the key admitted, rotated first if its period passed, its primary enabled. */
+  Permit primary(String name, KeyUse use) {
+    LoadedKey key = admit(name, use);
+    if (engine.clock().millis() >= key.rotationDueAtMillis) {
+      key = engine.writes().rotateIfDue(name);
+    }
+    int primary = key.record.primaryVersion();
+    if (key.primary == null) {
+      throw engine.refused(
+          AuditChain.APP,
+          use.auditAction,
+          name,
+          primary,
+          new KeyDisabledException(
+              "key '" + name + "' primary version " + primary + " is not enabled"));
+    }
+    return new Permit(key, primary, key.primary, use);
+  }
+
+  /**
+   * For input that names the version that made it (an envelope, a JWS {@code kid}): that version,
+   * if it exists, is not below the key's minimum and is enabled. A version this client has not seen
+   * is looked up once more, since another process may have just rotated.
+   */
+  Permit version(LoadedKey key, KeyUse use, int version) {
+    String name = key.name();
+    LoadedKey.LoadedVersion v = key.versions.get(version);
+    if (v == null) {
+      key = engine.reloaded(name);
+      v = key.versions.get(version);
+      if (v == null) {
+        throw use.badInput(
+            use.input
+                + " names version "
+                + version
+                + " of key '"
+                + name
+                + "', which it does not have");
+      }
+    }
+    if (version < key.record.minDecryptionVersion()) {
+      throw refused(
+          use,
+          name,
+          version,
+          new VersionBelowMinimumException(
+              "key '"
+                  + name
+                  + "' version "
+                  + version
+                  + " is below the minimum decryption version "
+                  + key.record.minDecryptionVersion()));
+    }
+    if (v.state() == KeyState.SCHEDULED_FOR_DESTRUCTION
+        && v.destroyAtMillis() <= engine.clock().millis()) {
+      engine.writes().destroyDue(name);
+      key = engine.loaded(name);
+      v = key.versions.get(version);
+    }
+    switch (v.state()) {
+      case ENABLED:
+        return new Permit(key, version, v.ops(), use);
+      case DESTROYED:
+        throw refused(
+            use,
+            name,
+            version,
+            new KeyVersionDestroyedException(
+                "key '"
+                    + name
+                    + "' version "
+                    + version
+                    + " was destroyed"
+                    + (v.destroyAtMillis() > 0
+                        ? " at " + Instant.ofEpochMilli(v.destroyAtMillis())
+                        : "")
+                    + "; data made with it cannot be decrypted or verified"));
+      case SCHEDULED_FOR_DESTRUCTION:
+        throw refused(
+            use,
+            name,
+            version,
+            new KeyDisabledException(
+                "key '"
+                    + name
+                    + "' version "
+                    + version
+                    + " is scheduled for destruction at "
+                    + Instant.ofEpochMilli(v.destroyAtMillis())
+                    + " (an admin can cancel it)"));
+      default:
+        throw refused(
+            use,
+            name,
+            version,
+            new KeyDisabledException("key '" + name + "' version " + version + " is disabled"));
+    }
+  }
+
+  WrongKeyTypeException wrongType(LoadedKey key, String description) {
+    return new WrongKeyTypeException(
+        "key '" + key.name() + "' is " + key.record.algorithm() + ", which cannot " + description);
+  }
+
+  private <E extends dev.hsm.HsmException> E refused(
+      KeyUse use, String name, int version, E refusal) {
+    return engine.refused(AuditChain.APP, use.auditAction, name, version, refusal);
+  }
+}

@@ -1,0 +1,150 @@
+package dev.hsm.internal.engine;
+
+import dev.hsm.HsmClient;
+import dev.hsm.HsmConfig;
+import dev.hsm.StoreException;
+import dev.hsm.internal.crypto.CryptoEngines;
+import dev.hsm.internal.crypto.Randomness;
+import dev.hsm.internal.protection.MasterKey;
+import dev.hsm.internal.protection.Secrets;
+import dev.hsm.internal.protection.StoreSettings;
+import dev.hsm.internal.protection.Unlocking;
+import dev.hsm.internal.store.SqliteKeyRecordStore;
+import dev.hsm.spi.KeyRecordStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Opening a store: read the unlock secret, open the store, initialise it (first use) or unlock its
+ * master key from a slot, check the settings, open the custody, and hand all of it to a new {@link
+ * Engine}. Also restoring a backup file.
+ */
+final class StoreOpening {
+  private StoreOpening() {}
+
+  static Engine open(HsmConfig config) {
+    // Fails before any I/O if the native provider is REQUIRED but missing.
+    CryptoEngines.select(config.nativeCrypto());
+    Unlocking.Secret secret = Unlocking.read(config);
+    KeyRecordStore store = config.store().open();
+    byte[] masterKey = null;
+    byte[] auditKey = null;
+    MasterKey master = null;
+    Unlocked unlocked = null;
+    try {
+      Optional<String> storeId = store.storeId();
+      if (storeId.isEmpty()) {
+        String newId = HexFormat.of().formatHex(Randomness.bytes(16));
+        byte[] newMasterKey = Randomness.bytes(32);
+        String settings;
+        try (MasterKey fresh = new MasterKey(newId, newMasterKey)) {
+          settings = StoreSettings.fresh(fresh).seal(fresh);
+        }
+        if (store.initialize(
+            newId, settings, Unlocking.newSlot(newId, secret, newMasterKey, config.clock()))) {
+          storeId = Optional.of(newId);
+          masterKey = newMasterKey;
+        } else {
+          Secrets.wipe(newMasterKey);
+          storeId = store.storeId(); // another process initialised it first
+        }
+      }
+      if (masterKey == null) {
+        masterKey =
+            Unlocking.unlock(
+                storeId.orElseThrow(), store.unlockSlots(), secret, store.description());
+      }
+      master = new MasterKey(storeId.orElseThrow(), masterKey);
+      StoreSettings settings = checkedSettings(store, master);
+      auditKey = settings.auditKey(master);
+      unlocked = Unlocked.open(master, config);
+      return new Engine(store, unlocked, auditKey, config);
+    } catch (RuntimeException e) {
+      if (unlocked != null) {
+        unlocked.close();
+      } else if (master != null) {
+        master.close();
+      }
+      store.close();
+      throw e;
+    } finally {
+      Secrets.wipe(masterKey);
+      Secrets.wipe(auditKey);
+      secret.wipe();
+    }
+  }
+
+  /**
+   * The authenticated settings, refused if the audit log records a later settings change: a MAC
+   * cannot tell current settings from ones put back from an older copy of the store, but the log
+   * can (removing that entry from the log breaks its chain, which {@code verify()} reports).
+   */
+  static StoreSettings checkedSettings(KeyRecordStore store, MasterKey master) {
+    StoreSettings settings = StoreSettings.open(store.settings().orElse(""), master);
+    long lastChange = store.lastAuditSequenceOf(StoreSettings.CHANGING_ACTIONS);
+    if (lastChange > settings.auditSequence) {
+      throw new StoreException(
+          "the store settings are older than audit entry "
+              + lastChange
+              + ", which changed them: they were put back from an older copy of the store");
+    }
+    return settings;
+  }
+
+  /** Copies a backup into place and opens it; see {@link HsmClient#restoreBackup}. */
+  static Engine restoreBackup(Path backupFile, HsmConfig config) {
+    Path target =
+        config
+            .sqliteFile()
+            .orElseThrow(
+                () ->
+                    new StoreException(
+                        "a backup file restores into an SQLite store, not into "
+                            + config.store().description()));
+    if (Files.exists(target)) {
+      throw new StoreException(
+          "cannot restore over " + target + ": it exists; move it away or choose another path");
+    }
+    if (!Files.isRegularFile(backupFile)) {
+      throw new StoreException("backup " + backupFile + " is not a readable file");
+    }
+    Path staging = target.resolveSibling(target.getFileName() + ".restoring");
+    try {
+      Files.copy(backupFile, staging, StandardCopyOption.REPLACE_EXISTING);
+      boolean holdsAStore;
+      try (KeyRecordStore copy = SqliteKeyRecordStore.open(staging)) {
+        holdsAStore = copy.storeId().isPresent();
+      }
+      if (!holdsAStore) { // else open() below would initialise a new, empty store
+        throw new StoreException("backup " + backupFile + " holds no key store (empty file?)");
+      }
+      open(HsmConfig.sqlite(staging)
+              .unlockWith(
+                  config
+                      .unlockSecret()
+                      .orElseThrow(
+                          () -> new IllegalArgumentException("HsmConfig has no unlock secret"))))
+          .close();
+      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new StoreException("cannot restore " + backupFile + " to " + target + ": " + e, e);
+    } finally {
+      deleteQuietly(staging);
+      deleteQuietly(staging.resolveSibling(staging.getFileName() + "-wal"));
+      deleteQuietly(staging.resolveSibling(staging.getFileName() + "-shm"));
+    }
+    return open(config);
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // a leftover staging file is harmless: it is encrypted like any store
+    }
+  }
+}
