@@ -342,6 +342,11 @@ public final class Engine implements HsmClient {
     return cache.size();
   }
 
+  /** Whether {@code name} is in the cache, without loading it (for tests). */
+  boolean isCached(String name) {
+    return cache.contains(name);
+  }
+
   /** The key's record from the store, MACs checked. */
   KeyRecord read(String name) {
     return unlocked.master().open(store.findKey(name).orElseThrow(() -> notFound(name)));
@@ -398,6 +403,10 @@ public final class Engine implements HsmClient {
 
   AuditChain audit() {
     return audit;
+  }
+
+  Maintenance maintenance() {
+    return maintenance;
   }
 
   PolicyGate gate() {

@@ -38,6 +38,10 @@ final class KeyCache {
     keys.invalidateAll();
   }
 
+  boolean contains(String name) {
+    return keys.getIfPresent(name) != null;
+  }
+
   /** How many keys are cached, after pending evictions (for tests). */
   long size() {
     keys.cleanUp();

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Which keys changed is read from the audit log: every change to a key is written in the same
  * transaction as an audit entry naming it, so the entries after the last one seen name every key
- * changed since. The store's {@link KeyRecordStore#dataVersion()} says cheaply whether there is
- * anything to read at all: usage-counter saves move it too, but find no new entries.
+ * changed since. The store's {@link KeyRecordStore#dataVersion()} says cheaply whether another
+ * client committed at all: usage-counter saves move it too, but add no entries, so a store whose
+ * keys do not change costs each client two small reads a second and drops nothing.
  */
 final class Maintenance implements AutoCloseable {
   static final System.Logger LOG = System.getLogger("dev.hsm");
@@ -66,8 +67,14 @@ final class Maintenance implements AutoCloseable {
   /** Drops the keys other clients changed since the last look, and only those. */
   void dropChangedKeys() {
     KeyRecordStore store = engine.store();
-    long dataVersion = store.dataVersion(); // before reading the log, so no commit slips between
+    // The log's head first, then the data version: whatever the head names was committed before
+    // the version was read, so no other client's entry can slip in between unnoticed.
+    long head = store.lastAuditEntry().map(StoredAuditEntry::sequence).orElse(0L);
+    long dataVersion = store.dataVersion();
     if (dataVersion == lastDataVersion) {
+      // No other client committed since the last look: the entries up to the head are this
+      // client's own (whose keys it dropped as it wrote them), so there is nothing to read.
+      nextAuditSequence = Math.max(nextAuditSequence, head + 1);
       return;
     }
     lastDataVersion = dataVersion;
