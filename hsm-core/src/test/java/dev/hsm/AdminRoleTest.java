@@ -250,6 +250,55 @@ class AdminRoleTest {
   }
 
   @Test
+  void aSessionGrantedBeforeACredentialWasSet_stopsWorkingOnceItIs() {
+    try (HsmClient hsm = HsmClient.open(config)) {
+      hsm.createKey("sig", KeySpec.ecdsaP256());
+      HsmAdmin early = hsm.admin(); // no credential yet: anyone may act as admin
+      hsm.admin().setAdminPassphrase(ADMIN_PW, TestStores.FAST_ARGON2);
+      long entriesBefore = hsm.auditLog().verify();
+
+      Throwable replaced =
+          catchThrowable(() -> early.setAdminPassphrase(WRONG_PW, TestStores.FAST_ARGON2));
+      Throwable imported =
+          catchThrowable(
+              () -> early.importKey("late", KeySpec.aes256Gcm(), KeyMaterial.secretKey(AES_KEY)));
+
+      assertThat(replaced)
+          .isInstanceOf(AdminAuthenticationException.class)
+          .hasMessageContaining("changed after this admin session began")
+          .hasMessageContaining("set the admin credential");
+      assertThat(imported).isInstanceOf(AdminAuthenticationException.class);
+      assertThat(hsm.findKey("late")).isEmpty();
+      assertThat(hsm.admin(ADMIN_PW)).as("the credential set later still works").isNotNull();
+      assertThat(catchThrowable(() -> hsm.admin(WRONG_PW)))
+          .isInstanceOf(AdminAuthenticationException.class);
+      List<AuditEntry> entries = hsm.auditLog().entries(entriesBefore + 1, 10);
+      assertThat(entries)
+          .extracting(AuditEntry::action, AuditEntry::outcome)
+          .startsWith(
+              org.assertj.core.groups.Tuple.tuple("admin.session", "refused"),
+              org.assertj.core.groups.Tuple.tuple("admin.session", "refused"));
+    }
+  }
+
+  @Test
+  void aSessionStopsWorking_whenTheCredentialChanges_evenTheSessionThatChangedIt() {
+    try (HsmClient hsm = storeWithAdminCredential()) {
+      HsmAdmin other = hsm.admin(ADMIN_PW);
+      HsmAdmin changing = hsm.admin(ADMIN_PW);
+      changing.setAdminPassphrase(NEW_ADMIN_PW, TestStores.FAST_ARGON2);
+
+      assertThat(catchThrowable(() -> other.setMinDecryptionVersion("sig", 1)))
+          .isInstanceOf(AdminAuthenticationException.class);
+      assertThat(catchThrowable(() -> changing.backup(dir.resolve("backup.db"))))
+          .isInstanceOf(AdminAuthenticationException.class);
+      assertThat(Files.exists(dir.resolve("backup.db"))).isFalse();
+      hsm.admin(NEW_ADMIN_PW).backup(dir.resolve("backup.db"));
+      assertThat(Files.exists(dir.resolve("backup.db"))).isTrue();
+    }
+  }
+
+  @Test
   void settingTheAdminPassphrase_isAudited_withoutThePassphrase() {
     try (HsmClient hsm = storeWithAdminCredential()) {
       AuditEntry set = lastEntry(hsm);

@@ -1,5 +1,6 @@
 package dev.hsm.internal.engine;
 
+import dev.hsm.AdminAuthenticationException;
 import dev.hsm.Argon2Parameters;
 import dev.hsm.HsmAdmin;
 import dev.hsm.KeyHandle;
@@ -25,28 +26,55 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** An authorised admin session: every act is written with an {@code admin} audit entry. */
+/**
+ * An authorised admin session: every act is written with an {@code admin} audit entry. A session is
+ * bound to the admin credential it was granted under: once the credential is set or changed (by
+ * this session or any other), every further act of the session is refused.
+ */
 final class DefaultHsmAdmin implements HsmAdmin {
   private static final Duration MIN_WAITING_PERIOD = Duration.ofDays(1);
 
   private final Engine engine;
+  private final StoreSettings grantedUnder;
 
-  DefaultHsmAdmin(Engine engine) {
+  DefaultHsmAdmin(Engine engine, StoreSettings grantedUnder) {
     this.engine = engine;
+    this.grantedUnder = grantedUnder;
+  }
+
+  /**
+   * Refuses {@code act} if the admin credential changed since this session was granted; the refusal
+   * is audited as {@code admin.session}, naming the act.
+   */
+  private void authorise(String act) {
+    engine.checkOpen();
+    StoreSettings now = engine.settings();
+    if (!Arrays.equals(now.adminVerifier, grantedUnder.adminVerifier)
+        || !Arrays.equals(now.adminSalt, grantedUnder.adminSalt)) {
+      AdminAuthenticationException refusal =
+          new AdminAuthenticationException(
+              "the admin credential changed after this admin session began, so it cannot "
+                  + act
+                  + "; open a new session with admin(credential)");
+      throw engine.refused(AuditChain.ADMIN, "admin.session", null, 0, refusal);
+    }
   }
 
   @Override
   public KeyHandle importKey(String name, KeySpec spec, KeyMaterial material) {
+    authorise("import a key");
     return engine.importAsAdmin(name, spec, material);
   }
 
   @Override
   public void scheduleDestruction(String keyName, int version, Duration waitingPeriod) {
+    authorise("schedule a destruction");
     Objects.requireNonNull(waitingPeriod, "waitingPeriod");
     if (waitingPeriod.compareTo(MIN_WAITING_PERIOD) < 0) {
       throw new IllegalArgumentException(
@@ -80,6 +108,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
 
   @Override
   public void cancelDestruction(String keyName, int version) {
+    authorise("cancel a destruction");
     engine
         .writes()
         .update(
@@ -103,6 +132,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
 
   @Override
   public void setMinDecryptionVersion(String keyName, int minimum) {
+    authorise("set a minimum decryption version");
     engine
         .writes()
         .update(
@@ -128,6 +158,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
 
   @Override
   public void setRotationPeriod(String keyName, Duration period) {
+    authorise("set a rotation period");
     engine
         .writes()
         .update(
@@ -170,11 +201,13 @@ final class DefaultHsmAdmin implements HsmAdmin {
 
   @Override
   public byte[] exportKey(String keyName, String transportPublicKeyPem) {
+    authorise("export a key");
     return new KeyTransfer(engine).export(keyName, transportPublicKeyPem);
   }
 
   @Override
   public KeyHandle importExportedKey(String name, byte[] exported, String transportKeyName) {
+    authorise("import an exported key");
     return new KeyTransfer(engine).importExported(name, exported, transportKeyName);
   }
 
@@ -182,6 +215,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
 
   @Override
   public List<UnlockSlotInfo> unlockSlots() {
+    authorise("list unlock slots");
     engine.checkOpen();
     List<UnlockSlotInfo> slots = new ArrayList<>();
     for (StoredSlot slot : engine.store().unlockSlots()) {
@@ -198,6 +232,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
 
   @Override
   public long addUnlockSlot(UnlockSecret secret) {
+    authorise("add an unlock slot");
     engine.checkOpen();
     Objects.requireNonNull(secret, "secret");
     Unlocking.Secret read = Unlocking.read(secret);
@@ -235,6 +270,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
 
   @Override
   public void removeUnlockSlot(long id) {
+    authorise("remove an unlock slot");
     engine.checkOpen();
     engine
         .writes()
@@ -276,6 +312,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
 
   @Override
   public void rotateMasterKey(UnlockSecret... everySlotSecret) {
+    authorise("rotate the master key");
     engine.checkOpen();
     List<Unlocking.Secret> secrets = new ArrayList<>();
     for (UnlockSecret secret : everySlotSecret) {
@@ -387,6 +424,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
 
   @Override
   public void setAdminPassphrase(char[] newAdminPassphrase, Argon2Parameters argon2) {
+    authorise("set the admin credential");
     engine.checkOpen();
     Objects.requireNonNull(newAdminPassphrase, "newAdminPassphrase");
     Objects.requireNonNull(argon2, "argon2");
@@ -404,6 +442,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
 
   @Override
   public void backup(Path target) {
+    authorise("back up the store");
     engine.checkOpen();
     Objects.requireNonNull(target, "target");
     engine.store().backupTo(target);

@@ -239,7 +239,8 @@ public final class Engine implements HsmClient {
   @Override
   public HsmAdmin admin() {
     checkOpen();
-    if (settings().hasAdmin()) {
+    StoreSettings settings = settings();
+    if (settings.hasAdmin()) {
       throw refused(
           AuditChain.ADMIN,
           "admin.login",
@@ -248,7 +249,7 @@ public final class Engine implements HsmClient {
           new AdminAuthenticationException(
               "this store has an admin credential: use admin(credential)"));
     }
-    return new DefaultHsmAdmin(this);
+    return new DefaultHsmAdmin(this, settings);
   }
 
   @Override
@@ -269,7 +270,7 @@ public final class Engine implements HsmClient {
           0,
           new AdminAuthenticationException("the admin credential is wrong"));
     }
-    return new DefaultHsmAdmin(this);
+    return new DefaultHsmAdmin(this, settings);
   }
 
   static byte[] adminVerifier(char[] passphrase, String kdf, byte[] salt) {
