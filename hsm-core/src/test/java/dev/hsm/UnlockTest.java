@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Opening and unlocking stores: wrong or missing secrets, bad files, config mistakes, reopen. */
 class UnlockTest {
@@ -353,6 +355,18 @@ class UnlockTest {
     StoreFiles.update(db(), "UPDATE unlock_slot SET kdf_params = 'm=8,t=1,p=1'");
 
     secrets.thrown(UnlockFailedException.class, () -> HsmClient.open(config), storePath());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"m=4194304,t=1,p=1", "m=65536,t=30,p=1", "m=65536,t=3,p=200"})
+  void open_withArgon2CostsInflatedInTheSlot_failsAtOnceWithoutRunningThem(String inflated) {
+    HsmConfig config = passphraseStore();
+    StoreFiles.update(db(), "UPDATE unlock_slot SET kdf_params = ?", inflated);
+
+    Throwable thrown = secrets.thrown(UnlockFailedException.class, () -> HsmClient.open(config));
+
+    // Refused while reading the parameters, before any derivation: no gigabytes, no minutes.
+    assertThat(thrown).hasMessageContaining("out-of-range Argon2 parameters");
   }
 
   @Test
