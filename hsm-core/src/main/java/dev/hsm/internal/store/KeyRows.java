@@ -27,13 +27,19 @@ final class KeyRows {
           + " v.wrapped_material, v.row_mac"
           + " FROM hsm_key k LEFT JOIN key_version v ON v.key_name = k.name";
 
-  /** Every key's rows, by name and version. */
-  static final String ALL_KEYS = KEYS + " ORDER BY k.name, v.version";
+  private static final String ALL_KEYS = KEYS + " ORDER BY k.name, v.version";
 
   /** One key's rows, by version; its name is the only parameter. */
   static final String ONE_KEY = KEYS + " WHERE k.name = ? ORDER BY k.name, v.version";
 
   private KeyRows() {}
+
+  /** Every key with its versions, by name, in one read. */
+  static List<StoredKey> readAll(Connection connection) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(ALL_KEYS)) {
+      return read(query, null);
+    }
+  }
 
   /**
    * Keys and their versions from {@link #ALL_KEYS}, or from {@link #ONE_KEY} for {@code onlyName}

@@ -9,9 +9,7 @@ import dev.hsm.spi.StoredSlot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +26,13 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@link SqliteSchema}: tables, schema version and WAL, and refusing other databases;
- *   <li>{@link WriteConnection}: the one connection for writes, used under its lock, and for the
- *       reads that must see our own commits (settings, the audit log's head, the data version);
+ *   <li>{@link WriteConnection}: the one connection for writes, used under its lock, for the data
+ *       version, and for what the engine reads just before each write (settings, the audit log's
+ *       head), where its page cache is warm;
  *   <li>{@link ReadPool}: read-only connections for every other read, so that threads loading keys
  *       on first use read in parallel rather than queue behind a commit;
  *   <li>{@link KeyRows}, {@link SlotRows}, {@link AuditRows}, {@link UsageRows}, {@link MetaRows}:
- *       rows to records and back, each inside the caller's transaction.
+ *       rows to records and back, on the connection (and in the transaction) the caller gives.
  * </ul>
  */
 public final class SqliteKeyRecordStore implements KeyRecordStore {
@@ -179,13 +178,7 @@ public final class SqliteKeyRecordStore implements KeyRecordStore {
 
   @Override
   public List<StoredKey> listKeys() {
-    return readers.read(
-        "list keys",
-        c -> {
-          try (PreparedStatement query = c.prepareStatement(KeyRows.ALL_KEYS)) {
-            return KeyRows.read(query, null);
-          }
-        });
+    return readers.read("list keys", KeyRows::readAll);
   }
 
   @Override
@@ -324,15 +317,7 @@ public final class SqliteKeyRecordStore implements KeyRecordStore {
 
   @Override
   public long dataVersion() {
-    // On the write connection: SQLite counts the commits of connections other than the one asked.
-    return writer.read(
-        "read the data version",
-        c -> {
-          try (Statement statement = c.createStatement();
-              ResultSet rows = statement.executeQuery("PRAGMA data_version")) {
-            return rows.getLong(1);
-          }
-        });
+    return writer.dataVersion();
   }
 
   @Override

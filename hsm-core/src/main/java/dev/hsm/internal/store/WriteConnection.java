@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -104,6 +106,21 @@ final class WriteConnection implements AutoCloseable {
     } catch (SQLException e) {
       throw Sqlite.failure(path, what, e);
     }
+  }
+
+  /**
+   * SQLite's {@code PRAGMA data_version}: it moves when a connection other than this one commits,
+   * which is what {@link dev.hsm.spi.KeyRecordStore#dataVersion()} asks for.
+   */
+  long dataVersion() {
+    return read(
+        "read the data version",
+        c -> {
+          try (Statement statement = c.createStatement();
+              ResultSet rows = statement.executeQuery("PRAGMA data_version")) {
+            return rows.getLong(1);
+          }
+        });
   }
 
   /** Closes the connection once no transaction is under way; SQLite then checkpoints the WAL. */
