@@ -229,7 +229,7 @@ public abstract class KeyRecordStoreContract {
   }
 
   @Test
-  void twoClients_readEachOthersWrites_asSoonAsAsTheyReturn() {
+  void twoClients_readEachOthersWrites_asSoonAsTheyReturn() {
     KeyRecordStore a = initialized();
     KeyRecordStore b = open();
 
