@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 
-/** Stores for tests: a real SQLite file in a temp dir, unlocked fast. */
+/** Stores for tests: a real SQLite file in a temp dir, unlocked fast; key files for any store. */
 public final class TestStores {
   /** Argon2id cheap enough for tests that open many passphrase stores. */
   public static final Argon2Parameters FAST_ARGON2 = new Argon2Parameters(1024, 1, 1);
@@ -15,7 +15,12 @@ public final class TestStores {
 
   /** A config for {@code dir/name}, unlocked by a key file created beside it on first use. */
   public static HsmConfig keyFileConfig(Path dir, String name) {
-    Path keyFile = dir.resolve(name + ".key");
+    return HsmConfig.sqlite(dir.resolve(name)).keyFile(keyFile(dir, name + ".key"));
+  }
+
+  /** The key file {@code dir/name}: 32 random bytes, written on first use. */
+  public static Path keyFile(Path dir, String name) {
+    Path keyFile = dir.resolve(name);
     if (!Files.exists(keyFile)) {
       byte[] bytes = new byte[32];
       new SecureRandom().nextBytes(bytes);
@@ -25,7 +30,7 @@ public final class TestStores {
         throw new UncheckedIOException(e);
       }
     }
-    return HsmConfig.sqlite(dir.resolve(name)).keyFile(keyFile);
+    return keyFile;
   }
 
   /** Opens (creating) a key-file-unlocked store {@code dir/name}. */

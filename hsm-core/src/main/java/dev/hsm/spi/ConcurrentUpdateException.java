@@ -3,8 +3,9 @@ package dev.hsm.spi;
 import dev.hsm.HsmException;
 
 /**
- * A backend write found that another writer changed the same rows first (a key's revision or the
- * audit log's head moved). Nothing was written; the engine re-reads and retries.
+ * A store write found that another writer changed the same rows first (a key's revision, the
+ * settings, the unlock slots or the audit log's head moved). Nothing was written; the engine
+ * re-reads and retries.
  */
 public class ConcurrentUpdateException extends HsmException {
   private static final long serialVersionUID = 1L;

@@ -9,17 +9,25 @@ import java.util.Optional;
  * Where key records live: names, versions, states, policies, wrapped material or token references,
  * unlock slots, settings, usage counters and the audit chain. A store knows nothing of
  * cryptography: the engine MACs every row and wraps every secret before it gets here, checks every
- * row it reads back, and so a store must return exactly the bytes it was given.
+ * row it reads back, and so a store must return exactly the bytes it was given. It keeps its own
+ * copies: changing an array after passing it in, or one it returned, changes nothing stored.
  *
  * <p>Implementations must be thread-safe. Every write method is one atomic transaction, durable
  * when it returns. A write that carries an audit entry appends it in the same transaction, and
  * fails with {@link ConcurrentUpdateException} (writing nothing) if an entry with that sequence
  * number exists already: the audit log's sequence is what serialises writers across processes.
+ * Every read sees every write that returned before the read began, this client's and other
+ * clients': the engine reads a key's revision or the audit log's head just before it writes, and
+ * re-reads after a conflict.
  *
  * <p>Several clients (processes, or instances of a service) may open the same store through their
  * own {@link Factory#open()}. Each client notices the others' writes through {@link #dataVersion()}
  * and learns which keys changed from the audit entries written since, so it drops only those keys
  * from its cache.
+ *
+ * <p>Strings and arrays in and out are never {@code null} unless a record's documentation says so.
+ * A failure of the storage itself (I/O, a lock held too long, a closed client) throws {@link
+ * dev.hsm.StoreException} naming the store.
  *
  * <p>The built-in store is one SQLite file ({@code HsmConfig.sqlite(path)}); others are plugged in
  * with {@code HsmConfig.store(factory)}. What every store must do is written down, as tests, in the
@@ -51,45 +59,72 @@ public interface KeyRecordStore extends AutoCloseable {
    */
   String description();
 
-  /** The store's id, or empty if the store has not been initialised yet. */
+  /** The store's id, or empty until {@link #initialize} succeeded. */
   Optional<String> storeId();
 
   /**
-   * Initialises an empty store with its id, settings and first unlock slot, atomically.
+   * Initialises an empty store with its id, settings and first unlock slot, atomically, without an
+   * audit entry. The slot's id is 0 and the store assigns one, as in {@link #addSlot}.
    *
-   * @return {@code false} if another process initialised it first (then nothing was written)
+   * @return {@code false} if the store was initialised already, by this client or another (then
+   *     nothing was written)
    */
   boolean initialize(String storeId, String settings, StoredSlot firstSlot);
 
-  /** The store's settings (authenticated by the engine), or empty if missing. */
+  /**
+   * The store's settings (authenticated by the engine) as last written, or empty before {@link
+   * #initialize}.
+   */
   Optional<String> settings();
 
   /**
-   * Replaces the settings if they still equal {@code expected}.
+   * Replaces the settings, if they still equal {@code expected}, and appends {@code audit}.
    *
-   * @throws ConcurrentUpdateException if they changed in between
+   * @throws ConcurrentUpdateException if they changed in between (or there are none), or {@code
+   *     audit}'s sequence number is taken; then nothing was written
    */
   void updateSettings(String expected, String settings, StoredAuditEntry audit);
 
-  /** All unlock slots. */
+  /** All unlock slots, in ascending order of id. */
   List<StoredSlot> unlockSlots();
 
-  /** Adds an unlock slot. */
+  /**
+   * Adds an unlock slot and appends {@code audit}. The slot's id is 0: the store assigns one higher
+   * than that of every slot it ever held (ids are never reused), so the newest slot comes last in
+   * {@link #unlockSlots()}.
+   *
+   * @throws ConcurrentUpdateException if {@code audit}'s sequence number is taken (then no slot was
+   *     added)
+   */
   void addSlot(StoredSlot slot, StoredAuditEntry audit);
 
-  /** Removes the unlock slot with this id; returns whether it existed. */
+  /**
+   * Removes the unlock slot with this id and appends {@code audit}.
+   *
+   * @return whether it existed; if not, nothing was written, not even {@code audit}
+   */
   boolean removeSlot(long id, StoredAuditEntry audit);
 
-  /** The key with this name and all its versions, if present. */
+  /**
+   * The key with this name and all its versions, in ascending order of version, if present. Names
+   * compare exactly: {@code Invoices} and {@code invoices} are two keys.
+   */
   Optional<StoredKey> findKey(String name);
 
   /**
-   * Names of keys that may have a change due at {@code nowMillis}: a rotation period passed or a
-   * scheduled destruction reached. Candidates only; the engine checks the authenticated rows.
+   * Names of the keys with a change due at {@code nowMillis}, each once, in no particular order: a
+   * key whose {@code rotationPeriodSeconds} is above 0 and whose primary version (the one numbered
+   * {@code primaryVersion}) was created at or before {@code nowMillis - rotationPeriodSeconds *
+   * 1000}; and a key with a version in state {@code SCHEDULED_FOR_DESTRUCTION} whose {@code
+   * destroyAtMillis} is at or before {@code nowMillis}. The rows are not authenticated here: the
+   * engine checks each named key's rows before it changes anything.
    */
   List<String> keysWithDueChanges(long nowMillis);
 
-  /** Every key with its versions, sorted by name. */
+  /**
+   * Every key with its versions (as {@link #findKey}), sorted by name in {@link String#compareTo}
+   * order (the engine's names are ASCII, where this is also byte order).
+   */
   List<StoredKey> listKeys();
 
   /**
@@ -97,25 +132,33 @@ public interface KeyRecordStore extends AutoCloseable {
    * belongs to {@code keys.get(i)}), in one transaction: all of them or none. The engine uses it to
    * make several concurrent key creations durable with one commit.
    *
-   * @throws dev.hsm.KeyAlreadyExistsException if a name is taken (then nothing was written)
+   * @throws dev.hsm.KeyAlreadyExistsException if a name is taken, by a stored key or by an earlier
+   *     key of {@code keys} (then nothing was written)
+   * @throws ConcurrentUpdateException if an entry's sequence number is taken (then nothing was
+   *     written)
+   * @throws IllegalArgumentException if the lists differ in size (then nothing was written)
    */
   void insertKeys(List<StoredKey> keys, List<StoredAuditEntry> audit);
 
   /**
-   * Replaces a key's row and all its version rows, if its stored revision is still {@code
-   * expectedRevision}.
+   * Replaces a key's row and all its version rows (a version missing from {@code key} is removed),
+   * and appends {@code audit}, if the stored revision is still {@code expectedRevision}. The store
+   * stores {@code key.revision()} as given; the engine increments it.
    *
-   * @throws ConcurrentUpdateException if the revision moved
+   * @throws ConcurrentUpdateException if the revision moved or there is no key of that name, or
+   *     {@code audit}'s sequence number is taken; then nothing was written
    */
   void updateKey(StoredKey key, long expectedRevision, StoredAuditEntry audit);
 
   /**
-   * Replaces every key, every slot and the settings in one transaction (a master key rotation).
+   * Replaces every key, every slot and the settings, and appends {@code audit}, in one transaction
+   * (a master key rotation). Each slot keeps the id it carries.
    *
    * @param expectedRevisions every key's name and revision as read before: if any key was added,
-   *     removed or changed since, nothing is written; likewise if the slot ids differ from those of
-   *     {@code slots}
-   * @throws ConcurrentUpdateException if keys or settings changed in between
+   *     removed or changed since, nothing is written; likewise if the stored slots' ids differ from
+   *     those of {@code slots}, or the settings from {@code expectedSettings}
+   * @throws ConcurrentUpdateException if keys, slots or settings changed in between, or {@code
+   *     audit}'s sequence number is taken; then nothing was written
    */
   void replaceAll(
       Map<String, Long> expectedRevisions,
@@ -125,39 +168,67 @@ public interface KeyRecordStore extends AutoCloseable {
       String settings,
       StoredAuditEntry audit);
 
-  /** Appends an audit entry on its own. */
+  /**
+   * Appends an audit entry on its own. The store needs to check neither the hash chain nor that
+   * sequence numbers follow each other: the engine does ({@code AuditLog.verify()}).
+   *
+   * @throws ConcurrentUpdateException if an entry with its sequence number exists (which stays as
+   *     it was)
+   */
   void appendAudit(StoredAuditEntry entry);
 
-  /** The highest sequence number of an audit entry with one of {@code actions}, or 0. */
+  /**
+   * The highest sequence number of an audit entry with one of {@code actions}, or 0 (also for no
+   * actions). The engine calls it before each settings check, so it should not read the whole log.
+   */
   long lastAuditSequenceOf(List<String> actions);
 
-  /** The last audit entry, if any. */
+  /** The audit entry with the highest sequence number, if any. */
   Optional<StoredAuditEntry> lastAuditEntry();
 
-  /** Audit entries with {@code sequence >= from}, in order, at most {@code limit}. */
+  /**
+   * At most {@code limit} (above 0) audit entries with {@code sequence >= from}, in ascending order
+   * of sequence number.
+   */
   List<StoredAuditEntry> auditEntries(long from, int limit);
 
-  /** Adds to per-key, per-operation usage counters: key name to operation name to count. */
+  /**
+   * Adds to per-key, per-operation usage counters (key name to operation name to count), creating
+   * missing ones, in one transaction: counts from every call and every client add up. An empty map
+   * writes nothing: the engine calls this every refresh interval, and a write would move the other
+   * clients' {@link #dataVersion()}.
+   */
   void addUsage(Map<String, Map<String, Long>> counts);
 
-  /** Usage counters: key name to operation name to count. */
+  /**
+   * Usage counters: key name to operation name to count, in ascending order of key name and, per
+   * key, of operation name.
+   */
   Map<String, Map<String, Long>> usage();
 
   /**
-   * Writes a consistent copy of the whole store to the new file {@code target}, while the store
-   * stays in use.
+   * Writes a consistent copy of the whole store (every write that returned before the backup began,
+   * none half) to the new file {@code target}, while the store stays in use. The file's form is the
+   * store's own: the SQLite store writes an SQLite database that {@code HsmClient.restoreBackup}
+   * opens.
    *
-   * @throws dev.hsm.StoreException if {@code target} exists already, or the copy fails
+   * @throws dev.hsm.StoreException if {@code target} exists already (it is left as it was), or the
+   *     copy fails
    */
   void backupTo(Path target);
 
   /**
-   * A number that changes whenever another connection commits a change to the store; cheap to read,
-   * used to notice other processes' rotations.
+   * A number that changes when another client of the store commits a write, and stays the same
+   * while no client writes (reads do not move it); it may or may not change for this client's own
+   * writes. Only inequality means something. Cheap to read: the engine reads it every refresh
+   * interval to notice other processes' rotations and state changes.
    */
   long dataVersion();
 
-  /** Releases this client's resources (connections, threads). Idempotent. */
+  /**
+   * Releases this client's resources (connections, threads); the store and its other clients are
+   * unaffected. Idempotent.
+   */
   @Override
   void close();
 }

@@ -3,10 +3,11 @@ package dev.hsm.spi;
 import java.util.List;
 
 /**
- * A key row as the backend holds it: plain columns, not yet checked. The engine verifies {@code
- * rowMac} before it trusts any of them, so a backend must return exactly what it was given.
+ * A key row as the store holds it: plain columns, not yet checked. The engine verifies {@code
+ * rowMac} before it trusts any of them, so a store must return exactly what it was given. No field
+ * is {@code null}.
  *
- * @param name unique key name
+ * @param name unique key name, compared exactly (case-sensitive)
  * @param algorithm the algorithm's enum name
  * @param rsaModulusBits RSA modulus size, or 0
  * @param operations comma-separated operation names
@@ -21,7 +22,7 @@ import java.util.List;
  * @param minDecryptionVersion the oldest version that may still decrypt and verify
  * @param revision incremented by every change, for optimistic concurrency between processes
  * @param rowMac the engine's MAC over all the columns above
- * @param versions the key's versions, in ascending order
+ * @param versions the key's versions; a store returns them in ascending order of version
  */
 public record StoredKey(
     String name,

@@ -4,7 +4,8 @@ package dev.hsm.spi;
  * One version of a key as the store holds it.
  *
  * @param version version number, from 1
- * @param state the version's state name
+ * @param state the version's state name (a {@code KeyState} name; a store looks for {@code
+ *     SCHEDULED_FOR_DESTRUCTION} in {@link KeyRecordStore#keysWithDueChanges})
  * @param createdAtMillis creation time, epoch milliseconds
  * @param destroyAtMillis when the version is or was to be destroyed, epoch milliseconds; 0 if not
  *     scheduled

@@ -3,7 +3,8 @@ package dev.hsm.spi;
 /**
  * An unlock slot: the store's master key wrapped under a key derived from one unlock secret.
  *
- * @param id backend-assigned id (0 before insertion)
+ * @param id assigned by the store: 0 in a slot being added; a slot read back, or resealed for
+ *     {@link KeyRecordStore#replaceAll}, carries its id
  * @param kind how the secret is turned into a key, e.g. {@code passphrase-argon2id}
  * @param kdfParameters the derivation's parameters, as text
  * @param salt the derivation's salt
