@@ -93,10 +93,11 @@ public interface KeyRecordStore extends AutoCloseable {
    * than that of every slot it ever held (ids are never reused), so the newest slot comes last in
    * {@link #unlockSlots()}.
    *
+   * @return the id assigned to the slot
    * @throws ConcurrentUpdateException if {@code audit}'s sequence number is taken (then no slot was
    *     added)
    */
-  void addSlot(StoredSlot slot, StoredAuditEntry audit);
+  long addSlot(StoredSlot slot, StoredAuditEntry audit);
 
   /**
    * Removes the unlock slot with this id and appends {@code audit}.

@@ -118,10 +118,11 @@ public final class InMemoryKeyRecordStore implements KeyRecordStore {
     }
 
     /** Adds a slot; one without an id gets one higher than any ever given. */
-    void putSlot(StoredSlot slot) {
+    long putSlot(StoredSlot slot) {
       long id = slot.id() > 0 ? slot.id() : lastSlotId + 1;
       lastSlotId = Math.max(lastSlotId, id);
       slots.put(id, withId(copy(slot), id));
+      return id;
     }
 
     void append(StoredAuditEntry entry) {
@@ -215,13 +216,15 @@ public final class InMemoryKeyRecordStore implements KeyRecordStore {
   }
 
   @Override
-  public void addSlot(StoredSlot slot, StoredAuditEntry audit) {
+  public long addSlot(StoredSlot slot, StoredAuditEntry audit) {
+    long[] id = {0};
     write(
         state -> {
-          state.putSlot(slot);
+          id[0] = state.putSlot(slot);
           state.append(audit);
           return true;
         });
+    return id[0];
   }
 
   @Override

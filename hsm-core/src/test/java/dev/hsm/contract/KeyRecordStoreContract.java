@@ -297,11 +297,12 @@ public abstract class KeyRecordStoreContract {
   void addSlot_givesAHigherIdThanEveryEarlierSlot_andAppendsItsAuditEntry() {
     KeyRecordStore store = initialized();
 
-    store.addSlot(newSlot(2), entry(1, "slot.add", null));
-    store.addSlot(newSlot(3), entry(2, "slot.add", null));
+    long second = store.addSlot(newSlot(2), entry(1, "slot.add", null));
+    long third = store.addSlot(newSlot(3), entry(2, "slot.add", null));
 
     List<StoredSlot> slots = store.unlockSlots();
     assertThat(slots).extracting(StoredSlot::id).isSorted().doesNotHaveDuplicates();
+    assertThat(slots).extracting(StoredSlot::id).endsWith(second, third);
     assertSameRecords(
         slots,
         List.of(

@@ -233,39 +233,28 @@ final class DefaultHsmAdmin implements HsmAdmin {
   @Override
   public long addUnlockSlot(UnlockSecret secret) {
     authorise("add an unlock slot");
-    engine.checkOpen();
     Objects.requireNonNull(secret, "secret");
     Unlocking.Secret read = Unlocking.read(secret);
     MasterKey master = engine.unlocked().master();
     byte[] masterKey = master.copy();
     try {
       StoredSlot slot = Unlocking.newSlot(master.storeId(), read, masterKey, engine.clock());
-      engine
+      return engine
           .writes()
           .withWriteLock(
               () -> {
                 engine.settings(); // StoreException if another process rotated the master key
-                engine
-                    .store()
-                    .addSlot(
-                        slot,
-                        engine
-                            .audit()
-                            .next(
-                                AuditChain.ADMIN,
-                                "slot.add",
-                                null,
-                                0,
-                                AuditChain.OK,
-                                read.description));
-                return null;
+                StoredAuditEntry entry =
+                    engine
+                        .audit()
+                        .next(
+                            AuditChain.ADMIN, "slot.add", null, 0, AuditChain.OK, read.description);
+                return engine.store().addSlot(slot, entry);
               });
     } finally {
       Secrets.wipe(masterKey);
       read.wipe();
     }
-    List<UnlockSlotInfo> slots = unlockSlots();
-    return slots.get(slots.size() - 1).id();
   }
 
   @Override

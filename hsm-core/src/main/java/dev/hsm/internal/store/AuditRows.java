@@ -47,7 +47,7 @@ final class AuditRows {
       insert.setBytes(10, entry.mac());
       insert.executeUpdate();
     } catch (SQLException e) {
-      if (Sqlite.isConstraint(e)) {
+      if (Sqlite.isPrimaryKeyTaken(e)) { // not for, say, a missing value: that is a bug to report
         throw new ConcurrentUpdateException("audit entry " + entry.sequence() + " exists already");
       }
       throw e;

@@ -20,8 +20,10 @@ final class SlotRows {
    * Inserts a slot. A new one (id 0) gets the next id; {@code AUTOINCREMENT} never hands out an id
    * again, even after its slot was removed, so the newest slot always has the highest id. A
    * resealed slot (master key rotation) keeps its id.
+   *
+   * @return the slot's id
    */
-  static void insert(Connection connection, StoredSlot slot) throws SQLException {
+  static long insert(Connection connection, StoredSlot slot) throws SQLException {
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO unlock_slot (kind, kdf_params, salt, wrapped_master_key, created_at, id)"
@@ -37,6 +39,13 @@ final class SlotRows {
         insert.setNull(6, Types.INTEGER);
       }
       insert.executeUpdate();
+    }
+    if (slot.id() > 0) {
+      return slot.id();
+    }
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT last_insert_rowid()")) {
+      return rows.getLong(1);
     }
   }
 

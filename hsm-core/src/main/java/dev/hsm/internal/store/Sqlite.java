@@ -31,6 +31,15 @@ final class Sqlite {
     return primaryCode(e) == SQLiteErrorCode.SQLITE_CONSTRAINT.code;
   }
 
+  /**
+   * Whether a statement hit a taken primary key (SQLite's extended result code), as opposed to
+   * another constraint such as a missing value.
+   */
+  static boolean isPrimaryKeyTaken(SQLException e) {
+    return e instanceof SQLiteException
+        && ((SQLiteException) e).getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY;
+  }
+
   /** Whether another connection held the lock. */
   static boolean isBusy(SQLException e) {
     return primaryCode(e) == SQLiteErrorCode.SQLITE_BUSY.code;

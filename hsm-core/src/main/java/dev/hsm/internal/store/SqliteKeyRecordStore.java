@@ -144,13 +144,13 @@ public final class SqliteKeyRecordStore implements KeyRecordStore {
   }
 
   @Override
-  public void addSlot(StoredSlot slot, StoredAuditEntry audit) {
-    writer.write(
+  public long addSlot(StoredSlot slot, StoredAuditEntry audit) {
+    return writer.write(
         "add an unlock slot",
         c -> {
-          SlotRows.insert(c, slot);
+          long id = SlotRows.insert(c, slot);
           AuditRows.append(c, audit);
-          return null;
+          return id;
         });
   }
 
