@@ -24,6 +24,7 @@ final class DefaultAuditLog implements AuditLog {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must not be negative");
     }
+    engine.flushRefusals(); // what the log holds includes refusals counted so far
     List<AuditEntry> entries = new ArrayList<>();
     engine
         .store()
@@ -35,6 +36,7 @@ final class DefaultAuditLog implements AuditLog {
   @Override
   public long verify() {
     engine.checkOpen();
+    engine.flushRefusals();
     return engine.audit().verify();
   }
 

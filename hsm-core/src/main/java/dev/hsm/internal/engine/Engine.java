@@ -48,6 +48,7 @@ import java.util.regex.Pattern;
 public final class Engine implements HsmClient {
   private static final Pattern KEY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final int MAX_RANDOM_BYTES = 1 << 20;
+  private static final long RECHECK_MILLIS = 100;
 
   private final KeyRecordStore store;
   private final String where;
@@ -56,6 +57,7 @@ public final class Engine implements HsmClient {
   private final AuditChain audit;
   private final KeyCache cache;
   private final UsageCounters usage = new UsageCounters();
+  private final RefusalTally refusalsOfInput = new RefusalTally();
   private final PolicyGate gate = new PolicyGate(this);
   private final KeyWrites writes;
   private final Maintenance maintenance;
@@ -308,6 +310,35 @@ public final class Engine implements HsmClient {
     return refusal;
   }
 
+  /**
+   * Counts a refusal caused by unauthenticated input (a header naming a version that may not be
+   * used) and returns the exception to throw; the count reaches the audit log at the next refresh
+   * or read of the log, one entry per kind of refusal, not one synced write per call.
+   */
+  <E extends HsmException> E refusedForInput(
+      String action, String keyName, int version, E refusal) {
+    refusalsOfInput.count(AuditChain.APP, action, keyName, version, refusal.getMessage());
+    return refusal;
+  }
+
+  /** Writes the refusals of input counted so far to the audit log. */
+  void flushRefusals() {
+    refusalsOfInput.flushTo(audit);
+  }
+
+  /**
+   * Whether the store may hold versions of {@code key} that its cached copy lacks: true if the
+   * stored revision differs from the cached one. Checked at most once every {@value
+   * #RECHECK_MILLIS} ms per key, so input naming versions that do not exist cannot make every call
+   * read the store or reload the key.
+   */
+  boolean mayHaveChanged(LoadedKey key) {
+    if (!key.recheckAllowed(System.nanoTime(), RECHECK_MILLIS * 1_000_000L)) {
+      return false;
+    }
+    return store.findKey(key.name()).map(StoredKey::revision).orElse(-1L) != key.record.revision();
+  }
+
   @Override
   public int applyDueChanges() {
     checkOpen();
@@ -469,10 +500,13 @@ public final class Engine implements HsmClient {
     closed = true;
     maintenance.close();
     try {
+      flushRefusals();
       saveUsage();
     } catch (RuntimeException e) {
       Maintenance.LOG.log(
-          System.Logger.Level.WARNING, "could not save key usage counters for " + where, e);
+          System.Logger.Level.WARNING,
+          "could not save key usage counters or refusals for " + where,
+          e);
     }
     cache.clear();
     try {

@@ -9,6 +9,7 @@ import java.security.PublicKey;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /** A key with its enabled versions opened by the custody and ready: what the cache holds. */
@@ -25,6 +26,14 @@ final class LoadedKey {
 
   final long rotationDueAtMillis;
 
+  /** The highest version number this copy knows; versions are numbered from 1 without gaps. */
+  final int highestVersion;
+
+  /** When the store was last asked whether this copy is stale ({@link System#nanoTime()}). */
+  private final AtomicLong lastRecheck = new AtomicLong();
+
+  private volatile boolean rechecked;
+
   /** Usage counters by {@link Operation#ordinal()}, shared with the engine, which saves them. */
   final LongAdder[] usage;
 
@@ -35,7 +44,20 @@ final class LoadedKey {
     LoadedVersion primaryVersion = this.versions.get(record.primaryVersion());
     this.primary = primaryVersion == null ? null : primaryVersion.ops();
     this.rotationDueAtMillis = record.rotationDueAtMillis();
+    this.highestVersion =
+        record.versions().stream().mapToInt(KeyRecord.VersionRecord::version).max().orElse(0);
     this.usage = usage;
+  }
+
+  /** Whether a staleness check may run now: the first one, then one per {@code spacingNanos}. */
+  boolean recheckAllowed(long nowNanos, long spacingNanos) {
+    if (!rechecked) {
+      rechecked = true;
+      lastRecheck.set(nowNanos);
+      return true;
+    }
+    long last = lastRecheck.get();
+    return nowNanos - last >= spacingNanos && lastRecheck.compareAndSet(last, nowNanos);
   }
 
   String name() {

@@ -55,6 +55,7 @@ final class Maintenance implements AutoCloseable {
     }
     try {
       dropChangedKeys();
+      engine.flushRefusals();
       engine.saveUsage();
       if (++refreshes % DUE_CHECK_EVERY_N_REFRESHES == 0) {
         engine.applyDueChanges();

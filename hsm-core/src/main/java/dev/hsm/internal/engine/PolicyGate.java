@@ -88,8 +88,12 @@ final class PolicyGate {
     String name = key.name();
     LoadedKey.LoadedVersion v = key.versions.get(version);
     if (v == null) {
-      key = engine.reloaded(name);
-      v = key.versions.get(version);
+      // Only a version above the highest known can be new (versions are never deleted), and
+      // only a key whose stored revision moved is reloaded: forged headers cost no reloads.
+      if (version > key.highestVersion && engine.mayHaveChanged(key)) {
+        key = engine.reloaded(name);
+        v = key.versions.get(version);
+      }
       if (v == null) {
         throw use.badInput(
             use.input
@@ -164,8 +168,9 @@ final class PolicyGate {
         "key '" + key.name() + "' is " + key.record.algorithm() + ", which cannot " + description);
   }
 
+  /** A refusal caused by the version the input names: counted, written in batches. */
   private <E extends dev.hsm.HsmException> E refused(
       KeyUse use, String name, int version, E refusal) {
-    return engine.refused(AuditChain.APP, use.auditAction, name, version, refusal);
+    return engine.refusedForInput(use.auditAction, name, version, refusal);
   }
 }
