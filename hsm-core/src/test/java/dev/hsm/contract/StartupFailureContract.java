@@ -155,6 +155,7 @@ public abstract class StartupFailureContract {
     assertThat(failure).hasMessageStartingWith("hsm.refresh-interval: ");
   }
 
+  /** The framework converts the name, so the message is its own: only its content is shared. */
   @Test
   void unknownAlgorithm_failsNamingTheProperty() {
     Throwable thrown = startupFailure(with("hsm.keys.signer.algorithm", "ECDSA_P265"));
