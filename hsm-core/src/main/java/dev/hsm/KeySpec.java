@@ -75,62 +75,6 @@ public final class KeySpec {
         algorithm, modulusBits, algorithm.kind().operations(), false, Map.of(), Duration.ZERO);
   }
 
-  /**
-   * A spec from declarative settings, as both framework starters read them from {@code
-   * hsm.keys.<name>.*}; messages name those properties, so the two starters report the same.
-   *
-   * @param name the key's name (for messages)
-   * @param algorithm required
-   * @param rsaModulusBits required for RSA algorithms, {@code null} for others
-   * @param operations the allowed operations; {@code null} or empty for all the algorithm can do
-   * @param extractable the extractable flag
-   * @param rotationPeriod automatic rotation, or {@code null} for none
-   * @param labels labels, possibly empty
-   * @throws IllegalArgumentException naming {@code hsm.keys.<name>} if the settings are incomplete
-   *     or contradict each other
-   */
-  public static KeySpec fromSettings(
-      String name,
-      Algorithm algorithm,
-      Integer rsaModulusBits,
-      java.util.List<Operation> operations,
-      boolean extractable,
-      Duration rotationPeriod,
-      Map<String, String> labels) {
-    String prefix = "hsm.keys." + name;
-    if (algorithm == null) {
-      throw new IllegalArgumentException(
-          prefix + ".algorithm is required (e.g. ECDSA_P256_SHA256, AES_256_GCM)");
-    }
-    if (algorithm.isRsa() && rsaModulusBits == null) {
-      throw new IllegalArgumentException(
-          prefix + ".rsa-modulus-bits is required for " + algorithm + " (2048, 3072 or 4096)");
-    }
-    if (!algorithm.isRsa() && rsaModulusBits != null) {
-      throw new IllegalArgumentException(
-          prefix + ".rsa-modulus-bits applies to RSA algorithms only, not " + algorithm);
-    }
-    try {
-      KeySpec spec = algorithm.isRsa() ? rsa(algorithm, rsaModulusBits) : of(algorithm);
-      if (operations != null && !operations.isEmpty()) {
-        spec =
-            spec.withOperations(
-                operations.get(0),
-                operations.subList(1, operations.size()).toArray(new Operation[0]));
-      }
-      spec = spec.withExtractable(extractable);
-      if (rotationPeriod != null) {
-        spec = spec.withRotationPeriod(rotationPeriod);
-      }
-      for (Map.Entry<String, String> label : labels.entrySet()) {
-        spec = spec.withLabel(label.getKey(), label.getValue());
-      }
-      return spec;
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(prefix + ": " + e.getMessage(), e);
-    }
-  }
-
   /** AES-256-GCM for encrypt and decrypt. */
   public static KeySpec aes256Gcm() {
     return of(Algorithm.AES_256_GCM);

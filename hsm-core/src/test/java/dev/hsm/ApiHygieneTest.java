@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The public API stays separate from the implementation: only the two known entry points reach into
- * {@code dev.hsm.internal}, and no public signature of {@code dev.hsm} or {@code dev.hsm.spi}
- * exposes a type of Bouncy Castle, JDBC, sqlite-jdbc or Nimbus.
+ * {@code dev.hsm.internal}, and no public signature of {@code dev.hsm}, {@code dev.hsm.spi} or
+ * {@code dev.hsm.config} exposes a type of Bouncy Castle, JDBC, sqlite-jdbc or Nimbus.
  */
 class ApiHygieneTest {
   /** The only allowed edges from the API into the implementation. */
@@ -41,6 +41,9 @@ class ApiHygieneTest {
 
   private static final List<String> FORBIDDEN_IN_SIGNATURES =
       List.of("org.bouncycastle", "java.sql", "org.sqlite", "com.nimbusds");
+
+  /** The packages whose public signatures applications and backends see. */
+  private static final String[] PUBLIC_PACKAGES = {"dev.hsm", "dev.hsm.spi", "dev.hsm.config"};
 
   private static JavaClasses mainClasses;
 
@@ -135,7 +138,7 @@ class ApiHygieneTest {
   }
 
   @Test
-  void publicSignaturesOfApiAndSpi_mentionNoBouncyCastleJdbcSqliteOrNimbusType() {
+  void publicSignaturesOfApiSpiAndConfig_mentionNoBouncyCastleJdbcSqliteOrNimbusType() {
     ArchCondition<JavaMember> noForbiddenTypes =
         new ArchCondition<>("mention no type of " + FORBIDDEN_IN_SIGNATURES) {
           @Override
@@ -161,7 +164,7 @@ class ApiHygieneTest {
         members()
             .that()
             .areDeclaredInClassesThat()
-            .resideInAnyPackage("dev.hsm", "dev.hsm.spi")
+            .resideInAnyPackage(PUBLIC_PACKAGES)
             .and()
             .areDeclaredInClassesThat()
             .arePublic()
@@ -171,7 +174,7 @@ class ApiHygieneTest {
   }
 
   @Test
-  void publicTypesOfApiAndSpi_extendOrImplementNoBouncyCastleJdbcSqliteOrNimbusType() {
+  void publicTypesOfApiSpiAndConfig_extendOrImplementNoBouncyCastleJdbcSqliteOrNimbusType() {
     ArchCondition<JavaClass> noForbiddenSupertypes =
         new ArchCondition<>("extend or implement no type of " + FORBIDDEN_IN_SIGNATURES) {
           @Override
@@ -190,7 +193,7 @@ class ApiHygieneTest {
 
     classes()
         .that()
-        .resideInAnyPackage("dev.hsm", "dev.hsm.spi")
+        .resideInAnyPackage(PUBLIC_PACKAGES)
         .and()
         .arePublic()
         .should(noForbiddenSupertypes)

@@ -1,6 +1,10 @@
 package dev.hsm.spring;
 
 import dev.hsm.HsmClient;
+import dev.hsm.config.DeclaredKeys;
+import dev.hsm.config.HsmConfigCustomizer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -16,25 +20,37 @@ import org.springframework.core.env.Environment;
  * application defines its own), the keys declared under {@code hsm.keys.<name>} ensured at start-up
  * and injectable as {@code @Qualifier("<name>") KeyHandle}, and {@code @Signed} /
  * {@code @Encrypted} applied to bean methods and parameters through Spring AOP proxies.
+ *
+ * <p>To adjust the client's {@code HsmConfig} beyond what {@code hsm.*} expresses (a clock, Argon2
+ * cost), declare {@link HsmConfigCustomizer} beans rather than a whole {@code HsmClient}: they are
+ * applied in {@code @Order}, after the properties.
  */
 @AutoConfiguration
 @ConditionalOnClass(HsmClient.class)
 @EnableConfigurationProperties(HsmProperties.class)
 public class HsmAutoConfiguration {
+  private static final Log log = LogFactory.getLog(DeclaredKeys.class);
 
   /**
-   * The client, opened from {@code hsm.store.*} and {@code hsm.unlock.*}; closed with the context.
+   * The client, opened from {@code hsm.*} as adjusted by the context's {@link HsmConfigCustomizer}
+   * beans, in order; closed with the context.
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public HsmClient hsmClient(HsmProperties properties) {
-    return HsmClient.open(properties.toConfig());
+  public HsmClient hsmClient(
+      HsmProperties properties, ObjectProvider<HsmConfigCustomizer> customizers) {
+    return HsmClient.open(
+        HsmConfigCustomizer.applyAll(properties.toConfig(), customizers.orderedStream().toList()));
   }
 
-  /** The declared keys, ensured against whichever {@code HsmClient} the context has. */
+  /**
+   * The declared keys, ensured against whichever {@code HsmClient} the context has. Everything in
+   * the starter that looks keys up by name goes through it, so declared keys exist before any
+   * annotation is checked against them.
+   */
   @Bean
   DeclaredKeys hsmDeclaredKeys(HsmClient hsm, HsmProperties properties) {
-    return new DeclaredKeys(hsm, properties);
+    return DeclaredKeys.ensure(hsm, properties.keySpecs(), log::warn);
   }
 
   /** One {@code KeyHandle} bean per declared key. */

@@ -1,6 +1,7 @@
 package dev.hsm.spring;
 
 import dev.hsm.HsmClient;
+import dev.hsm.config.DeclaredKeys;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;

@@ -1,6 +1,8 @@
 package dev.hsm.spring;
 
 import dev.hsm.KeyHandle;
+import dev.hsm.config.CommonHsmProperties;
+import dev.hsm.config.DeclaredKeys;
 import java.util.Map;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -34,9 +36,9 @@ final class KeyHandleBeanRegistrar
 
   @Override
   public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
-    Map<String, HsmProperties.Key> keys =
+    Map<String, CommonHsmProperties.Key> keys =
         Binder.get(environment)
-            .bind("hsm.keys", Bindable.mapOf(String.class, HsmProperties.Key.class))
+            .bind("hsm.keys", Bindable.mapOf(String.class, CommonHsmProperties.Key.class))
             .orElse(Map.of());
     BeanFactory beanFactory = (BeanFactory) registry;
     for (String name : keys.keySet()) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.convert.DurationStyle;
@@ -17,7 +18,9 @@ import org.springframework.boot.convert.DurationStyle;
 /**
  * The build generates {@code META-INF/spring-configuration-metadata.json}, which IDEs read to
  * complete {@code hsm.*}: every property is there, with its description and the same defaults as
- * the core's {@link HsmConfig}.
+ * the core's {@link HsmConfig} and the properties model. The properties are inherited from
+ * hsm-core's {@code CommonHsmProperties}, whose javadoc and field values the processor cannot read;
+ * their descriptions and defaults come from {@code additional-spring-configuration-metadata.json}.
  */
 class ConfigurationMetadataTest {
 
@@ -41,15 +44,20 @@ class ConfigurationMetadataTest {
                 assertThat((String) property.get("description"))
                     .as("description of %s", property.get("name"))
                     .isNotBlank());
-    assertThat(properties.get("hsm.store.path")).containsEntry("defaultValue", "hsm.db");
+    HsmProperties model = new HsmProperties();
+    assertThat(properties.get("hsm.store.path"))
+        .containsEntry("defaultValue", model.getStore().getPath());
     assertThat(((Number) properties.get("hsm.cache-size").get("defaultValue")).intValue())
         .isEqualTo(HsmConfig.DEFAULT_CACHE_SIZE);
     assertThat(
             DurationStyle.detectAndParse(
                 (String) properties.get("hsm.refresh-interval").get("defaultValue")))
         .isEqualTo(HsmConfig.DEFAULT_REFRESH_INTERVAL);
-    assertThat((String) properties.get("hsm.keys").get("type")).contains("HsmProperties$Key");
-    assertThat(properties.get("hsm.native-crypto")).containsEntry("type", "dev.hsm.NativeCrypto");
+    assertThat(properties.get("hsm.native-crypto"))
+        .containsEntry("type", "dev.hsm.NativeCrypto")
+        .containsEntry("defaultValue", model.getNativeCrypto().name().toLowerCase(Locale.ROOT));
+    assertThat((String) properties.get("hsm.keys").get("type"))
+        .contains("dev.hsm.config.CommonHsmProperties$Key");
   }
 
   @SuppressWarnings("unchecked")

@@ -7,16 +7,18 @@ import dev.hsm.Algorithm;
 import dev.hsm.HsmClient;
 import dev.hsm.HsmConfig;
 import dev.hsm.HsmException;
-import dev.hsm.KeyAlreadyExistsException;
 import dev.hsm.KeyHandle;
 import dev.hsm.KeyInfo;
 import dev.hsm.NativeCrypto;
-import dev.hsm.NativeCryptoUnavailableException;
 import dev.hsm.Operation;
 import dev.hsm.UnlockFailedException;
+import dev.hsm.config.HsmConfigCustomizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +35,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 /**
  * The auto-configuration's conditions, beans and start-up failures, with ApplicationContextRunner.
@@ -156,44 +159,6 @@ class HsmAutoConfigurationTest {
   }
 
   @Test
-  void declaredKey_thatDiffersFromTheStoredOne_failsStartupNamingTheKey() {
-    runner().run(context -> assertThat(context).hasNotFailed());
-
-    runner()
-        .withPropertyValues("hsm.keys.receipts.algorithm=ED25519")
-        .run(
-            context -> {
-              assertThat(context).hasFailed();
-              assertThat(context.getStartupFailure())
-                  .rootCause()
-                  .isInstanceOf(KeyAlreadyExistsException.class)
-                  .hasMessageContaining("'receipts'");
-            });
-  }
-
-  @Test
-  void declaredKey_withoutAlgorithmOrWithBadProperties_failsStartupNamingTheKey() {
-    runner()
-        .withPropertyValues("hsm.keys.orphan.extractable=true")
-        .run(
-            context ->
-                assertThat(Failures.messages(context.getStartupFailure()))
-                    .contains("hsm.keys.orphan.algorithm"));
-    runner()
-        .withPropertyValues("hsm.keys.big.algorithm=RSA_PSS_SHA256")
-        .run(
-            context ->
-                assertThat(Failures.messages(context.getStartupFailure()))
-                    .contains("hsm.keys.big.rsa-modulus-bits"));
-    runner()
-        .withPropertyValues("hsm.keys.odd.algorithm=AES_256_GCM", "hsm.keys.odd.operations=SIGN")
-        .run(
-            context ->
-                assertThat(Failures.messages(context.getStartupFailure()))
-                    .contains("hsm.keys.odd: AES_256_GCM keys cannot SIGN"));
-  }
-
-  @Test
   void userHsmClient_makesTheAutoConfiguredOneBackOff_andStillGetsTheDeclaredKeys() {
     runner()
         .withUserConfiguration(UserClient.class)
@@ -222,31 +187,6 @@ class HsmAutoConfigurationTest {
     assertThatThrownBy(() -> client.get().listKeys())
         .isInstanceOf(HsmException.class)
         .hasMessageContaining("closed");
-  }
-
-  @Test
-  void unlock_withoutASecret_failsNamingTheProperties() {
-    new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(HsmAutoConfiguration.class))
-        .withPropertyValues("hsm.store.path=" + dir.resolve("hsm.db"))
-        .run(
-            context ->
-                assertThat(context.getStartupFailure())
-                    .rootCause()
-                    .hasMessageContaining("no unlock secret")
-                    .hasMessageContaining("hsm.unlock.passphrase-env"));
-    assertThat(Files.exists(dir.resolve("hsm.db"))).isFalse();
-  }
-
-  @Test
-  void unlock_withTwoSecrets_failsNamingBoth() {
-    runner()
-        .withPropertyValues("hsm.unlock.passphrase=correct horse")
-        .run(
-            context ->
-                assertThat(context.getStartupFailure())
-                    .rootCause()
-                    .hasMessageContaining("hsm.unlock.passphrase and hsm.unlock.key-file"));
   }
 
   @Test
@@ -279,69 +219,66 @@ class HsmAutoConfigurationTest {
   }
 
   @Test
-  void unlock_withPassphraseEnv_readsTheNamedVariable() {
-    String unset = "HSM_TEST_UNSET_" + Long.toHexString(System.nanoTime());
-    new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(HsmAutoConfiguration.class))
-        .withPropertyValues(
-            "hsm.store.path=" + dir.resolve("e.db"), "hsm.unlock.passphrase-env=" + unset)
-        .run(
-            context ->
-                assertThat(context.getStartupFailure())
-                    .rootCause()
-                    .isInstanceOf(UnlockFailedException.class)
-                    .hasMessageContaining(unset));
-  }
-
-  @Test
-  void properties_mapToTheCoreConfig_withTheSameDefaults() {
-    HsmProperties defaults = new HsmProperties();
-    defaults.getUnlock().setPassphraseEnv("HSM_PASSPHRASE");
-    HsmConfig config = defaults.toConfig();
-    assertThat(config.sqliteFile().orElseThrow()).isEqualTo(Path.of("hsm.db"));
-    assertThat(config.cacheSize()).isEqualTo(HsmConfig.DEFAULT_CACHE_SIZE);
-    assertThat(config.refreshInterval()).isEqualTo(HsmConfig.DEFAULT_REFRESH_INTERVAL);
-    assertThat(config.unlockSecret().orElseThrow().environmentVariable())
-        .isEqualTo("HSM_PASSPHRASE");
-    assertThat(config.nativeCrypto()).isEqualTo(NativeCrypto.AUTO);
-
+  void properties_bindIntoTheCoreConfig() {
     runner()
-        .withPropertyValues("hsm.cache-size=5", "hsm.refresh-interval=250ms")
+        .withPropertyValues(
+            "hsm.cache-size=5", "hsm.refresh-interval=250ms", "hsm.native-crypto=off")
         .run(
             context -> {
               HsmConfig bound = context.getBean(HsmProperties.class).toConfig();
-              assertThat(bound.sqliteFile().orElseThrow()).isEqualTo(dir.resolve("hsm.db"));
+              assertThat(bound.sqliteFile()).contains(dir.resolve("hsm.db"));
               assertThat(bound.cacheSize()).isEqualTo(5);
               assertThat(bound.refreshInterval()).isEqualTo(Duration.ofMillis(250));
+              assertThat(bound.nativeCrypto()).isEqualTo(NativeCrypto.OFF);
+              assertThat(
+                      context.getBean(HsmClient.class).cryptoProvider(Algorithm.ECDSA_P256_SHA256))
+                  .startsWith("BC ");
             });
-    runner()
-        .withPropertyValues("hsm.native-crypto=off")
-        .run(
-            context ->
-                assertThat(
-                        context
-                            .getBean(HsmClient.class)
-                            .cryptoProvider(Algorithm.ECDSA_P256_SHA256))
-                    .startsWith("BC "));
-    runner()
-        .withPropertyValues("hsm.cache-size=0")
-        .run(
-            context ->
-                assertThat(Failures.messages(context.getStartupFailure()))
-                    .contains("hsm.cache-size: cacheSize must be at least 1"));
   }
 
   @Test
-  void nativeCryptoRequired_withoutTheProviderOnTheClasspath_failsStartupSayingWhy() {
-    // This module's tests do not have the native provider (hsm-core's tests run it).
+  void customizerBeans_adjustTheConfigInOrder_andTheClientStaysTheStartersBean() {
     runner()
-        .withPropertyValues("hsm.native-crypto=REQUIRED")
+        .withUserConfiguration(Customizers.class)
+        .run(
+            context -> {
+              assertThat(context)
+                  .hasNotFailed()
+                  .hasSingleBean(HsmClient.class)
+                  .hasBean("hsmClient");
+              assertThat(Files.exists(dir.resolve("hsm.db"))).as("the store from hsm.*").isTrue();
+              // the clock customizer ran first, the one-day offset second
+              assertThat(context.getBean(HsmClient.class).key("receipts").info().createdAt())
+                  .isEqualTo(Customizers.START.plus(Duration.ofDays(1)));
+            });
+  }
+
+  @Test
+  void withoutCustomizers_theClientUsesTheSystemClock() {
+    Instant before = Instant.now();
+    runner()
         .run(
             context ->
-                assertThat(context.getStartupFailure())
-                    .rootCause()
-                    .isInstanceOf(NativeCryptoUnavailableException.class)
-                    .hasMessageContaining("not on the classpath"));
+                assertThat(context.getBean(HsmClient.class).key("receipts").info().createdAt())
+                    .isBetween(before.minusSeconds(1), Instant.now()));
+  }
+
+  /** Declared in the opposite order to their {@code @Order}, so the order is not an accident. */
+  @Configuration(proxyBeanMethods = false)
+  static class Customizers {
+    static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+
+    @Bean
+    @Order(2)
+    HsmConfigCustomizer oneDayLater() {
+      return config -> config.clock(Clock.offset(config.clock(), Duration.ofDays(1)));
+    }
+
+    @Bean
+    @Order(1)
+    HsmConfigCustomizer fixedClock() {
+      return config -> config.clock(Clock.fixed(START, ZoneOffset.UTC));
+    }
   }
 
   @Configuration(proxyBeanMethods = false)

@@ -2,13 +2,12 @@ package dev.hsm.micronaut;
 
 import dev.hsm.HsmClient;
 import dev.hsm.KeyHandle;
-import dev.hsm.KeyInfo;
-import dev.hsm.KeySpec;
+import dev.hsm.config.DeclaredKeys;
+import dev.hsm.config.HsmConfigCustomizer;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.EachBean;
 import io.micronaut.context.annotation.Factory;
-import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,66 +18,31 @@ import org.slf4j.LoggerFactory;
  */
 @Factory
 public class HsmFactory {
-  private static final Logger LOG = LoggerFactory.getLogger(HsmFactory.class);
+  private static final Logger LOG = LoggerFactory.getLogger(DeclaredKeys.class);
 
   /**
-   * Opens the store and ensures each {@code hsm.keys.<name>}: created if missing, else checked
-   * against the store. Eager, so a wrong setting or a declared key that differs from the stored one
-   * fails start-up; closed when the application context stops.
+   * Opens the store from {@code hsm.*}, as adjusted by the context's {@link HsmConfigCustomizer}
+   * beans (in {@code @Order}), and ensures each {@code hsm.keys.<name>}: created if missing, else
+   * checked against the store. Eager, so a wrong setting or a declared key that differs from the
+   * stored one fails start-up; closed when the application context stops.
    *
+   * @throws dev.hsm.config.InvalidHsmPropertyException naming the property, if a setting is wrong
    * @throws dev.hsm.KeyAlreadyExistsException naming the key, if a declared key differs from the
    *     stored one
    */
   @Context
   @Bean(preDestroy = "close")
-  public HsmClient hsmClient(HsmConfiguration configuration, List<HsmKeyConfiguration> keys) {
-    HsmClient hsm = HsmClient.open(configuration.toHsmConfig());
+  public HsmClient hsmClient(
+      HsmConfiguration configuration, List<HsmConfigCustomizer> customizers) {
+    HsmClient hsm =
+        HsmClient.open(HsmConfigCustomizer.applyAll(configuration.toConfig(), customizers));
     try {
-      for (HsmKeyConfiguration key : keys) {
-        KeySpec spec = key.toKeySpec();
-        warnIfDifferent(key.getName(), spec, hsm.ensureKey(key.getName(), spec).info());
-      }
+      DeclaredKeys.ensure(hsm, configuration.keySpecs(), LOG::warn);
     } catch (RuntimeException e) {
       hsm.close();
       throw e;
     }
     return hsm;
-  }
-
-  /**
-   * Labels and the rotation period apply when a key is created ({@code ensureKey} does not compare
-   * them); say so if the stored key's differ, with the Spring Boot starter's wording.
-   */
-  private static void warnIfDifferent(String name, KeySpec spec, KeyInfo stored) {
-    if (!spec.rotationPeriod().equals(stored.rotationPeriod())) {
-      LOG.warn(
-          "hsm.keys."
-              + name
-              + ".rotation-period asks for "
-              + describe(spec.rotationPeriod())
-              + " but the stored key '"
-              + name
-              + "' has "
-              + describe(stored.rotationPeriod())
-              + "; declared settings apply when a key is created: use HsmAdmin.setRotationPeriod"
-              + " to change it");
-    }
-    if (!spec.labels().equals(stored.labels())) {
-      LOG.warn(
-          "hsm.keys."
-              + name
-              + ".labels are "
-              + spec.labels()
-              + " but the stored key '"
-              + name
-              + "' has "
-              + stored.labels()
-              + "; declared labels apply when a key is created");
-    }
-  }
-
-  private static String describe(Duration period) {
-    return period.isZero() ? "no rotation" : "rotation every " + period;
   }
 
   /** The declared key {@code <name>}, injectable as {@code @Named("<name>") KeyHandle}. */

@@ -15,6 +15,7 @@ import io.micronaut.inject.qualifiers.Qualifiers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -95,9 +96,9 @@ class BeansTest {
     try (ApplicationContext first = ApplicationContext.run(properties)) {
       HsmConfiguration configuration = first.getBean(HsmConfiguration.class);
       assertThat(configuration.toString()).doesNotContain("horse").contains("<masked>");
-      assertThat(configuration.toHsmConfig().cacheSize()).isEqualTo(5);
-      assertThat(configuration.toHsmConfig().refreshInterval()).isEqualTo(Duration.ofMillis(250));
-      assertThat(configuration.toHsmConfig().nativeCrypto()).isEqualTo(NativeCrypto.OFF);
+      assertThat(configuration.toConfig().cacheSize()).isEqualTo(5);
+      assertThat(configuration.toConfig().refreshInterval()).isEqualTo(Duration.ofMillis(250));
+      assertThat(configuration.toConfig().nativeCrypto()).isEqualTo(NativeCrypto.OFF);
       assertThat(first.getBean(HsmClient.class).cryptoProvider(Algorithm.ECDSA_P256_SHA256))
           .startsWith("BC ");
       envelope = first.getBean(HsmClient.class).key("pii").encrypt(new byte[] {7});
@@ -108,7 +109,32 @@ class BeansTest {
   }
 
   @Test
+  void customizerBeans_adjustTheConfigInOrder_andTheClientStaysTheFactorysBean() {
+    Map<String, Object> properties = TestHsm.properties(TestHsm.newDirectory());
+    properties.put("test.customizers", "on");
+
+    try (ApplicationContext context = ApplicationContext.run(properties)) {
+      assertThat(context.getBeanDefinition(HsmClient.class).getDeclaringType())
+          .contains(HsmFactory.class);
+      assertThat(context.getBeansOfType(HsmClient.class)).hasSize(1);
+      // the clock customizer ran first, the one-day offset second
+      assertThat(context.getBean(HsmClient.class).key("receipts").info().createdAt())
+          .isEqualTo(TestCustomizers.START.plus(Duration.ofDays(1)));
+    }
+  }
+
+  @Test
+  void withoutCustomizers_theClientUsesTheSystemClock() {
+    Instant before = Instant.now();
+    try (ApplicationContext context =
+        ApplicationContext.run(TestHsm.properties(TestHsm.newDirectory()))) {
+      assertThat(context.getBean(HsmClient.class).key("receipts").info().createdAt())
+          .isBetween(before.minusSeconds(1), Instant.now());
+    }
+  }
+
+  @Test
   void storePath_defaultsToHsmDbInTheWorkingDirectory() {
-    assertThat(new HsmConfiguration.Store().getPath()).isEqualTo(Path.of("hsm.db"));
+    assertThat(new HsmConfiguration.Store().getPath()).isEqualTo("hsm.db");
   }
 }

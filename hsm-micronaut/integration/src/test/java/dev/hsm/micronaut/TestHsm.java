@@ -27,14 +27,23 @@ public final class TestHsm {
   }
 
   /**
-   * The store in {@code dir} and the keys every test context declares: the contract's {@code
+   * The store in {@code dir}, unlocked with its key file, and the keys every test context declares
+   * ({@link #declaredKeys()}).
+   */
+  public static Map<String, Object> properties(Path dir) {
+    Map<String, Object> properties = declaredKeys();
+    properties.put("hsm.store.path", dir.resolve("hsm.db").toString());
+    properties.put("hsm.unlock.key-file", dir.resolve("hsm.key").toString());
+    return properties;
+  }
+
+  /**
+   * The keys every test context declares, because its beans use them: the contract's {@code
    * receipts} (ECDSA P-256) and {@code pii} (AES-256-GCM), and {@code pii-search} (AES-256-GCM-SIV)
    * for the entity's searchable field.
    */
-  public static Map<String, Object> properties(Path dir) {
+  public static Map<String, Object> declaredKeys() {
     Map<String, Object> properties = new HashMap<>();
-    properties.put("hsm.store.path", dir.resolve("hsm.db").toString());
-    properties.put("hsm.unlock.key-file", dir.resolve("hsm.key").toString());
     properties.put("hsm.keys.receipts.algorithm", "ECDSA_P256_SHA256");
     properties.put("hsm.keys.pii.algorithm", "AES_256_GCM");
     properties.put("hsm.keys.pii-search.algorithm", "AES_256_GCM_SIV");

@@ -6,6 +6,9 @@ import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.hsm.HsmClient;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -15,6 +18,7 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +27,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -37,9 +44,23 @@ import org.junit.jupiter.api.TestInstance;
 class ExampleServiceTest implements TestPropertyProvider {
   private Path dir;
 
+  /** The application's clock in this test: {@code Clocks}' customizer hands it to the HSM. */
+  private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+
   @Inject
   @Client("/")
   HttpClient http;
+
+  @Inject HsmClient hsm;
+
+  @Factory
+  static class FixedClock {
+    @Singleton
+    @Replaces(value = Clock.class, factory = Clocks.class)
+    Clock fixedClock() {
+      return Clock.fixed(START, ZoneOffset.UTC);
+    }
+  }
 
   @Override
   public Map<String, String> getProperties() {
@@ -131,6 +152,11 @@ class ExampleServiceTest implements TestPropertyProvider {
             HttpClientResponseException.class);
 
     assertThat(thrown.code()).isEqualTo(HttpStatus.NOT_FOUND.getCode());
+  }
+
+  @Test
+  void hsm_keepsTimeByTheApplicationsClock() {
+    assertThat(hsm.key("receipts").info().createdAt()).isEqualTo(START);
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.hsm.examples.spring;
 
+import dev.hsm.config.HsmConfigCustomizer;
 import dev.hsm.spring.data.SqliteDialect;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
@@ -32,6 +34,18 @@ public class CustomerApplication {
               + " outside a demo.");
     }
     SpringApplication.run(CustomerApplication.class, args);
+  }
+
+  /** The application's clock; a test can replace it to move time. */
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  /** The HSM keeps time (key creation, rotation, audit entries) by the application's clock. */
+  @Bean
+  HsmConfigCustomizer hsmClock(Clock clock) {
+    return config -> config.clock(clock);
   }
 
   /** Spring Data JDBC has no SQLite dialect of its own. */

@@ -7,6 +7,7 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.hsm.HsmClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,11 +15,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -31,8 +38,15 @@ import org.springframework.test.context.DynamicPropertySource;
 class CustomerApplicationTest {
   private static final Path DIR = createDir();
 
+  /**
+   * The application's clock in this test: {@code CustomerApplication}'s customizer hands it to the
+   * HSM.
+   */
+  private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+
   @LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;
+  @Autowired HsmClient hsm;
 
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -94,6 +108,20 @@ class CustomerApplicationTest {
         .containsEntry("item", "book")
         .containsEntry("amountCents", 1250L)
         .containsEntry("customer", Long.parseLong(id));
+  }
+
+  @Test
+  void hsm_keepsTimeByTheApplicationsClock() {
+    assertThat(hsm.key("receipts").info().createdAt()).isEqualTo(START);
+  }
+
+  @TestConfiguration(proxyBeanMethods = false)
+  static class FixedClock {
+    @Bean
+    @Primary
+    Clock fixedClock() {
+      return Clock.fixed(START, ZoneOffset.UTC);
+    }
   }
 
   @Test

@@ -1,34 +1,48 @@
 package dev.hsm.micronaut.health;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.hsm.HsmClient;
+import dev.hsm.contract.HealthIndicatorContract;
 import dev.hsm.micronaut.TestHsm;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.health.HealthStatus;
-import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
-/** The {@code hsm} health indicator, found among the application's indicators. */
-class HsmHealthIndicatorTest {
+/** hsm-core's health indicator cases, run against the Micronaut indicator. */
+class HsmHealthIndicatorTest extends HealthIndicatorContract {
 
-  private static HealthResult resultOf(ApplicationContext context) throws Exception {
-    HealthIndicator indicator =
-        context.getBeansOfType(HealthIndicator.class).stream()
-            .filter(HsmHealthIndicator.class::isInstance)
-            .findFirst()
-            .orElseThrow();
-    return first(indicator.getResult());
+  @Override
+  protected String switchProperty() {
+    return "endpoints.health.hsm.enabled";
   }
 
-  private static <T> T first(Publisher<T> publisher) throws Exception {
+  @Override
+  protected Optional<Report> check(
+      Map<String, String> properties, Consumer<HsmClient> beforeCheck) {
+    Map<String, Object> all = TestHsm.declaredKeys(); // the test beans need them
+    all.putAll(properties);
+    try (ApplicationContext context = ApplicationContext.run(all)) {
+      beforeCheck.accept(context.getBean(HsmClient.class));
+      return context
+          .findBean(HsmHealthIndicator.class)
+          .map(indicator -> report(first(indicator.getResult())));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Report report(HealthResult result) {
+    return new Report(
+        result.getStatus().getName(), new HashMap<>((Map<String, Object>) result.getDetails()));
+  }
+
+  private static <T> T first(Publisher<T> publisher) {
     CompletableFuture<T> result = new CompletableFuture<>();
     publisher.subscribe(
         new Subscriber<T>() {
@@ -52,33 +66,10 @@ class HsmHealthIndicatorTest {
             result.completeExceptionally(new IllegalStateException("no result"));
           }
         });
-    return result.get(10, TimeUnit.SECONDS);
-  }
-
-  @Test
-  void healthyStore_isUp_withTheKeyCount() throws Exception {
-    try (ApplicationContext context =
-        ApplicationContext.run(TestHsm.properties(TestHsm.newDirectory()))) {
-      HealthResult result = resultOf(context);
-
-      assertThat(result.getName()).isEqualTo("hsm");
-      assertThat(result.getStatus()).isEqualTo(HealthStatus.UP);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> details = (Map<String, Object>) result.getDetails();
-      assertThat(details).containsEntry("keys", 3).containsEntry("unlocked", true);
-    }
-  }
-
-  @Test
-  void closedClient_isDown() throws Exception {
-    try (ApplicationContext context =
-        ApplicationContext.run(TestHsm.properties(TestHsm.newDirectory()))) {
-      context.getBean(HsmClient.class).close();
-
-      HealthResult result = resultOf(context);
-
-      assertThat(result.getStatus()).isEqualTo(HealthStatus.DOWN);
-      assertThat(result.getDetails().toString()).contains("closed");
+    try {
+      return result.get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("no health result", e);
     }
   }
 }

@@ -3,25 +3,18 @@ package dev.hsm.micronaut;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.hsm.HsmClient;
-import dev.hsm.HsmConfig;
 import dev.hsm.HsmException;
-import dev.hsm.KeyAlreadyExistsException;
-import dev.hsm.KeySpec;
-import dev.hsm.NativeCryptoUnavailableException;
-import dev.hsm.UnlockFailedException;
 import dev.hsm.annotation.InvalidAnnotationException;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.context.exceptions.ConfigurationException;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Wrong use fails when the application starts, each in its own context, with a message naming the
- * method (or field, or setting) and the key.
+ * Wrong use of {@code @Signed} and {@code @Encrypted} fails when the application starts, each in
+ * its own context, with a message naming the method (or field) and the key. Wrong {@code hsm.*}
+ * settings are {@code MicronautStartupFailureTest}'s.
  */
-class StartupFailureTest {
+class AnnotationMisuseTest {
 
   private static Throwable startFailing(Map<String, Object> properties) {
     Throwable thrown = catchThrowable(() -> ApplicationContext.run(properties).close());
@@ -29,10 +22,10 @@ class StartupFailureTest {
     return thrown;
   }
 
-  /** The first HsmException or ConfigurationException in the chain: what the application threw. */
+  /** The first HsmException in the chain: what the application threw. */
   private static Throwable rootCause(Throwable thrown) {
     for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
-      if (cause instanceof HsmException || cause instanceof ConfigurationException) {
+      if (cause instanceof HsmException) {
         return cause;
       }
     }
@@ -118,25 +111,6 @@ class StartupFailureTest {
   }
 
   @Test
-  void declaredKeyDifferingFromTheStoredOne_failsStartup_namingTheKey() {
-    Path dir = TestHsm.newDirectory();
-    Map<String, Object> properties = TestHsm.properties(dir);
-    try (HsmClient hsm =
-        HsmClient.open(
-            HsmConfig.sqlite(Path.of((String) properties.get("hsm.store.path")))
-                .keyFile(Path.of((String) properties.get("hsm.unlock.key-file"))))) {
-      hsm.createKey("receipts", KeySpec.ed25519());
-    }
-
-    Throwable root = rootCause(startFailing(properties));
-
-    assertThat(root)
-        .isInstanceOf(KeyAlreadyExistsException.class)
-        .hasMessageContaining("key 'receipts' exists as KeySpec[ED25519")
-        .hasMessageContaining("ECDSA_P256_SHA256");
-  }
-
-  @Test
   void encryptedEntityFieldWithTheWrongKindOfKey_failsStartup_namingTheField() {
     // Customer.email is @Encrypted(deterministic = true): it needs an AES_256_GCM_SIV key
     Throwable root =
@@ -147,63 +121,5 @@ class StartupFailureTest {
         .hasMessageContaining("dev.hsm.micronaut.data.Customer.email")
         .hasMessageContaining("deterministic = true needs an AES_256_GCM_SIV key")
         .hasMessageContaining("'pii-search'");
-  }
-
-  @Test
-  void noUnlockSecret_failsStartup_namingTheSettings() {
-    Map<String, Object> properties = TestHsm.properties(TestHsm.newDirectory());
-    properties.remove("hsm.unlock.key-file");
-
-    Throwable root = rootCause(startFailing(properties));
-
-    assertThat(root)
-        .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining(
-            "hsm.unlock.passphrase, hsm.unlock.passphrase-env, hsm.unlock.key-file");
-  }
-
-  @Test
-  void passphraseEnvNamingAnUnsetVariable_failsStartup_namingTheVariable() {
-    Map<String, Object> properties = TestHsm.properties(TestHsm.newDirectory());
-    properties.remove("hsm.unlock.key-file");
-    properties.put("hsm.unlock.passphrase-env", "HSM_MICRONAUT_TEST_UNSET_VARIABLE");
-
-    Throwable root = rootCause(startFailing(properties));
-
-    assertThat(root)
-        .isInstanceOf(UnlockFailedException.class)
-        .hasMessageContaining(
-            "environment variable HSM_MICRONAUT_TEST_UNSET_VARIABLE holds no passphrase");
-  }
-
-  @Test
-  void nativeCryptoRequired_withoutTheProviderOnTheClasspath_failsStartupSayingWhy() {
-    // This module's tests do not have the native provider (hsm-core's tests run it).
-    Throwable root = rootCause(startFailing(with("none", "hsm.native-crypto", "REQUIRED")));
-
-    assertThat(root)
-        .isInstanceOf(NativeCryptoUnavailableException.class)
-        .hasMessageContaining("not on the classpath");
-  }
-
-  @Test
-  void twoUnlockSecrets_failStartup_namingBoth() {
-    Map<String, Object> properties = TestHsm.properties(TestHsm.newDirectory());
-    properties.put("hsm.unlock.passphrase-env", "HSM_TEST_PASSPHRASE");
-
-    Throwable root = rootCause(startFailing(properties));
-
-    assertThat(root)
-        .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("hsm.unlock.passphrase-env and hsm.unlock.key-file");
-  }
-
-  @Test
-  void declaredKeyWithoutAlgorithm_failsStartup_namingTheSetting() {
-    Throwable root = rootCause(startFailing(with("none", "hsm.keys.orphan.labels.team", "x")));
-
-    assertThat(root)
-        .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("hsm.keys.orphan.algorithm is required");
   }
 }

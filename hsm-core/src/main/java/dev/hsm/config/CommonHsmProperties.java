@@ -1,0 +1,460 @@
+package dev.hsm.config;
+
+import dev.hsm.Algorithm;
+import dev.hsm.HsmConfig;
+import dev.hsm.KeySpec;
+import dev.hsm.NativeCrypto;
+import dev.hsm.Operation;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The {@code hsm.*} properties, the same in every framework: where the store is, how it is
+ * unlocked, how the client behaves, and the keys the application declares. Defaults are {@link
+ * HsmConfig}'s. The checks and their messages live here, so both starters fail alike, naming the
+ * property.
+ *
+ * <pre>
+ * hsm.store.path=app-hsm.db                   # default hsm.db, relative to the working directory
+ * hsm.unlock.passphrase-env=HSM_PASSPHRASE    # exactly one of passphrase, passphrase-env, key-file
+ * hsm.cache-size=10000
+ * hsm.refresh-interval=1s
+ * hsm.native-crypto=AUTO                      # AUTO, OFF or REQUIRED
+ * hsm.keys.receipts.algorithm=ECDSA_P256_SHA256
+ * hsm.keys.pii.algorithm=AES_256_GCM
+ * </pre>
+ *
+ * <p>A mutable JavaBean, so that each framework can bind it: the Spring Boot starter's {@code
+ * HsmProperties} and the Micronaut module's {@code HsmConfiguration} are thin subclasses that only
+ * add their framework's annotations. {@link #toConfig()} and {@link #keySpecs()} turn it into the
+ * core's immutable types.
+ */
+public class CommonHsmProperties {
+  /** Where the key store lives. */
+  private final Store store;
+
+  /** How the store is unlocked: set exactly one of its properties. */
+  private final Unlock unlock;
+
+  /** How many unwrapped keys to keep in memory at most. */
+  private int cacheSize = HsmConfig.DEFAULT_CACHE_SIZE;
+
+  /**
+   * How often to notice changes made by other processes (a rotation, a disabled key) and save usage
+   * counters. At least 10 ms.
+   */
+  private Duration refreshInterval = HsmConfig.DEFAULT_REFRESH_INTERVAL;
+
+  /**
+   * Whether operations may run on the optional native provider (Amazon Corretto Crypto Provider):
+   * AUTO uses it when it is on the classpath, OFF never, REQUIRED fails start-up without it.
+   */
+  private NativeCrypto nativeCrypto = NativeCrypto.AUTO;
+
+  /** The keys the application declares, by name, in declaration order. */
+  private final Map<String, Key> keys = new LinkedHashMap<>();
+
+  /** Properties with every default and no unlock secret. */
+  public CommonHsmProperties() {
+    this(new Store(), new Unlock());
+  }
+
+  /**
+   * Properties whose {@code hsm.store.*} and {@code hsm.unlock.*} are bound elsewhere: for a
+   * framework that binds nested groups as objects of their own (Micronaut).
+   */
+  protected CommonHsmProperties(Store store, Unlock unlock) {
+    this.store = store;
+    this.unlock = unlock;
+  }
+
+  /** {@code hsm.store.*}. */
+  public Store getStore() {
+    return store;
+  }
+
+  /** {@code hsm.unlock.*}. */
+  public Unlock getUnlock() {
+    return unlock;
+  }
+
+  /** {@code hsm.cache-size}: how many unwrapped keys to keep in memory (default 10000). */
+  public int getCacheSize() {
+    return cacheSize;
+  }
+
+  /** Sets {@code hsm.cache-size}. */
+  public void setCacheSize(int cacheSize) {
+    this.cacheSize = cacheSize;
+  }
+
+  /** {@code hsm.refresh-interval}: how often to notice other processes' changes (default 1s). */
+  public Duration getRefreshInterval() {
+    return refreshInterval;
+  }
+
+  /** Sets {@code hsm.refresh-interval}. */
+  public void setRefreshInterval(Duration refreshInterval) {
+    this.refreshInterval = refreshInterval;
+  }
+
+  /** {@code hsm.native-crypto}: whether the optional native provider may be used (default AUTO). */
+  public NativeCrypto getNativeCrypto() {
+    return nativeCrypto;
+  }
+
+  /** Sets {@code hsm.native-crypto}. */
+  public void setNativeCrypto(NativeCrypto nativeCrypto) {
+    this.nativeCrypto = nativeCrypto;
+  }
+
+  /**
+   * {@code hsm.keys.<name>.*}: the declared keys by name, in declaration order. Mutable: frameworks
+   * bind into it.
+   */
+  public Map<String, Key> getKeys() {
+    return keys;
+  }
+
+  /**
+   * The core configuration these properties describe. Checks every property first, the declared
+   * keys included, so a wrong setting fails before the store file is touched.
+   *
+   * @throws InvalidHsmPropertyException naming the property, if not exactly one unlock secret is
+   *     set or a value is out of range
+   */
+  public HsmConfig toConfig() {
+    String secret = unlockProperty();
+    keySpecs();
+    String path = store.getPath();
+    if (path == null || path.isBlank()) {
+      throw new InvalidHsmPropertyException(
+          "hsm.store.path", "hsm.store.path is empty; name the store's SQLite file, e.g. hsm.db");
+    }
+    HsmConfig located = checked("hsm.store.path", () -> HsmConfig.sqlite(Path.of(path)));
+    HsmConfig unlocked = checked(secret, () -> unlock.applyTo(located));
+    HsmConfig sized = checked("hsm.cache-size", () -> unlocked.cacheSize(cacheSize));
+    HsmConfig refreshed =
+        checked("hsm.refresh-interval", () -> sized.refreshInterval(required(refreshInterval)));
+    return checked("hsm.native-crypto", () -> refreshed.nativeCrypto(required(nativeCrypto)));
+  }
+
+  /**
+   * The spec of each declared key, by name, in declaration order.
+   *
+   * @throws InvalidHsmPropertyException naming {@code hsm.keys.<name>.<property>}, if a key's
+   *     properties are incomplete or contradict each other
+   */
+  public Map<String, KeySpec> keySpecs() {
+    Map<String, KeySpec> specs = new LinkedHashMap<>();
+    keys.forEach((name, key) -> specs.put(name, key.toSpec(name)));
+    return Collections.unmodifiableMap(specs);
+  }
+
+  /** Which {@code hsm.unlock.*} property is set, if exactly one is. */
+  private String unlockProperty() {
+    List<String> set = new ArrayList<>();
+    if (unlock.getPassphrase() != null) {
+      set.add("hsm.unlock.passphrase");
+    }
+    if (unlock.getPassphraseEnv() != null) {
+      set.add("hsm.unlock.passphrase-env");
+    }
+    if (unlock.getKeyFile() != null) {
+      set.add("hsm.unlock.key-file");
+    }
+    if (set.size() != 1) {
+      throw new InvalidHsmPropertyException(
+          "hsm.unlock",
+          (set.isEmpty()
+                  ? "no unlock secret for the key store"
+                  : "more than one unlock secret: " + String.join(" and ", set))
+              + "; set exactly one of hsm.unlock.passphrase, hsm.unlock.passphrase-env (the name"
+              + " of an environment variable holding the passphrase) or hsm.unlock.key-file");
+    }
+    return set.get(0);
+  }
+
+  private static <T> T required(T value) {
+    if (value == null) {
+      throw new IllegalArgumentException("no value");
+    }
+    return value;
+  }
+
+  /**
+   * {@code step}'s result; its {@code IllegalArgumentException} becomes an {@link
+   * InvalidHsmPropertyException} naming {@code property}.
+   */
+  static <T> T checked(String property, Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidHsmPropertyException(property, property + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName()
+        + "[store="
+        + store.getPath()
+        + ", unlock="
+        + unlock
+        + ", cacheSize="
+        + cacheSize
+        + ", refreshInterval="
+        + refreshInterval
+        + ", nativeCrypto="
+        + nativeCrypto
+        + ", keys="
+        + keys.keySet()
+        + "]";
+  }
+
+  /** {@code hsm.store.*}: where the key store lives. */
+  public static class Store {
+    /** The store's SQLite file, created on first start; relative to the working directory. */
+    private String path = "hsm.db";
+
+    /** {@code hsm.store.path}: the store's SQLite file (default {@code hsm.db}). */
+    public String getPath() {
+      return path;
+    }
+
+    /** Sets {@code hsm.store.path}. */
+    public void setPath(String path) {
+      this.path = path;
+    }
+  }
+
+  /**
+   * {@code hsm.unlock.*}: exactly one of {@code passphrase}, {@code passphrase-env} and {@code
+   * key-file}. {@code toString()} masks the passphrase.
+   */
+  public static class Unlock {
+    /**
+     * The passphrase (stretched with Argon2id). Prefer passphrase-env or key-file outside tests.
+     */
+    private String passphrase;
+
+    /** The name of an environment variable holding the passphrase, read when the store opens. */
+    private String passphraseEnv;
+
+    /** A file of at least 32 random bytes, readable only by the application. */
+    private String keyFile;
+
+    /** {@code hsm.unlock.passphrase}. Prefer {@code passphrase-env} or {@code key-file}. */
+    public String getPassphrase() {
+      return passphrase;
+    }
+
+    /** Sets {@code hsm.unlock.passphrase}. */
+    public void setPassphrase(String passphrase) {
+      this.passphrase = passphrase;
+    }
+
+    /** {@code hsm.unlock.passphrase-env}: the environment variable holding the passphrase. */
+    public String getPassphraseEnv() {
+      return passphraseEnv;
+    }
+
+    /** Sets {@code hsm.unlock.passphrase-env}. */
+    public void setPassphraseEnv(String passphraseEnv) {
+      this.passphraseEnv = passphraseEnv;
+    }
+
+    /** {@code hsm.unlock.key-file}: a file of at least 32 random bytes. */
+    public String getKeyFile() {
+      return keyFile;
+    }
+
+    /** Sets {@code hsm.unlock.key-file}. */
+    public void setKeyFile(String keyFile) {
+      this.keyFile = keyFile;
+    }
+
+    /** {@code config} unlocked with the one secret that is set. */
+    HsmConfig applyTo(HsmConfig config) {
+      if (passphrase != null) {
+        return config.passphrase(passphrase);
+      }
+      if (passphraseEnv != null) {
+        return config.passphraseFromEnv(passphraseEnv);
+      }
+      return config.keyFile(Path.of(keyFile));
+    }
+
+    @Override
+    public String toString() {
+      return "Unlock[passphrase="
+          + (passphrase == null ? "unset" : "<masked>")
+          + ", passphraseEnv="
+          + passphraseEnv
+          + ", keyFile="
+          + keyFile
+          + "]";
+    }
+  }
+
+  /**
+   * {@code hsm.keys.<name>.*}: one declared key. Created at start-up if the store lacks it, checked
+   * against the store otherwise.
+   *
+   * <pre>
+   * hsm.keys.receipts.algorithm=ECDSA_P256_SHA256
+   * hsm.keys.receipts.operations=SIGN,VERIFY        # default: all the algorithm can do
+   * hsm.keys.receipts.extractable=false             # default
+   * hsm.keys.receipts.rotation-period=90d           # default: none
+   * hsm.keys.receipts.labels.team=billing
+   * hsm.keys.legacy.algorithm=RSA_PSS_SHA256
+   * hsm.keys.legacy.rsa-modulus-bits=3072           # RSA only, and required there
+   * </pre>
+   */
+  public static class Key {
+    /** The algorithm, e.g. ECDSA_P256_SHA256, ED25519, AES_256_GCM, AES_256_GCM_SIV. */
+    private Algorithm algorithm;
+
+    /** RSA modulus size in bits (2048, 3072 or 4096); RSA algorithms only, and required there. */
+    private Integer rsaModulusBits;
+
+    /** The operations the key allows; by default all its algorithm can do. */
+    private List<Operation> operations = new ArrayList<>();
+
+    /** Whether the key is marked extractable. */
+    private boolean extractable = false;
+
+    /** Automatic rotation period (at least one hour); none by default. */
+    private Duration rotationPeriod;
+
+    /** Free-form labels recorded with the key. */
+    private Map<String, String> labels = new LinkedHashMap<>();
+
+    /** {@code algorithm}: an {@link Algorithm} name such as {@code AES_256_GCM}; required. */
+    public Algorithm getAlgorithm() {
+      return algorithm;
+    }
+
+    /** Sets {@code algorithm}. */
+    public void setAlgorithm(Algorithm algorithm) {
+      this.algorithm = algorithm;
+    }
+
+    /** {@code rsa-modulus-bits}: 2048, 3072 or 4096, for RSA algorithms only. */
+    public Integer getRsaModulusBits() {
+      return rsaModulusBits;
+    }
+
+    /** Sets {@code rsa-modulus-bits}. */
+    public void setRsaModulusBits(Integer rsaModulusBits) {
+      this.rsaModulusBits = rsaModulusBits;
+    }
+
+    /** {@code operations}: the allowed operations; empty for all the algorithm can do. */
+    public List<Operation> getOperations() {
+      return operations;
+    }
+
+    /** Sets {@code operations}. */
+    public void setOperations(List<Operation> operations) {
+      this.operations = operations == null ? new ArrayList<>() : new ArrayList<>(operations);
+    }
+
+    /** {@code extractable}: default {@code false}. */
+    public boolean isExtractable() {
+      return extractable;
+    }
+
+    /** Sets {@code extractable}. */
+    public void setExtractable(boolean extractable) {
+      this.extractable = extractable;
+    }
+
+    /** {@code rotation-period}: automatic rotation, at least one hour; default none. */
+    public Duration getRotationPeriod() {
+      return rotationPeriod;
+    }
+
+    /** Sets {@code rotation-period}. */
+    public void setRotationPeriod(Duration rotationPeriod) {
+      this.rotationPeriod = rotationPeriod;
+    }
+
+    /** {@code labels.<label>}: free-form labels. */
+    public Map<String, String> getLabels() {
+      return labels;
+    }
+
+    /** Sets {@code labels}. */
+    public void setLabels(Map<String, String> labels) {
+      this.labels = labels == null ? new LinkedHashMap<>() : new LinkedHashMap<>(labels);
+    }
+
+    /**
+     * The spec these properties describe for the key {@code name}.
+     *
+     * @throws InvalidHsmPropertyException naming {@code hsm.keys.<name>.<property>}, if the
+     *     properties are incomplete or contradict each other
+     */
+    public KeySpec toSpec(String name) {
+      String prefix = "hsm.keys." + name + ".";
+      if (algorithm == null) {
+        throw new InvalidHsmPropertyException(
+            prefix + "algorithm",
+            prefix + "algorithm is required (e.g. ECDSA_P256_SHA256, AES_256_GCM)");
+      }
+      if (algorithm.isRsa() && rsaModulusBits == null) {
+        throw new InvalidHsmPropertyException(
+            prefix + "rsa-modulus-bits",
+            prefix + "rsa-modulus-bits is required for " + algorithm + " (2048, 3072 or 4096)");
+      }
+      if (!algorithm.isRsa() && rsaModulusBits != null) {
+        throw new InvalidHsmPropertyException(
+            prefix + "rsa-modulus-bits",
+            prefix + "rsa-modulus-bits applies to RSA algorithms only, not " + algorithm);
+      }
+      KeySpec spec =
+          checked(
+              prefix + "rsa-modulus-bits",
+              () ->
+                  algorithm.isRsa()
+                      ? KeySpec.rsa(algorithm, rsaModulusBits)
+                      : KeySpec.of(algorithm));
+      if (!operations.isEmpty()) {
+        KeySpec all = spec;
+        spec =
+            checked(
+                prefix + "operations",
+                () ->
+                    all.withOperations(
+                        operations.get(0),
+                        operations.subList(1, operations.size()).toArray(new Operation[0])));
+      }
+      spec = spec.withExtractable(extractable);
+      if (rotationPeriod != null) {
+        KeySpec unrotated = spec;
+        spec =
+            checked(prefix + "rotation-period", () -> unrotated.withRotationPeriod(rotationPeriod));
+      }
+      for (Map.Entry<String, String> label : labels.entrySet()) {
+        KeySpec before = spec;
+        spec =
+            checked(
+                prefix + "labels." + label.getKey(),
+                () -> before.withLabel(label.getKey(), label.getValue()));
+      }
+      return spec;
+    }
+
+    @Override
+    public String toString() {
+      return "Key[" + algorithm + "]";
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package dev.hsm.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hsm.Algorithm;
+import dev.hsm.HsmConfig;
+import dev.hsm.KeySpec;
+import dev.hsm.NativeCrypto;
+import dev.hsm.Operation;
+import dev.hsm.UnlockSecret;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The properties model both starters bind: its defaults are {@link HsmConfig}'s, and each wrong
+ * setting fails naming its property. Start-up through the frameworks is {@code
+ * StartupFailureContract}'s.
+ */
+class CommonHsmPropertiesTest {
+
+  private static CommonHsmProperties withKeyFile() {
+    CommonHsmProperties properties = new CommonHsmProperties();
+    properties.getUnlock().setKeyFile("/run/secrets/hsm.key");
+    return properties;
+  }
+
+  private static CommonHsmProperties.Key key(Algorithm algorithm) {
+    CommonHsmProperties.Key key = new CommonHsmProperties.Key();
+    key.setAlgorithm(algorithm);
+    return key;
+  }
+
+  @Test
+  void defaults_areTheCoreConfigsDefaults() {
+    CommonHsmProperties properties = new CommonHsmProperties();
+    properties.getUnlock().setPassphraseEnv("HSM_PASSPHRASE");
+
+    HsmConfig config = properties.toConfig();
+
+    assertThat(config.sqliteFile()).contains(Path.of("hsm.db"));
+    assertThat(config.cacheSize()).isEqualTo(HsmConfig.DEFAULT_CACHE_SIZE);
+    assertThat(config.refreshInterval()).isEqualTo(HsmConfig.DEFAULT_REFRESH_INTERVAL);
+    assertThat(config.nativeCrypto()).isEqualTo(NativeCrypto.AUTO);
+    assertThat(config.unlockSecret().orElseThrow().environmentVariable())
+        .isEqualTo("HSM_PASSPHRASE");
+    assertThat(properties.keySpecs()).isEmpty();
+  }
+
+  @Test
+  void toConfig_carriesEverySetting() {
+    CommonHsmProperties properties = new CommonHsmProperties();
+    properties.getStore().setPath("/var/lib/app/hsm.db");
+    properties.getUnlock().setKeyFile("/run/secrets/hsm.key");
+    properties.setCacheSize(5);
+    properties.setRefreshInterval(Duration.ofMillis(250));
+    properties.setNativeCrypto(NativeCrypto.OFF);
+
+    HsmConfig config = properties.toConfig();
+
+    assertThat(config.sqliteFile()).contains(Path.of("/var/lib/app/hsm.db"));
+    assertThat(config.unlockSecret().orElseThrow().kind()).isEqualTo(UnlockSecret.Kind.KEY_FILE);
+    assertThat(config.unlockSecret().orElseThrow().keyFile())
+        .isEqualTo(Path.of("/run/secrets/hsm.key"));
+    assertThat(config.cacheSize()).isEqualTo(5);
+    assertThat(config.refreshInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.nativeCrypto()).isEqualTo(NativeCrypto.OFF);
+  }
+
+  @Test
+  void passphrase_isMaskedInToString() {
+    CommonHsmProperties properties = new CommonHsmProperties();
+    properties.getUnlock().setPassphrase("correct horse battery staple");
+
+    assertThat(properties.toString()).doesNotContain("horse").contains("<masked>");
+    assertThat(properties.toConfig().unlockSecret().orElseThrow().kind())
+        .isEqualTo(UnlockSecret.Kind.PASSPHRASE);
+  }
+
+  @Test
+  void unlock_needsExactlyOneSecret_namingTheProperties() {
+    CommonHsmProperties none = new CommonHsmProperties();
+    assertThatThrownBy(none::toConfig)
+        .isInstanceOf(InvalidHsmPropertyException.class)
+        .hasMessageStartingWith("no unlock secret")
+        .hasMessageContaining("hsm.unlock.passphrase, hsm.unlock.passphrase-env")
+        .hasMessageContaining("hsm.unlock.key-file")
+        .extracting(e -> ((InvalidHsmPropertyException) e).property())
+        .isEqualTo("hsm.unlock");
+
+    CommonHsmProperties two = withKeyFile();
+    two.getUnlock().setPassphrase("correct horse");
+    assertThatThrownBy(two::toConfig)
+        .hasMessageContaining("more than one unlock secret")
+        .hasMessageContaining("hsm.unlock.passphrase and hsm.unlock.key-file")
+        .hasMessageNotContaining("correct horse");
+  }
+
+  @Test
+  void outOfRangeValues_failNamingTheProperty() {
+    CommonHsmProperties cache = withKeyFile();
+    cache.setCacheSize(0);
+    assertThatThrownBy(cache::toConfig)
+        .isInstanceOf(InvalidHsmPropertyException.class)
+        .hasMessage("hsm.cache-size: cacheSize must be at least 1, not 0");
+
+    CommonHsmProperties refresh = withKeyFile();
+    refresh.setRefreshInterval(Duration.ofMillis(5));
+    assertThatThrownBy(refresh::toConfig)
+        .hasMessageStartingWith("hsm.refresh-interval: refreshInterval must be at least 10 ms");
+
+    CommonHsmProperties emptyPath = withKeyFile();
+    emptyPath.getStore().setPath(" ");
+    assertThatThrownBy(emptyPath::toConfig).hasMessageStartingWith("hsm.store.path is empty");
+
+    CommonHsmProperties noMode = withKeyFile();
+    noMode.setNativeCrypto(null);
+    assertThatThrownBy(noMode::toConfig).hasMessage("hsm.native-crypto: no value");
+  }
+
+  @Test
+  void toConfig_checksTheDeclaredKeysToo() {
+    CommonHsmProperties properties = withKeyFile();
+    properties.getKeys().put("orphan", new CommonHsmProperties.Key());
+
+    assertThatThrownBy(properties::toConfig)
+        .isInstanceOf(InvalidHsmPropertyException.class)
+        .hasMessageContaining("hsm.keys.orphan.algorithm is required");
+  }
+
+  @Test
+  void keySpec_followsEveryKeyProperty() {
+    CommonHsmProperties.Key signer = key(Algorithm.RSA_PSS_SHA256);
+    signer.setRsaModulusBits(3072);
+    signer.setOperations(List.of(Operation.VERIFY));
+    signer.setExtractable(true);
+    signer.setRotationPeriod(Duration.ofDays(90));
+    signer.setLabels(Map.of("team", "billing"));
+
+    assertThat(signer.toSpec("signer"))
+        .isEqualTo(
+            KeySpec.rsaPssSha256(3072)
+                .withOperations(Operation.VERIFY)
+                .withExtractable(true)
+                .withRotationPeriod(Duration.ofDays(90))
+                .withLabel("team", "billing"));
+    assertThat(key(Algorithm.AES_256_GCM).toSpec("k")).isEqualTo(KeySpec.aes256Gcm());
+  }
+
+  @Test
+  void keySpecs_keepDeclarationOrder() {
+    CommonHsmProperties properties = withKeyFile();
+    properties.getKeys().put("receipts", key(Algorithm.ECDSA_P256_SHA256));
+    properties.getKeys().put("pii", key(Algorithm.AES_256_GCM));
+
+    assertThat(properties.keySpecs())
+        .containsExactly(
+            Map.entry("receipts", KeySpec.ecdsaP256()), Map.entry("pii", KeySpec.aes256Gcm()));
+  }
+
+  @Test
+  void keySpec_refusesIncompleteOrContradictoryProperties_namingEach() {
+    assertThatThrownBy(() -> new CommonHsmProperties.Key().toSpec("k"))
+        .isInstanceOf(InvalidHsmPropertyException.class)
+        .hasMessageStartingWith("hsm.keys.k.algorithm is required")
+        .extracting(e -> ((InvalidHsmPropertyException) e).property())
+        .isEqualTo("hsm.keys.k.algorithm");
+    assertThatThrownBy(() -> key(Algorithm.RSA_PKCS1_SHA256).toSpec("k"))
+        .hasMessageStartingWith("hsm.keys.k.rsa-modulus-bits is required for RSA_PKCS1_SHA256");
+
+    CommonHsmProperties.Key sized = key(Algorithm.ED25519);
+    sized.setRsaModulusBits(2048);
+    assertThatThrownBy(() -> sized.toSpec("k"))
+        .hasMessageStartingWith("hsm.keys.k.rsa-modulus-bits applies to RSA algorithms only");
+
+    CommonHsmProperties.Key odd = key(Algorithm.RSA_PSS_SHA256);
+    odd.setRsaModulusBits(1024);
+    assertThatThrownBy(() -> odd.toSpec("k"))
+        .hasMessageStartingWith("hsm.keys.k.rsa-modulus-bits: RSA modulus must be 2048");
+
+    CommonHsmProperties.Key signingAes = key(Algorithm.AES_256_GCM);
+    signingAes.setOperations(List.of(Operation.SIGN));
+    assertThatThrownBy(() -> signingAes.toSpec("k"))
+        .hasMessageStartingWith("hsm.keys.k.operations: AES_256_GCM keys cannot SIGN");
+
+    CommonHsmProperties.Key hasty = key(Algorithm.ED25519);
+    hasty.setRotationPeriod(Duration.ofMinutes(30));
+    assertThatThrownBy(() -> hasty.toSpec("k"))
+        .hasMessageStartingWith("hsm.keys.k.rotation-period: rotation period must be zero");
+
+    CommonHsmProperties.Key shouting = key(Algorithm.ED25519);
+    shouting.setLabels(Map.of("Team", "billing"));
+    assertThatThrownBy(() -> shouting.toSpec("k"))
+        .hasMessageStartingWith("hsm.keys.k.labels.Team: label key 'Team' must match");
+  }
+}
