@@ -95,6 +95,16 @@ public final class HsmConfig {
   }
 
   /**
+   * The same settings on another store, e.g. for a customizer that moves an application from the
+   * embedded SQLite file to a shared store without rebuilding the rest of its config.
+   */
+  public HsmConfig withStore(KeyRecordStore.Factory factory) {
+    Objects.requireNonNull(factory, "factory");
+    return new HsmConfig(
+        factory, null, custody, secret, cacheSize, refreshInterval, clock, nativeCrypto);
+  }
+
+  /**
    * Who holds key material and runs the operations: a plug-in {@link KeyCustody} such as a PKCS#11
    * token, instead of the default software custody.
    */

@@ -292,4 +292,26 @@ class PluggableStoreTest {
     reopen();
     assertThat(hsm.auditLog().usage().get("k")).containsEntry(Operation.ENCRYPT, 3L);
   }
+
+  @Test
+  void aConfigMovedToAnotherStore_keepsItsOtherSettings_andOpensThere() {
+    HsmConfig embedded =
+        HsmConfig.sqlite(dir.resolve("never-created.db"))
+            .keyFile(TestStores.keyFile(dir, "hsm.key"))
+            .cacheSize(7)
+            .clock(clock);
+
+    HsmConfig moved = embedded.withStore(store);
+
+    assertThat(moved.sqliteFile()).isEmpty();
+    assertThat(moved.cacheSize()).isEqualTo(7);
+    assertThat(moved.clock()).isSameAs(clock);
+    assertThat(moved.unlockSecret()).isEqualTo(embedded.unlockSecret());
+    assertThat(moved.toString()).contains(store.description());
+    hsm.createKey("moved", KeySpec.hmacSha256());
+    try (HsmClient second = HsmClient.open(moved)) {
+      assertThat(second.key("moved").info().algorithm()).isEqualTo(Algorithm.HMAC_SHA256);
+    }
+    assertThat(dir.resolve("never-created.db")).doesNotExist();
+  }
 }
