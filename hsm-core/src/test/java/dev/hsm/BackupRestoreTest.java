@@ -3,6 +3,7 @@ package dev.hsm;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,6 +61,35 @@ class BackupRestoreTest {
       hsm.createKey("mac", KeySpec.hmacSha256());
       hsm.admin().backup(backup);
       return new byte[][] {old, signature};
+    }
+  }
+
+  /** Permissions of {@code file} as {@code rw-------}, or "n/a" without POSIX permissions. */
+  private static String permissions(Path file) throws Exception {
+    return file.getFileSystem().supportedFileAttributeViews().contains("posix")
+        ? java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))
+        : "n/a";
+  }
+
+  @Test
+  void backupsAndRestoredStores_areReadableByTheirOwnerOnly_whateverTheUmask() throws Exception {
+    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    storeWithBackup(); // this JVM's umask would make new files rw-r--r--
+
+    assertThat(permissions(backup)).isEqualTo("rw-------");
+    Path restored = dir.resolve("restored.db");
+    try (HsmClient hsm = HsmClient.restoreBackup(backup, sameSecretAt("restored.db"))) {
+      assertThat(permissions(restored)).isEqualTo("rw-------");
+      assertThat(hsm.listKeys()).hasSize(3);
+    }
+  }
+
+  @Test
+  void aFailedBackup_leavesNoFileBehind() {
+    try (HsmClient hsm = HsmClient.open(config)) {
+      Path intoMissingDirectory = dir.resolve("missing").resolve("backup.db");
+      secrets.thrown(StoreException.class, () -> hsm.admin().backup(intoMissingDirectory));
+      assertThat(intoMissingDirectory).doesNotExist();
     }
   }
 

@@ -9,12 +9,15 @@ import dev.hsm.internal.protection.MasterKey;
 import dev.hsm.internal.protection.Secrets;
 import dev.hsm.internal.protection.StoreSettings;
 import dev.hsm.internal.protection.Unlocking;
+import dev.hsm.internal.store.PrivateFiles;
 import dev.hsm.internal.store.SqliteKeyRecordStore;
 import dev.hsm.spi.KeyRecordStore;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -114,7 +117,13 @@ final class StoreOpening {
     }
     Path staging = target.resolveSibling(target.getFileName() + ".restoring");
     try {
-      Files.copy(backupFile, staging, StandardCopyOption.REPLACE_EXISTING);
+      // Owner-only like every store file: a plain copy would take the umask's permissions.
+      Files.deleteIfExists(staging); // a leftover of an interrupted restore
+      PrivateFiles.createOwnerOnly(staging);
+      try (OutputStream out =
+          Files.newOutputStream(staging, StandardOpenOption.TRUNCATE_EXISTING)) {
+        Files.copy(backupFile, out);
+      }
       boolean holdsAStore;
       try (KeyRecordStore copy = SqliteKeyRecordStore.open(staging)) {
         holdsAStore = copy.storeId().isPresent();

@@ -6,6 +6,7 @@ import dev.hsm.spi.KeyRecordStore;
 import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
 import dev.hsm.spi.StoredSlot;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -302,7 +303,9 @@ public final class SqliteKeyRecordStore implements KeyRecordStore {
     writer.read(
         "back up to " + target,
         c -> {
-          if (Files.exists(target)) {
+          // Owner-only, created empty first (VACUUM INTO accepts an empty file): the backup
+          // holds the passphrase slot, so it must not be world-readable like a umask default.
+          if (!createBackupFile(target)) {
             throw new StoreException(
                 "backup target " + target + " exists already; choose a new file");
           }
@@ -310,9 +313,28 @@ public final class SqliteKeyRecordStore implements KeyRecordStore {
           try (PreparedStatement vacuum = c.prepareStatement("VACUUM INTO ?")) {
             vacuum.setString(1, target.toAbsolutePath().toString());
             vacuum.executeUpdate();
+          } catch (SQLException | RuntimeException e) {
+            deleteQuietly(target, e);
+            throw e;
           }
           return null;
         });
+  }
+
+  private static boolean createBackupFile(Path target) {
+    try {
+      return PrivateFiles.createOwnerOnly(target);
+    } catch (IOException e) {
+      throw new StoreException("cannot create backup file " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteQuietly(Path file, Exception cause) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      cause.addSuppressed(e);
+    }
   }
 
   @Override

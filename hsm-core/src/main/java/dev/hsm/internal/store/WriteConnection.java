@@ -2,10 +2,8 @@ package dev.hsm.internal.store;
 
 import dev.hsm.StoreException;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -51,13 +49,7 @@ final class WriteConnection implements AutoCloseable {
       return;
     }
     try {
-      if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        Files.createFile(
-            path,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      }
-    } catch (FileAlreadyExistsException raced) {
-      // another process created it first: fine
+      PrivateFiles.createOwnerOnly(path); // false: another process created it first, fine
     } catch (IOException e) {
       throw new StoreException("cannot create key store file " + path + ": " + e.getMessage(), e);
     }
