@@ -146,6 +146,10 @@ public interface KeyRecordStore extends AutoCloseable {
    * and appends {@code audit}, if the stored revision is still {@code expectedRevision}. The store
    * stores {@code key.revision()} as given; the engine increments it.
    *
+   * <p>A version whose material becomes {@code null} was destroyed: the store must not leave the
+   * old bytes readable in its files (SQLite overwrites freed pages and checkpoints its write-ahead
+   * log). Copies made before (backups, snapshots) are beyond its reach.
+   *
    * @throws ConcurrentUpdateException if the revision moved or there is no key of that name, or
    *     {@code audit}'s sequence number is taken; then nothing was written
    */

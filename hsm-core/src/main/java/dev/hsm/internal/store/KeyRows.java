@@ -10,9 +10,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@code hsm_key} and {@code key_version} rows: a {@link StoredKey} is one key row and its
@@ -220,9 +222,22 @@ final class KeyRows {
   /**
    * Replaces a key's rows if its revision is still {@code expectedRevision}: the delete's condition
    * is the compare-and-set, so a change by another process in between is never overwritten.
+   *
+   * @return whether a version that had material has none now (it was destroyed)
    */
-  static void replace(Connection connection, StoredKey key, long expectedRevision)
+  static boolean replace(Connection connection, StoredKey key, long expectedRevision)
       throws SQLException {
+    Set<Integer> hadMaterial = new HashSet<>();
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT version FROM key_version WHERE key_name = ? AND wrapped_material IS NOT NULL")) {
+      query.setString(1, key.name());
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          hadMaterial.add(rows.getInt(1));
+        }
+      }
+    }
     try (PreparedStatement delete =
         connection.prepareStatement("DELETE FROM hsm_key WHERE name = ? AND revision = ?")) {
       delete.setString(1, key.name());
@@ -238,6 +253,8 @@ final class KeyRows {
       delete.executeUpdate();
     }
     insert(connection, key);
+    return key.versions().stream()
+        .anyMatch(v -> v.material() == null && hadMaterial.contains(v.version()));
   }
 
   /** Every key's name and revision. */

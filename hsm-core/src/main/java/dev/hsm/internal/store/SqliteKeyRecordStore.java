@@ -208,13 +208,17 @@ public final class SqliteKeyRecordStore implements KeyRecordStore {
 
   @Override
   public void updateKey(StoredKey key, long expectedRevision, StoredAuditEntry audit) {
-    writer.write(
-        "update key '" + key.name() + "'",
-        c -> {
-          KeyRows.replace(c, key, expectedRevision);
-          AuditRows.append(c, audit);
-          return null;
-        });
+    boolean destroyedMaterial =
+        writer.write(
+            "update key '" + key.name() + "'",
+            c -> {
+              boolean dropped = KeyRows.replace(c, key, expectedRevision);
+              AuditRows.append(c, audit);
+              return dropped;
+            });
+    if (destroyedMaterial) {
+      writer.checkpoint(); // the old page images holding it leave the -wal file too
+    }
   }
 
   @Override
@@ -249,6 +253,7 @@ public final class SqliteKeyRecordStore implements KeyRecordStore {
           AuditRows.append(c, audit);
           return null;
         });
+    writer.checkpoint(); // material wrapped under the old master key leaves the -wal file
   }
 
   // ---------------------------------------------------------------- audit log, usage

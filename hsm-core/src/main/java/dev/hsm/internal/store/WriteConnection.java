@@ -37,7 +37,33 @@ final class WriteConnection implements AutoCloseable {
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(Sqlite.BUSY_TIMEOUT_MILLIS);
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    return new WriteConnection(path, config.createConnection(Sqlite.url(path)));
+    Connection connection = config.createConnection(Sqlite.url(path));
+    try (Statement statement = connection.createStatement()) {
+      // Deleted content is overwritten with zeros, not left in free pages: destroyed material and
+      // material wrapped under a rotated-out master key must not stay readable in the file.
+      statement.execute("PRAGMA secure_delete = ON");
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
+    return new WriteConnection(path, connection);
+  }
+
+  /**
+   * Copies the WAL into the database file and truncates it, so that page images written before a
+   * destruction (holding the destroyed material) leave the {@code -wal} file. Best effort: another
+   * connection reading an old snapshot holds part of the WAL back until SQLite's next automatic
+   * checkpoint; {@code secure_delete} has already zeroed the material in the database pages.
+   */
+  void checkpoint() {
+    read(
+        "checkpoint the write-ahead log",
+        c -> {
+          try (Statement statement = c.createStatement()) {
+            statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+          }
+          return null;
+        });
   }
 
   /**
