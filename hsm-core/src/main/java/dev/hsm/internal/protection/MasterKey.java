@@ -40,19 +40,16 @@ public final class MasterKey implements AutoCloseable {
 
   private final String storeId;
   private final byte[] masterKey;
-  private final SecretKeySpec wrappingKey;
-  private final SecretKeySpec rowMacKey;
+  // Raw bytes rather than key objects, so that close() can wipe them (a SecretKeySpec cannot be).
+  private final byte[] wrappingKey;
+  private final byte[] rowMacKey;
 
   /** Takes a copy of {@code masterKey}; the caller wipes its own. */
   public MasterKey(String storeId, byte[] masterKey) {
     this.storeId = storeId;
     this.masterKey = masterKey.clone(); // kept to seal new unlock slots and derive custody keys
-    byte[] wrapping = deriveKey(WRAPPING_PURPOSE);
-    byte[] rowMac = deriveKey(ROW_MAC_PURPOSE);
-    this.wrappingKey = new SecretKeySpec(wrapping, "AES");
-    this.rowMacKey = new SecretKeySpec(rowMac, "HmacSHA256");
-    Secrets.wipe(wrapping);
-    Secrets.wipe(rowMac);
+    this.wrappingKey = deriveKey(WRAPPING_PURPOSE);
+    this.rowMacKey = deriveKey(ROW_MAC_PURPOSE);
   }
 
   public String storeId() {
@@ -71,7 +68,7 @@ public final class MasterKey implements AutoCloseable {
 
   /** Seals a store-level secret (the audit key) under the wrapping key. */
   public byte[] wrap(byte[] secret, byte[] aad) {
-    return AesGcm.seal(wrappingKey, secret, aad);
+    return AesGcm.seal(new SecretKeySpec(wrappingKey, "AES"), secret, aad);
   }
 
   /**
@@ -79,17 +76,23 @@ public final class MasterKey implements AutoCloseable {
    */
   public byte[] unwrap(byte[] wrapped, byte[] aad, String what) {
     try {
-      return AesGcm.open(wrappingKey, wrapped, aad);
+      return AesGcm.open(new SecretKeySpec(wrappingKey, "AES"), wrapped, aad);
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new KeyIntegrityException(
           what + ": wrapped key material fails its integrity check (edited, moved or corrupted)");
     }
   }
 
-  /** Wipes this copy of the master key. */
+  /**
+   * Wipes the master key and the keys derived from it, after a master key rotation and when the
+   * client closes. (Copies inside JCA objects, such as an initialised {@code Mac}, cannot be wiped;
+   * they are short-lived and left to the garbage collector.)
+   */
   @Override
   public void close() {
     Secrets.wipe(masterKey);
+    Secrets.wipe(wrappingKey);
+    Secrets.wipe(rowMacKey);
   }
 
   // ---- key rows ----
@@ -250,7 +253,7 @@ public final class MasterKey implements AutoCloseable {
   public byte[] mac(byte[] input) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256", Providers.SUN_JCE);
-      mac.init(rowMacKey);
+      mac.init(new SecretKeySpec(rowMacKey, "HmacSHA256"));
       return mac.doFinal(input);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC failed", e);
