@@ -44,7 +44,7 @@ class StoreFileTest {
   /**
    * Once a key is cached, looking it up and using it read nothing from the file: with its rows
    * deleted behind the client's back (and no refresh to notice), both still work, while a key that
-   * was never loaded is not found.
+   * was never loaded is read, found missing though the log records it, and refused.
    */
   @Test
   void cachedKey_isLookedUpAndUsedWithoutReadingTheDatabase() throws Exception {
@@ -64,7 +64,8 @@ class StoreFileTest {
 
       KeyHandle cached = hsm.key("cached");
       cached.verify(data, cached.sign(data));
-      assertThat(hsm.findKey("never-loaded")).isEmpty();
+      KeyHandle neverLoaded = hsm.findKey("never-loaded").orElseThrow();
+      assertThatThrownBy(neverLoaded::info).isInstanceOf(KeyIntegrityException.class);
     }
   }
 
@@ -79,7 +80,7 @@ class StoreFileTest {
       }
       try (ResultSet version =
           s.executeQuery("SELECT value FROM store_meta WHERE name = 'schema_version'")) {
-        assertThat(version.getString(1)).isEqualTo("1");
+        assertThat(version.getString(1)).isEqualTo("2");
       }
     }
   }

@@ -142,6 +142,37 @@ class UnlockSlotsTest {
   }
 
   @Test
+  void aRemovedSlotPutBackByEditingTheStore_doesNotOpenIt_evenWithItsPassphrase() throws Exception {
+    try (HsmClient hsm = HsmClient.open(passphraseConfig(OLD_PASSPHRASE))) {
+      createKeys(hsm);
+    }
+    Path copy = dir.resolve("before-removal.db");
+    java.nio.file.Files.copy(db(), copy);
+    try (HsmClient hsm = HsmClient.open(passphraseConfig(OLD_PASSPHRASE))) {
+      HsmAdmin admin = hsm.admin();
+      long oldSlot = admin.unlockSlots().get(0).id();
+      admin.addUnlockSlot(fastPassphrase(NEW_PASSPHRASE));
+      admin.removeUnlockSlot(oldSlot); // the old passphrase is revoked
+    }
+
+    try (java.sql.Connection sqlite = StoreFiles.connect(db());
+        java.sql.Statement sql = sqlite.createStatement()) {
+      sql.execute("ATTACH DATABASE '" + copy.toAbsolutePath() + "' AS old");
+      sql.execute("INSERT INTO unlock_slot SELECT * FROM old.unlock_slot");
+    }
+
+    secrets.thrown(
+        StoreException.class,
+        () -> HsmClient.open(passphraseConfig(OLD_PASSPHRASE)),
+        "unlock slots",
+        "not the ones its settings record");
+    secrets.thrown(
+        StoreException.class,
+        () -> HsmClient.open(passphraseConfig(NEW_PASSPHRASE)),
+        "not the ones its settings record");
+  }
+
+  @Test
   void removingTheLastSlot_isRefused_audited_andTheStoreStillOpens() {
     HsmConfig config = TestStores.keyFileConfig(dir, "store.db");
     try (HsmClient hsm = HsmClient.open(config)) {

@@ -89,22 +89,26 @@ public interface KeyRecordStore extends AutoCloseable {
   List<StoredSlot> unlockSlots();
 
   /**
-   * Adds an unlock slot and appends {@code audit}. The slot's id is 0: the store assigns one higher
-   * than that of every slot it ever held (ids are never reused), so the newest slot comes last in
-   * {@link #unlockSlots()}.
+   * Adds an unlock slot, replaces the settings (which record the set of slots) if they still equal
+   * {@code expectedSettings}, and appends {@code audit}, in one transaction. The slot's id is 0:
+   * the store assigns one higher than that of every slot it ever held (ids are never reused), so
+   * the newest slot comes last in {@link #unlockSlots()}.
    *
    * @return the id assigned to the slot
-   * @throws ConcurrentUpdateException if {@code audit}'s sequence number is taken (then no slot was
-   *     added)
+   * @throws ConcurrentUpdateException if the settings changed in between or {@code audit}'s
+   *     sequence number is taken; then nothing was written
    */
-  long addSlot(StoredSlot slot, StoredAuditEntry audit);
+  long addSlot(StoredSlot slot, String expectedSettings, String settings, StoredAuditEntry audit);
 
   /**
-   * Removes the unlock slot with this id and appends {@code audit}.
+   * Removes the unlock slot with this id, replaces the settings if they still equal {@code
+   * expectedSettings}, and appends {@code audit}, in one transaction.
    *
-   * @return whether it existed; if not, nothing was written, not even {@code audit}
+   * @return whether the slot existed; if not, nothing was written, not even {@code audit}
+   * @throws ConcurrentUpdateException if the settings changed in between or {@code audit}'s
+   *     sequence number is taken; then nothing was written
    */
-  boolean removeSlot(long id, StoredAuditEntry audit);
+  boolean removeSlot(long id, String expectedSettings, String settings, StoredAuditEntry audit);
 
   /**
    * The key with this name and all its versions, in ascending order of version, if present. Names
@@ -183,10 +187,19 @@ public interface KeyRecordStore extends AutoCloseable {
   void appendAudit(StoredAuditEntry entry);
 
   /**
-   * The highest sequence number of an audit entry with one of {@code actions}, or 0 (also for no
-   * actions). The engine calls it before each settings check, so it should not read the whole log.
+   * The highest sequence number of an audit entry with outcome {@code ok} and one of {@code
+   * actions}, or 0 (also for no actions). Refused entries do not count: a refused act changed
+   * nothing. The engine calls it before each settings check, so it should not read the whole log.
    */
   long lastAuditSequenceOf(List<String> actions);
+
+  /**
+   * The highest sequence number of an audit entry with outcome {@code ok} that names {@code
+   * keyName} and has one of {@code actions}, or 0. The engine calls it whenever it loads a key, to
+   * check that the key's rows are the ones its last change wrote (and that a key the log knows has
+   * rows at all), so it must be an indexed lookup, not a scan of the log.
+   */
+  long lastAuditSequenceOf(String keyName, List<String> actions);
 
   /** The audit entry with the highest sequence number, if any. */
   Optional<StoredAuditEntry> lastAuditEntry();

@@ -21,6 +21,9 @@ import java.util.List;
  * @param rotationPeriodSeconds automatic rotation period, 0 for none
  * @param minDecryptionVersion the oldest version that may still decrypt and verify
  * @param revision incremented by every change, for optimistic concurrency between processes
+ * @param auditSequence the sequence number of the audit entry written with this row's last change:
+ *     the engine checks it against the log, so a row put back from an older copy of the store is
+ *     refused
  * @param rowMac the engine's MAC over all the columns above
  * @param versions the key's versions; a store returns them in ascending order of version
  */
@@ -39,6 +42,7 @@ public record StoredKey(
     long rotationPeriodSeconds,
     int minDecryptionVersion,
     long revision,
+    long auditSequence,
     byte[] rowMac,
     List<StoredKeyVersion> versions) {
 

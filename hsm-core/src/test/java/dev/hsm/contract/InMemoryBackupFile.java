@@ -112,6 +112,7 @@ final class InMemoryBackupFile {
     out.writeLong(key.rotationPeriodSeconds());
     out.writeInt(key.minDecryptionVersion());
     out.writeLong(key.revision());
+    out.writeLong(key.auditSequence());
     bytes(out, key.rowMac());
     out.writeInt(key.versions().size());
     for (StoredKeyVersion v : key.versions()) {
@@ -186,6 +187,7 @@ final class InMemoryBackupFile {
     long rotationPeriodSeconds = in.readLong();
     int minDecryptionVersion = in.readInt();
     long revision = in.readLong();
+    long auditSequence = in.readLong();
     byte[] rowMac = bytes(in);
     List<StoredKeyVersion> versions = new ArrayList<>();
     for (int i = in.readInt(); i > 0; i--) {
@@ -214,6 +216,7 @@ final class InMemoryBackupFile {
         rotationPeriodSeconds,
         minDecryptionVersion,
         revision,
+        auditSequence,
         rowMac,
         versions);
   }

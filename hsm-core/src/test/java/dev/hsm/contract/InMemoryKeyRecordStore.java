@@ -216,11 +216,14 @@ public final class InMemoryKeyRecordStore implements KeyRecordStore {
   }
 
   @Override
-  public long addSlot(StoredSlot slot, StoredAuditEntry audit) {
+  public long addSlot(
+      StoredSlot slot, String expectedSettings, String settings, StoredAuditEntry audit) {
     long[] id = {0};
     write(
         state -> {
           id[0] = state.putSlot(slot);
+          checkSettings(state, expectedSettings);
+          state.settings = settings;
           state.append(audit);
           return true;
         });
@@ -228,12 +231,15 @@ public final class InMemoryKeyRecordStore implements KeyRecordStore {
   }
 
   @Override
-  public boolean removeSlot(long id, StoredAuditEntry audit) {
+  public boolean removeSlot(
+      long id, String expectedSettings, String settings, StoredAuditEntry audit) {
     return write(
         state -> {
           if (state.slots.remove(id) == null) {
             return false;
           }
+          checkSettings(state, expectedSettings);
+          state.settings = settings;
           state.append(audit);
           return true;
         });
@@ -373,7 +379,22 @@ public final class InMemoryKeyRecordStore implements KeyRecordStore {
     return read(
         state -> {
           for (StoredAuditEntry entry : state.audit.descendingMap().values()) {
-            if (actions.contains(entry.action())) {
+            if (entry.outcome().equals("ok") && actions.contains(entry.action())) {
+              return entry.sequence();
+            }
+          }
+          return 0L;
+        });
+  }
+
+  @Override
+  public long lastAuditSequenceOf(String keyName, List<String> actions) {
+    return read(
+        state -> {
+          for (StoredAuditEntry entry : state.audit.descendingMap().values()) {
+            if (keyName.equals(entry.keyName())
+                && entry.outcome().equals("ok")
+                && actions.contains(entry.action())) {
               return entry.sequence();
             }
           }
@@ -504,6 +525,7 @@ public final class InMemoryKeyRecordStore implements KeyRecordStore {
         key.rotationPeriodSeconds(),
         key.minDecryptionVersion(),
         key.revision(),
+        key.auditSequence(),
         key.rowMac().clone(),
         versions);
   }

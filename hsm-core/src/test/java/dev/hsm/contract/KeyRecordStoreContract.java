@@ -4,6 +4,7 @@ import static dev.hsm.contract.StoreRecords.copyOf;
 import static dev.hsm.contract.StoreRecords.entry;
 import static dev.hsm.contract.StoreRecords.key;
 import static dev.hsm.contract.StoreRecords.newSlot;
+import static dev.hsm.contract.StoreRecords.refused;
 import static dev.hsm.contract.StoreRecords.slot;
 import static dev.hsm.contract.StoreRecords.version;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -297,8 +298,8 @@ public abstract class KeyRecordStoreContract {
   void addSlot_givesAHigherIdThanEveryEarlierSlot_andAppendsItsAuditEntry() {
     KeyRecordStore store = initialized();
 
-    long second = store.addSlot(newSlot(2), entry(1, "slot.add", null));
-    long third = store.addSlot(newSlot(3), entry(2, "slot.add", null));
+    long second = addSlot(store, newSlot(2), entry(1, "slot.add", null));
+    long third = addSlot(store, newSlot(3), entry(2, "slot.add", null));
 
     List<StoredSlot> slots = store.unlockSlots();
     assertThat(slots).extracting(StoredSlot::id).isSorted().doesNotHaveDuplicates();
@@ -313,11 +314,11 @@ public abstract class KeyRecordStoreContract {
   @Test
   void slotIds_areNeverReused_evenAfterTheNewestSlotWasRemoved() {
     KeyRecordStore store = initialized();
-    store.addSlot(newSlot(2), entry(1));
+    addSlot(store, newSlot(2), entry(1));
     long removedId = store.unlockSlots().get(1).id();
-    assertThat(store.removeSlot(removedId, entry(2))).isTrue();
+    assertThat(removeSlot(store, removedId, entry(2))).isTrue();
 
-    store.addSlot(newSlot(3), entry(3));
+    addSlot(store, newSlot(3), entry(3));
 
     List<StoredSlot> slots = store.unlockSlots();
     assertThat(slots).hasSize(2);
@@ -328,11 +329,11 @@ public abstract class KeyRecordStoreContract {
   @Test
   void removeSlot_ofAKnownId_removesIt_andAppendsItsAuditEntry() {
     KeyRecordStore store = initialized();
-    store.addSlot(newSlot(2), entry(1));
+    addSlot(store, newSlot(2), entry(1));
     StoredSlot first = store.unlockSlots().get(0);
     StoredSlot second = store.unlockSlots().get(1);
 
-    assertThat(store.removeSlot(first.id(), entry(2, "slot.remove", null))).isTrue();
+    assertThat(removeSlot(store, first.id(), entry(2, "slot.remove", null))).isTrue();
 
     assertSameRecords(store.unlockSlots(), List.of(second));
     assertSameRecords(store.lastAuditEntry().orElseThrow(), entry(2, "slot.remove", null));
@@ -344,7 +345,7 @@ public abstract class KeyRecordStoreContract {
     long unknown = store.unlockSlots().get(0).id() + 1000;
 
     assertWritesNothing(
-        store, s -> assertThat(s.removeSlot(unknown, entry(1, "slot.remove", null))).isFalse());
+        store, s -> assertThat(removeSlot(s, unknown, entry(1, "slot.remove", null))).isFalse());
   }
 
   @Test
@@ -353,7 +354,7 @@ public abstract class KeyRecordStoreContract {
     store.appendAudit(entry(1));
 
     assertRefusedWritingNothing(
-        store, ConcurrentUpdateException.class, s -> s.addSlot(newSlot(2), entry(1)));
+        store, ConcurrentUpdateException.class, s -> addSlot(s, newSlot(2), entry(1)));
   }
 
   // ---------------------------------------------------------------- reading keys
@@ -721,7 +722,7 @@ public abstract class KeyRecordStoreContract {
   /** A store with two keys and two slots, as a master key rotation finds it. */
   private KeyRecordStore storeToRewrap() {
     KeyRecordStore store = initialized();
-    store.addSlot(newSlot(2), entry(1, "slot.add", null));
+    addSlot(store, newSlot(2), entry(1, "slot.add", null));
     store.insertKeys(
         List.of(key("a").build(), key("b").revision(4).build()),
         List.of(entry(2, "key.create", "a"), entry(3, "key.create", "b")));
@@ -812,7 +813,7 @@ public abstract class KeyRecordStoreContract {
     KeyRecordStore store = storeToRewrap();
     List<StoredKey> keys = rewrapped(store.listKeys());
     List<StoredSlot> slots = resealed(store.unlockSlots());
-    open().addSlot(newSlot(3), entry(4, "slot.add", null));
+    addSlot(open(), newSlot(3), entry(4, "slot.add", null));
 
     assertRefusedWritingNothing(
         store,
@@ -963,6 +964,45 @@ public abstract class KeyRecordStoreContract {
   }
 
   @Test
+  void lastAuditSequenceOf_countsNoRefusedEntry() {
+    KeyRecordStore store = initialized();
+    store.appendAudit(entry(1, "admin.set-credential", null));
+    store.appendAudit(refused(2, "admin.set-credential", null));
+    store.appendAudit(entry(3, "key.create", "k"));
+    store.appendAudit(refused(4, "key.rotate", "k"));
+
+    assertThat(store.lastAuditSequenceOf(List.of("admin.set-credential"))).isEqualTo(1);
+    assertThat(store.lastAuditSequenceOf("k", List.of("key.create", "key.rotate"))).isEqualTo(3);
+  }
+
+  @Test
+  void lastAuditSequenceOfAKey_isItsHighestOkEntryWithTheGivenActions_or0() {
+    KeyRecordStore store = initialized();
+    store.appendAudit(entry(1, "key.create", "k"));
+    store.appendAudit(entry(2, "key.create", "other"));
+    store.appendAudit(entry(3, "key.rotate", "k"));
+    store.appendAudit(entry(4, "key.export", "k"));
+    open().appendAudit(entry(5, "key.rotate", "other"));
+
+    assertThat(store.lastAuditSequenceOf("k", List.of("key.create", "key.rotate"))).isEqualTo(3);
+    assertThat(store.lastAuditSequenceOf("k", List.of("key.create"))).isEqualTo(1);
+    assertThat(store.lastAuditSequenceOf("other", List.of("key.create", "key.rotate")))
+        .isEqualTo(5);
+    assertThat(store.lastAuditSequenceOf("K", List.of("key.create", "key.rotate"))).isZero();
+    assertThat(store.lastAuditSequenceOf("missing", List.of("key.create"))).isZero();
+    assertThat(store.lastAuditSequenceOf("k", List.of())).isZero();
+  }
+
+  @Test
+  void aKeysAuditSequence_isStoredAndReadBackAsGiven() {
+    KeyRecordStore store = initialized();
+    store.insertKeys(List.of(key("k").auditSequence(41).build()), List.of(entry(1)));
+
+    assertThat(store.findKey("k").orElseThrow().auditSequence()).isEqualTo(41);
+    assertThat(open().listKeys()).extracting(StoredKey::auditSequence).containsExactly(41L);
+  }
+
+  @Test
   void auditEntries_fromASequence_comeInOrder_atMostLimit_soTheLogPagesThrough() {
     KeyRecordStore store = initialized();
     List<StoredAuditEntry> all = new ArrayList<>();
@@ -1044,8 +1084,8 @@ public abstract class KeyRecordStoreContract {
         List.of(
             s -> s.initialize("store-1", "settings-1", newSlot(1)),
             s -> s.updateSettings("settings-1", "settings-2", entry(1)),
-            s -> s.addSlot(newSlot(2), entry(2)),
-            s -> s.removeSlot(s.unlockSlots().get(1).id(), entry(3)),
+            s -> addSlot(s, newSlot(2), entry(2)),
+            s -> removeSlot(s, s.unlockSlots().get(1).id(), entry(3)),
             s -> s.insertKeys(List.of(k), List.of(entry(4, "key.create", "k"))),
             s -> s.updateKey(copyOf(k).revision(2).build(), 1, entry(5, "key.rotate", "k")),
             s ->
@@ -1162,5 +1202,54 @@ public abstract class KeyRecordStoreContract {
             () -> store.insertKeys(List.of(key("k").build()), List.of(entry(1, "key.create", "k"))))
         .isInstanceOf(StoreException.class);
     assertThat(open().findKey("k")).isEmpty();
+  }
+
+  /** Adds a slot, leaving the settings' text as it is (the engine's would record the slots). */
+  private static long addSlot(KeyRecordStore store, StoredSlot slot, StoredAuditEntry audit) {
+    String settings = store.settings().orElseThrow();
+    return store.addSlot(slot, settings, settings, audit);
+  }
+
+  private static boolean removeSlot(KeyRecordStore store, long id, StoredAuditEntry audit) {
+    String settings = store.settings().orElseThrow();
+    return store.removeSlot(id, settings, settings, audit);
+  }
+
+  @Test
+  void addAndRemoveSlot_replaceTheSettingsInTheSameTransaction() {
+    KeyRecordStore store = initialized();
+
+    long id = store.addSlot(newSlot(2), "settings-1", "with slot 2", entry(1, "slot.add", null));
+    assertThat(open().settings()).contains("with slot 2");
+    assertThat(store.removeSlot(id, "with slot 2", "without", entry(2, "slot.remove", null)))
+        .isTrue();
+
+    assertThat(open().settings()).contains("without");
+    assertThat(open().unlockSlots()).hasSize(1);
+  }
+
+  @Test
+  void addSlot_withStaleSettings_throwsConcurrentUpdate_andAddsNoSlot() {
+    KeyRecordStore store = initialized();
+    String stale = store.settings().orElseThrow();
+    store.updateSettings(stale, "moved on", entry(1));
+
+    assertRefusedWritingNothing(
+        store,
+        ConcurrentUpdateException.class,
+        s -> s.addSlot(newSlot(2), stale, "with the new slot", entry(2, "slot.add", null)));
+  }
+
+  @Test
+  void removeSlot_withStaleSettings_throwsConcurrentUpdate_andRemovesNothing() {
+    KeyRecordStore store = initialized();
+    long id = addSlot(store, newSlot(2), entry(1));
+    String stale = store.settings().orElseThrow();
+    store.updateSettings(stale, "moved on", entry(2));
+
+    assertRefusedWritingNothing(
+        store,
+        ConcurrentUpdateException.class,
+        s -> s.removeSlot(id, stale, "without the slot", entry(3, "slot.remove", null)));
   }
 }

@@ -77,6 +77,7 @@ final class StoreRecords {
     builder.rotationPeriodSeconds = key.rotationPeriodSeconds();
     builder.minDecryptionVersion = key.minDecryptionVersion();
     builder.revision = key.revision();
+    builder.auditSequence = key.auditSequence();
     builder.rowMac = key.rowMac();
     builder.versions = new ArrayList<>(key.versions());
     return builder;
@@ -98,6 +99,7 @@ final class StoreRecords {
     private long rotationPeriodSeconds;
     private int minDecryptionVersion = 1;
     private long revision = 1;
+    private long auditSequence = 1;
     private byte[] rowMac;
     private List<StoredKeyVersion> versions = List.of(version(1, 1_000));
 
@@ -156,6 +158,11 @@ final class StoreRecords {
       return this;
     }
 
+    KeyBuilder auditSequence(long sequence) {
+      this.auditSequence = sequence;
+      return this;
+    }
+
     KeyBuilder primaryVersion(int version) {
       this.primaryVersion = version;
       return this;
@@ -182,6 +189,7 @@ final class StoreRecords {
           rotationPeriodSeconds,
           minDecryptionVersion,
           revision,
+          auditSequence,
           rowMac,
           versions);
     }
@@ -216,6 +224,22 @@ final class StoreRecords {
         "entry " + sequence,
         bytes(32, 6000 + sequence),
         bytes(32, 7000 + sequence));
+  }
+
+  /** A refused act's entry: it changed nothing. */
+  static StoredAuditEntry refused(long sequence, String action, String keyName) {
+    StoredAuditEntry entry = entry(sequence, action, keyName);
+    return new StoredAuditEntry(
+        entry.sequence(),
+        entry.atMillis(),
+        entry.actor(),
+        entry.action(),
+        entry.keyName(),
+        entry.version(),
+        "refused",
+        entry.detail(),
+        entry.hash(),
+        entry.mac());
   }
 
   /** An audit entry with this sequence number that concerns no key. */

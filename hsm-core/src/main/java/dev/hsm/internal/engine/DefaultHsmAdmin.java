@@ -243,13 +243,22 @@ final class DefaultHsmAdmin implements HsmAdmin {
           .writes()
           .withWriteLock(
               () -> {
-                engine.settings(); // StoreException if another process rotated the master key
+                // StoreException if another process rotated the master key
+                StoreSettings settings = engine.settings();
                 StoredAuditEntry entry =
                     engine
                         .audit()
                         .next(
                             AuditChain.ADMIN, "slot.add", null, 0, AuditChain.OK, read.description);
-                return engine.store().addSlot(slot, entry);
+                List<StoredSlot> after = new ArrayList<>(engine.store().unlockSlots());
+                after.add(slot);
+                return engine
+                    .store()
+                    .addSlot(
+                        slot,
+                        settings.stored(master),
+                        recordingSlots(settings, after, entry, master),
+                        entry);
               });
     } finally {
       Secrets.wipe(masterKey);
@@ -280,21 +289,33 @@ final class DefaultHsmAdmin implements HsmAdmin {
                             + id
                             + " is the store's last; add another before removing it"));
               }
+              StoreSettings settings = engine.settings();
+              MasterKey master = engine.unlocked().master();
+              StoredAuditEntry entry =
+                  engine
+                      .audit()
+                      .next(AuditChain.ADMIN, "slot.remove", null, 0, AuditChain.OK, "slot " + id);
+              List<StoredSlot> after = new ArrayList<>(slots);
+              after.removeIf(slot -> slot.id() == id);
               engine
                   .store()
                   .removeSlot(
                       id,
-                      engine
-                          .audit()
-                          .next(
-                              AuditChain.ADMIN,
-                              "slot.remove",
-                              null,
-                              0,
-                              AuditChain.OK,
-                              "slot " + id));
+                      settings.stored(master),
+                      recordingSlots(settings, after, entry, master),
+                      entry);
               return null;
             });
+  }
+
+  /**
+   * The settings recording {@code slots} as the store's unlock slots, written with {@code entry}: a
+   * removed slot put back by editing the store then no longer matches them, and the store refuses
+   * to open.
+   */
+  private static String recordingSlots(
+      StoreSettings settings, List<StoredSlot> slots, StoredAuditEntry entry, MasterKey master) {
+    return settings.withSlots(slots).withAuditSequence(entry.sequence()).seal(master);
   }
 
   // ---------------------------------------------------------------- master key
@@ -330,13 +351,11 @@ final class DefaultHsmAdmin implements HsmAdmin {
       resealed.add(Unlocking.resealed(storeId, slot, opener(slot, secrets, storeId), newMasterKey));
     }
     Unlocked rotated = Unlocked.open(new MasterKey(storeId, newMasterKey), engine.config());
+    long rewrittenBy;
     try {
-      Map<String, Long> revisions = new LinkedHashMap<>();
-      List<StoredKey> rewrapped = new ArrayList<>();
+      List<KeyRecord> records = new ArrayList<>();
       for (StoredKey stored : engine.store().listKeys()) {
-        KeyRecord record = old.master().open(stored);
-        revisions.put(record.name(), record.revision());
-        rewrapped.add(rotated.master().seal(rewrapped(record, old.custody(), rotated)));
+        records.add(engine.read(stored.name())); // checked against the log before resealing
       }
       StoreSettings settings = engine.settings();
       StoredAuditEntry entry =
@@ -348,23 +367,36 @@ final class DefaultHsmAdmin implements HsmAdmin {
                   null,
                   0,
                   AuditChain.OK,
-                  rewrapped.size() + " keys, " + resealed.size() + " slots");
+                  records.size() + " keys, " + resealed.size() + " slots");
+      Map<String, Long> revisions = new LinkedHashMap<>();
+      List<StoredKey> rewrapped = new ArrayList<>();
+      for (KeyRecord record : records) {
+        revisions.put(record.name(), record.revision());
+        // Every row is rewritten by this act, and names its entry.
+        KeyRecord rewritten =
+            rewrapped(record, old.custody(), rotated)
+                .writtenAs(record.revision(), entry.sequence());
+        rewrapped.add(rotated.master().seal(rewritten));
+      }
       engine
           .store()
           .replaceAll(
               revisions,
               rewrapped,
               resealed,
-              settings.seal(old.master()),
+              settings.stored(old.master()),
               settings
                   .rewrapped(old.master(), rotated.master())
+                  .withSlots(resealed)
                   .withAuditSequence(entry.sequence())
                   .seal(rotated.master()),
               entry);
+      rewrittenBy = entry.sequence();
     } catch (RuntimeException e) {
       rotated.close();
       throw e;
     }
+    engine.rewroteAllRows(rewrittenBy);
     engine.useUnlocked(rotated);
   }
 

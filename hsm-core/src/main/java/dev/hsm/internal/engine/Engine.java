@@ -56,6 +56,7 @@ public final class Engine implements HsmClient {
   private final Clock clock;
   private final AuditChain audit;
   private final KeyCache cache;
+  private final RowAnchor anchor;
   private final UsageCounters usage = new UsageCounters();
   private final RefusalTally refusalsOfInput = new RefusalTally();
   private final PolicyGate gate = new PolicyGate(this);
@@ -72,6 +73,7 @@ public final class Engine implements HsmClient {
     this.unlocked = unlocked;
     this.audit = new AuditChain(store, unlocked.storeId(), auditKey, clock);
     this.cache = new KeyCache(config.cacheSize());
+    this.anchor = new RowAnchor(store);
     this.writes = new KeyWrites(this);
     this.maintenance = new Maintenance(this, config.refreshInterval());
   }
@@ -110,9 +112,10 @@ public final class Engine implements HsmClient {
     checkName(name);
     Objects.requireNonNull(spec, "spec");
     for (int attempt = 0; ; attempt++) {
-      Optional<StoredKey> existing = store.findKey(name);
+      // A key the log knows but whose rows are missing fails here: it is never made anew.
+      Optional<KeyRecord> existing = anchor.read(name, unlocked.master());
       if (existing.isPresent()) {
-        KeyInfo info = unlocked.master().open(existing.get()).info();
+        KeyInfo info = existing.get().info();
         if (info.algorithm() != spec.algorithm()
             || info.rsaModulusBits() != spec.rsaModulusBits()
             || !info.operations().equals(spec.operations())
@@ -217,7 +220,7 @@ public final class Engine implements HsmClient {
     checkOpen();
     List<KeyInfo> infos = new ArrayList<>();
     for (StoredKey stored : store.listKeys()) {
-      infos.add(unlocked.master().open(stored).info());
+      infos.add(read(stored.name()).info()); // anchored to the log, like every read
     }
     return infos;
   }
@@ -379,9 +382,23 @@ public final class Engine implements HsmClient {
     return cache.contains(name);
   }
 
-  /** The key's record from the store, MACs checked. */
+  /** The key's record from the store, MACs checked and anchored to the audit log. */
   KeyRecord read(String name) {
-    return unlocked.master().open(store.findKey(name).orElseThrow(() -> notFound(name)));
+    return read(name, unlocked);
+  }
+
+  private KeyRecord read(String name, Unlocked with) {
+    return anchor.read(name, with.master()).orElseThrow(() -> notFound(name));
+  }
+
+  /** Checks that no key named {@code name} exists or existed; see {@link RowAnchor#checkNew}. */
+  void checkNew(String name) {
+    anchor.checkNew(name);
+  }
+
+  /** After this client rewrote every key's rows under the audit entry {@code sequence}. */
+  void rewroteAllRows(long sequence) {
+    anchor.rewroteAll(sequence);
   }
 
   private LoadedKey load(String name) {
@@ -399,7 +416,7 @@ public final class Engine implements HsmClient {
   }
 
   private LoadedKey load(String name, Unlocked with) {
-    KeyRecord record = with.master().open(store.findKey(name).orElseThrow(() -> notFound(name)));
+    KeyRecord record = read(name, with);
     Map<Integer, LoadedKey.LoadedVersion> versions = new HashMap<>();
     for (KeyRecord.VersionRecord version : record.versions()) {
       KeyOperations ops =

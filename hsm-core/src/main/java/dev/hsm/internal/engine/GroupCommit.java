@@ -3,6 +3,7 @@ package dev.hsm.internal.engine;
 import dev.hsm.KeyAlreadyExistsException;
 import dev.hsm.StoreException;
 import dev.hsm.internal.protection.AuditChain;
+import dev.hsm.internal.protection.KeyRecord;
 import dev.hsm.spi.ConcurrentUpdateException;
 import dev.hsm.spi.KeyRecordStore;
 import dev.hsm.spi.StoredAuditEntry;
@@ -19,9 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Group commit of new keys. SQLite has one writer and every commit waits for a full sync to disk,
  * so one transaction per key caps key creation at the disk's sync rate however many threads create
- * keys. Instead, each caller queues its key (already generated, wrapped and MACed in its own
- * thread) and takes the engine's write lock; whoever holds the lock writes <em>every</em> key
- * queued so far in one transaction, so one sync makes several keys durable.
+ * keys. Instead, each caller queues its key (already generated and wrapped in its own thread) and
+ * takes the engine's write lock; whoever holds the lock writes <em>every</em> key queued so far in
+ * one transaction, so one sync makes several keys durable.
  *
  * <p>Leader/follower, no timed waits: a lone caller finds the lock free and commits its own key at
  * once. A caller that gets the lock after another committed its key for it just returns. Each
@@ -37,7 +38,7 @@ final class GroupCommit {
   static final class Request {
     final String name;
     final Unlocked wrappedUnder;
-    final StoredKey key;
+    final KeyRecord key;
     final String actor;
     final String action;
     final String detail;
@@ -46,10 +47,10 @@ final class GroupCommit {
     private RuntimeException failure;
 
     /**
-     * @param wrappedUnder the master key and custody that made and sealed {@code key}; the key is
+     * @param wrappedUnder the master key and custody that made {@code key}'s material; the key is
      *     refused if this client's master key was rotated since
      */
-    Request(Unlocked wrappedUnder, StoredKey key, String actor, String action, String detail) {
+    Request(Unlocked wrappedUnder, KeyRecord key, String actor, String action, String detail) {
       this.name = key.name();
       this.wrappedUnder = wrappedUnder;
       this.key = key;
@@ -122,7 +123,8 @@ final class GroupCommit {
                       1,
                       AuditChain.OK,
                       request.detail);
-          keys.add(request.key);
+          // Sealed here, naming its entry, which is known only now (a MAC: microseconds).
+          keys.add(request.wrappedUnder.master().seal(request.key.writtenAs(1, entry.sequence())));
           entries.add(entry);
           last = Optional.of(entry);
         }

@@ -265,6 +265,7 @@ final class KeyTransfer {
               ((Number) json.get("rotationPeriodSeconds")).longValue(),
               ((Number) json.get("minDecryptionVersion")).intValue(),
               1,
+              0, // named when it is written
               List.of());
       List<KeyRecord.VersionRecord> versions = new ArrayList<>();
       for (Object item : (List<?>) json.get("versions")) {

@@ -12,7 +12,6 @@ import dev.hsm.internal.protection.StoreSettings;
 import dev.hsm.spi.ConcurrentUpdateException;
 import dev.hsm.spi.CustodyRecord;
 import dev.hsm.spi.StoredAuditEntry;
-import dev.hsm.spi.StoredKey;
 import dev.hsm.spi.VersionBinding;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +68,7 @@ final class KeyWrites {
             spec.rotationPeriod().getSeconds(),
             1,
             1,
+            0, // the audit entry that stores it is chained when it is written
             List.of());
     CustodyRecord held = material.apply(record.binding(with.storeId(), 1));
     return record.withVersions(
@@ -87,8 +87,8 @@ final class KeyWrites {
    *     stored under the old one
    */
   void insert(Unlocked with, KeyRecord record, String actor, String action) {
-    StoredKey sealed = with.master().seal(record); // MACed here, in the caller's thread
-    newKeys.insert(new GroupCommit.Request(with, sealed, actor, action, record.algorithm().name()));
+    engine.checkNew(record.name()); // a name whose rows were deleted is not taken over
+    newKeys.insert(new GroupCommit.Request(with, record, actor, action, record.algorithm().name()));
   }
 
   /** Runs a write under this client's write lock, retrying when another process wrote first. */
@@ -136,20 +136,18 @@ final class KeyWrites {
               if (changed == current) {
                 return current;
               }
-              changed = changed.withRevision(current.revision() + 1);
               // A change that adds a primary version (a rotation) names it in its entry.
               int auditVersion =
                   version == 0 && changed.primaryVersion() != current.primaryVersion()
                       ? changed.primaryVersion()
                       : version;
+              StoredAuditEntry entry =
+                  engine.audit().next(actor, action, name, auditVersion, AuditChain.OK, detail);
+              // The rows name their entry: older rows put back later are told apart by it.
+              changed = changed.writtenAs(current.revision() + 1, entry.sequence());
               engine
                   .store()
-                  .updateKey(
-                      engine.unlocked().master().seal(changed),
-                      current.revision(),
-                      engine
-                          .audit()
-                          .next(actor, action, name, auditVersion, AuditChain.OK, detail));
+                  .updateKey(engine.unlocked().master().seal(changed), current.revision(), entry);
               return changed;
             });
     engine.invalidate(name);
@@ -268,7 +266,7 @@ final class KeyWrites {
           engine
               .store()
               .updateSettings(
-                  expected.seal(master),
+                  expected.stored(master),
                   updated.withAuditSequence(entry.sequence()).seal(master),
                   entry);
           return null;

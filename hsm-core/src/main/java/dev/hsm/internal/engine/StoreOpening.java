@@ -5,20 +5,30 @@ import dev.hsm.HsmConfig;
 import dev.hsm.StoreException;
 import dev.hsm.internal.crypto.CryptoEngines;
 import dev.hsm.internal.crypto.Randomness;
+import dev.hsm.internal.protection.AuditChain;
+import dev.hsm.internal.protection.KeyRecord;
 import dev.hsm.internal.protection.MasterKey;
 import dev.hsm.internal.protection.Secrets;
 import dev.hsm.internal.protection.StoreSettings;
 import dev.hsm.internal.protection.Unlocking;
 import dev.hsm.internal.store.PrivateFiles;
 import dev.hsm.internal.store.SqliteKeyRecordStore;
+import dev.hsm.spi.ConcurrentUpdateException;
 import dev.hsm.spi.KeyRecordStore;
+import dev.hsm.spi.StoredAuditEntry;
+import dev.hsm.spi.StoredKey;
+import dev.hsm.spi.StoredSlot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -43,12 +53,12 @@ final class StoreOpening {
       if (storeId.isEmpty()) {
         String newId = HexFormat.of().formatHex(Randomness.bytes(16));
         byte[] newMasterKey = Randomness.bytes(32);
+        StoredSlot firstSlot = Unlocking.newSlot(newId, secret, newMasterKey, config.clock());
         String settings;
         try (MasterKey fresh = new MasterKey(newId, newMasterKey)) {
-          settings = StoreSettings.fresh(fresh).seal(fresh);
+          settings = StoreSettings.fresh(fresh, firstSlot).seal(fresh);
         }
-        if (store.initialize(
-            newId, settings, Unlocking.newSlot(newId, secret, newMasterKey, config.clock()))) {
+        if (store.initialize(newId, settings, firstSlot)) {
           storeId = Optional.of(newId);
           masterKey = newMasterKey;
         } else {
@@ -64,6 +74,11 @@ final class StoreOpening {
       master = new MasterKey(storeId.orElseThrow(), masterKey);
       StoreSettings settings = checkedSettings(store, master);
       auditKey = settings.auditKey(master);
+      if (settings.rowFormat < StoreSettings.ROW_FORMAT) {
+        upgradeRows(
+            store, master, new AuditChain(store, master.storeId(), auditKey, config.clock()));
+      }
+      checkSlots(store, master);
       unlocked = Unlocked.open(master, config);
       return new Engine(store, unlocked, auditKey, config);
     } catch (RuntimeException e) {
@@ -96,6 +111,77 @@ final class StoreOpening {
               + ", which changed them: they were put back from an older copy of the store");
     }
     return settings;
+  }
+
+  /**
+   * Checks that the unlock slots are the ones the settings record: a slot removed by an admin and
+   * put back by editing the store (with the passphrase it held) does not open it. Read again if
+   * another process added or removed a slot between the two reads.
+   *
+   * @throws StoreException if they differ
+   */
+  private static void checkSlots(KeyRecordStore store, MasterKey master) {
+    for (int read = 1; ; read++) {
+      StoreSettings settings = checkedSettings(store, master);
+      if (settings.recordsSlots(store.unlockSlots())) {
+        return;
+      }
+      if (read == 3) {
+        throw new StoreException(
+            "the unlock slots of "
+                + store.description()
+                + " are not the ones its settings record: a slot was added, removed or put back"
+                + " by editing the store");
+      }
+    }
+  }
+
+  /**
+   * Rewrites a store made before key rows named the audit entry of their last change (row format 1)
+   * in the current format, once, in one transaction with a {@code store.upgrade-rows} entry; the
+   * settings record the unlock slots from then on. Another process may upgrade it first.
+   */
+  private static void upgradeRows(KeyRecordStore store, MasterKey master, AuditChain audit) {
+    for (int attempt = 1; ; attempt++) {
+      StoreSettings settings = checkedSettings(store, master);
+      if (settings.rowFormat >= StoreSettings.ROW_FORMAT) {
+        return; // upgraded by another process meanwhile
+      }
+      List<KeyRecord> records = new ArrayList<>();
+      for (StoredKey stored : store.listKeys()) {
+        records.add(master.openFormat1(stored));
+      }
+      List<StoredSlot> slots = store.unlockSlots();
+      StoredAuditEntry entry =
+          audit.next(
+              AuditChain.APP,
+              "store.upgrade-rows",
+              null,
+              0,
+              AuditChain.OK,
+              records.size() + " keys to row format " + StoreSettings.ROW_FORMAT);
+      Map<String, Long> revisions = new LinkedHashMap<>();
+      List<StoredKey> rows = new ArrayList<>();
+      for (KeyRecord record : records) {
+        revisions.put(record.name(), record.revision());
+        rows.add(master.seal(record.writtenAs(record.revision(), entry.sequence())));
+      }
+      try {
+        store.replaceAll(
+            revisions,
+            rows,
+            slots,
+            settings.stored(master),
+            settings.upgraded(slots).withAuditSequence(entry.sequence()).seal(master),
+            entry);
+        return;
+      } catch (ConcurrentUpdateException e) {
+        if (attempt >= 100) {
+          throw new StoreException(
+              "gave up upgrading " + store.description() + ": it kept changing meanwhile", e);
+        }
+      }
+    }
   }
 
   /** Copies a backup into place and opens it; see {@link HsmClient#restoreBackup}. */

@@ -35,6 +35,7 @@ public record KeyRecord(
     long rotationPeriodSeconds,
     int minDecryptionVersion,
     long revision,
+    long auditSequence,
     List<VersionRecord> versions) {
 
   public KeyRecord {
@@ -124,6 +125,7 @@ public record KeyRecord(
         rotationPeriodSeconds,
         minDecryptionVersion,
         revision,
+        auditSequence,
         newVersions);
   }
 
@@ -143,10 +145,15 @@ public record KeyRecord(
         newRotationPeriodSeconds,
         newMinimum,
         revision,
+        auditSequence,
         versions);
   }
 
-  public KeyRecord withRevision(long newRevision) {
+  /**
+   * The record as a change writes it: the next {@code revision}, and the sequence number of the
+   * audit entry written in the same transaction, which anchors the row to the log.
+   */
+  public KeyRecord writtenAs(long newRevision, long newAuditSequence) {
     return new KeyRecord(
         name,
         algorithm,
@@ -162,6 +169,7 @@ public record KeyRecord(
         rotationPeriodSeconds,
         minDecryptionVersion,
         newRevision,
+        newAuditSequence,
         versions);
   }
 

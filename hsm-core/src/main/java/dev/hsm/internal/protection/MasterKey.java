@@ -135,6 +135,7 @@ public final class MasterKey implements AutoCloseable {
         key.rotationPeriodSeconds(),
         key.minDecryptionVersion(),
         key.revision(),
+        key.auditSequence(),
         mac,
         versions);
   }
@@ -145,7 +146,20 @@ public final class MasterKey implements AutoCloseable {
    * @throws KeyIntegrityException naming the key (and version) whose row was changed
    */
   public KeyRecord open(StoredKey stored) {
-    if (!Secrets.constantTimeEquals(keyRowMac(stored), stored.rowMac())) {
+    return open(stored, keyRowMac(stored));
+  }
+
+  /**
+   * Checks and parses a key row written before rows named their audit entry (row format 1, without
+   * the audit sequence in its MAC), for the one-time upgrade of such a store; never used otherwise,
+   * so a current row cannot be passed off as an old one.
+   */
+  public KeyRecord openFormat1(StoredKey stored) {
+    return open(stored, keyRowMacFormat1(stored));
+  }
+
+  private KeyRecord open(StoredKey stored, byte[] expectedMac) {
+    if (!Secrets.constantTimeEquals(expectedMac, stored.rowMac())) {
       throw new KeyIntegrityException(
           "key '"
               + stored.name()
@@ -197,6 +211,7 @@ public final class MasterKey implements AutoCloseable {
           stored.rotationPeriodSeconds(),
           stored.minDecryptionVersion(),
           stored.revision(),
+          stored.auditSequence(),
           versions);
     } catch (java.text.ParseException | RuntimeException e) {
       throw new KeyIntegrityException(
@@ -204,26 +219,33 @@ public final class MasterKey implements AutoCloseable {
     }
   }
 
+  /** Row format 2: every column, including the audit entry that anchors the row to the log. */
   private byte[] keyRowMac(StoredKey key) {
-    return mac(
-        new Canonical("dev.hsm/v1/key-row")
-            .add(storeId)
-            .add(key.name())
-            .add(key.algorithm())
-            .add(key.rsaModulusBits())
-            .add(key.operations())
-            .add(key.extractable())
-            .add(key.imported())
-            .add(key.materialForm())
-            .add(key.labels())
-            .add(key.primaryVersion())
-            .add(key.createdAtMillis())
-            .add(key.enabled())
-            .add(key.rotationPeriodSeconds())
-            .add(key.minDecryptionVersion())
-            .add(key.revision())
-            .add(versionNumbers(key))
-            .toBytes());
+    return mac(keyRowFields("dev.hsm/v2/key-row", key).add(key.auditSequence()).toBytes());
+  }
+
+  private byte[] keyRowMacFormat1(StoredKey key) {
+    return mac(keyRowFields("dev.hsm/v1/key-row", key).toBytes());
+  }
+
+  private Canonical keyRowFields(String domain, StoredKey key) {
+    return new Canonical(domain)
+        .add(storeId)
+        .add(key.name())
+        .add(key.algorithm())
+        .add(key.rsaModulusBits())
+        .add(key.operations())
+        .add(key.extractable())
+        .add(key.imported())
+        .add(key.materialForm())
+        .add(key.labels())
+        .add(key.primaryVersion())
+        .add(key.createdAtMillis())
+        .add(key.enabled())
+        .add(key.rotationPeriodSeconds())
+        .add(key.minDecryptionVersion())
+        .add(key.revision())
+        .add(versionNumbers(key));
   }
 
   /** The key row commits to its set of versions, so a deleted or added version row is caught. */

@@ -54,17 +54,47 @@ final class AuditRows {
     }
   }
 
-  /** The highest sequence number of an entry with one of {@code actions} (by index), or 0. */
+  /**
+   * The highest sequence number of an {@code ok} entry with one of {@code actions} (found through
+   * the index on action), or 0.
+   */
   static long lastSequenceOf(Connection connection, List<String> actions) throws SQLException {
+    return lastSequence(connection, "", null, actions);
+  }
+
+  /**
+   * The highest sequence number of an {@code ok} entry naming {@code keyName} with one of {@code
+   * actions}, or 0: the index on key name is walked from the key's newest entry down, and stops at
+   * the first match.
+   */
+  static long lastSequenceOf(Connection connection, String keyName, List<String> actions)
+      throws SQLException {
+    return lastSequence(connection, "key_name = ? AND ", keyName, actions);
+  }
+
+  private static long lastSequence(
+      Connection connection, String keyCondition, String keyName, List<String> actions)
+      throws SQLException {
+    if (actions.isEmpty()) {
+      return 0;
+    }
     String marks = String.join(", ", Collections.nCopies(actions.size(), "?"));
     try (PreparedStatement query =
         connection.prepareStatement(
-            "SELECT coalesce(max(seq), 0) FROM audit_log WHERE action IN (" + marks + ")")) {
-      for (int i = 0; i < actions.size(); i++) {
-        query.setString(i + 1, actions.get(i));
+            "SELECT seq FROM audit_log WHERE "
+                + keyCondition
+                + "outcome = 'ok' AND action IN ("
+                + marks
+                + ") ORDER BY seq DESC LIMIT 1")) {
+      int parameter = 1;
+      if (keyName != null) {
+        query.setString(parameter++, keyName);
+      }
+      for (String action : actions) {
+        query.setString(parameter++, action);
       }
       try (ResultSet rows = query.executeQuery()) {
-        return rows.getLong(1);
+        return rows.next() ? rows.getLong(1) : 0;
       }
     }
   }

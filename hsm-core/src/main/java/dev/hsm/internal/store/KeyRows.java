@@ -26,7 +26,7 @@ final class KeyRows {
           + " k.imported, k.material_form, k.labels, k.primary_version, k.created_at,"
           + " k.enabled, k.rotation_period_seconds, k.min_decryption_version, k.revision,"
           + " k.row_mac, v.version, v.state, v.created_at, v.destroy_at, v.public_key,"
-          + " v.wrapped_material, v.row_mac"
+          + " v.wrapped_material, v.row_mac, k.audit_seq"
           + " FROM hsm_key k LEFT JOIN key_version v ON v.key_name = k.name";
 
   private static final String ALL_KEYS = KEYS + " ORDER BY k.name, v.version";
@@ -100,6 +100,7 @@ final class KeyRows {
         rows.getLong(12),
         rows.getInt(13),
         rows.getLong(14),
+        rows.getLong(23),
         rows.getBytes(15),
         versions);
   }
@@ -120,6 +121,7 @@ final class KeyRows {
         key.rotationPeriodSeconds(),
         key.minDecryptionVersion(),
         key.revision(),
+        key.auditSequence(),
         key.rowMac(),
         versions);
   }
@@ -177,8 +179,8 @@ final class KeyRows {
         connection.prepareStatement(
             "INSERT INTO hsm_key (name, algorithm, rsa_modulus_bits, operations, extractable,"
                 + " imported, material_form, labels, primary_version, created_at, enabled,"
-                + " rotation_period_seconds, min_decryption_version, revision, row_mac)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " rotation_period_seconds, min_decryption_version, revision, row_mac, audit_seq)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       insert.setString(1, key.name());
       insert.setString(2, key.algorithm());
       insert.setInt(3, key.rsaModulusBits());
@@ -194,6 +196,7 @@ final class KeyRows {
       insert.setInt(13, key.minDecryptionVersion());
       insert.setLong(14, key.revision());
       insert.setBytes(15, key.rowMac());
+      insert.setLong(16, key.auditSequence());
       insert.executeUpdate();
     }
     for (StoredKeyVersion version : key.versions()) {

@@ -34,6 +34,15 @@ final class MetaRows {
     }
   }
 
+  static void replace(Connection connection, String name, String value) throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement("UPDATE store_meta SET value = ? WHERE name = ?")) {
+      update.setString(1, value);
+      update.setString(2, name);
+      update.executeUpdate();
+    }
+  }
+
   /**
    * Replaces the settings if they still equal {@code expected}: a compare-and-set in the statement
    * itself, so a change by another process in between is never overwritten.

@@ -145,23 +145,27 @@ public final class SqliteKeyRecordStore implements KeyRecordStore {
   }
 
   @Override
-  public long addSlot(StoredSlot slot, StoredAuditEntry audit) {
+  public long addSlot(
+      StoredSlot slot, String expectedSettings, String settings, StoredAuditEntry audit) {
     return writer.write(
         "add an unlock slot",
         c -> {
           long id = SlotRows.insert(c, slot);
+          MetaRows.replaceSettings(c, expectedSettings, settings);
           AuditRows.append(c, audit);
           return id;
         });
   }
 
   @Override
-  public boolean removeSlot(long id, StoredAuditEntry audit) {
+  public boolean removeSlot(
+      long id, String expectedSettings, String settings, StoredAuditEntry audit) {
     return writer.write(
         "remove unlock slot " + id,
         c -> {
           boolean removed = SlotRows.delete(c, id);
           if (removed) {
+            MetaRows.replaceSettings(c, expectedSettings, settings);
             AuditRows.append(c, audit);
           }
           return removed;
@@ -271,6 +275,13 @@ public final class SqliteKeyRecordStore implements KeyRecordStore {
   @Override
   public long lastAuditSequenceOf(List<String> actions) {
     return writer.read("read the audit log", c -> AuditRows.lastSequenceOf(c, actions));
+  }
+
+  @Override
+  public long lastAuditSequenceOf(String keyName, List<String> actions) {
+    return readers.read(
+        "read the audit log of key '" + keyName + "'",
+        c -> AuditRows.lastSequenceOf(c, keyName, actions));
   }
 
   @Override

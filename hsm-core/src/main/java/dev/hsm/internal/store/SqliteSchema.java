@@ -12,13 +12,26 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * The store's tables, created in an empty file together with the WAL journal, or checked in an
- * existing one. The schema is the file format: changing a table means a new {@link #VERSION} and a
- * migration, never an edit here.
+ * The store's tables, created in an empty file together with the WAL journal, or checked (and
+ * migrated) in an existing one. The schema is the file format: {@link #TABLES} is version 1 as it
+ * first shipped, and every change since is a migration in {@link #MIGRATIONS}, which a new store
+ * runs too, so there is one way to reach each version.
  */
 final class SqliteSchema {
   /** The schema this code writes; a store with a higher version is refused. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+
+  /**
+   * {@code MIGRATIONS[n - 1]} takes a store from version {@code n} to {@code n + 1}, in one
+   * transaction.
+   */
+  private static final String[][] MIGRATIONS = {
+    { // 1 -> 2: each key row names the audit entry of its last change (rollback detection), and
+      // the log is indexed by key, so that entry is found without a scan
+      "ALTER TABLE hsm_key ADD COLUMN audit_seq INTEGER NOT NULL DEFAULT 0",
+      "CREATE INDEX audit_log_key ON audit_log (key_name, seq)"
+    }
+  };
 
   private static final String[] TABLES = {
     "CREATE TABLE store_meta (" + " name TEXT PRIMARY KEY," + " value TEXT NOT NULL)",
@@ -104,7 +117,7 @@ final class SqliteSchema {
             }
           }
           if (MetaRows.read(connection, MetaRows.SCHEMA_VERSION) == null) {
-            MetaRows.insert(connection, MetaRows.SCHEMA_VERSION, Integer.toString(VERSION));
+            MetaRows.insert(connection, MetaRows.SCHEMA_VERSION, "1");
           }
           return null;
         });
@@ -154,12 +167,10 @@ final class SqliteSchema {
   }
 
   private static void checkVersion(WriteConnection writer, Path path) throws SQLException {
-    String version = writer.outsideTransaction(c -> MetaRows.read(c, MetaRows.SCHEMA_VERSION));
-    int number;
-    try {
-      number = Integer.parseInt(String.valueOf(version));
-    } catch (NumberFormatException e) {
-      throw new StoreException(path + " has no readable schema version ('" + version + "')");
+    int number = writer.outsideTransaction(c -> version(c, path));
+    if (number < VERSION) {
+      migrate(writer, path);
+      return;
     }
     if (number > VERSION) {
       throw new StoreException(
@@ -170,6 +181,37 @@ final class SqliteSchema {
               + VERSION
               + "; upgrade the library");
     }
+  }
+
+  private static int version(Connection connection, Path path) throws SQLException {
+    String version = MetaRows.read(connection, MetaRows.SCHEMA_VERSION);
+    try {
+      return Integer.parseInt(String.valueOf(version));
+    } catch (NumberFormatException e) {
+      throw new StoreException(path + " has no readable schema version ('" + version + "')");
+    }
+  }
+
+  /**
+   * Runs the migrations from the store's version to {@link #VERSION} in one transaction; another
+   * process may have run them meanwhile, so the version is read again under the lock.
+   */
+  private static void migrate(WriteConnection writer, Path path) throws SQLException {
+    writer.inTransaction(
+        connection -> {
+          int from = version(connection, path);
+          try (Statement statement = connection.createStatement()) {
+            for (int version = from; version < VERSION; version++) {
+              for (String ddl : MIGRATIONS[version - 1]) {
+                statement.execute(ddl);
+              }
+            }
+          }
+          if (from < VERSION) {
+            MetaRows.replace(connection, MetaRows.SCHEMA_VERSION, Integer.toString(VERSION));
+          }
+          return null;
+        });
   }
 
   private static boolean hasTable(Connection connection, String name) throws SQLException {
