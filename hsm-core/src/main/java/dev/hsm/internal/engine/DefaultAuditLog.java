@@ -52,7 +52,12 @@ final class DefaultAuditLog implements AuditLog {
             (key, counts) -> {
               Map<Operation, Long> byOperation = new EnumMap<>(Operation.class);
               counts.forEach(
-                  (operation, count) -> byOperation.put(Operation.valueOf(operation), count));
+                  (operation, count) -> {
+                    // Per-version encryption counts (for the nonce limit) are not operations.
+                    if (!operation.startsWith(UsageCounters.VERSION_ENCRYPTIONS)) {
+                      byOperation.put(Operation.valueOf(operation), count);
+                    }
+                  });
               usage.put(key, byOperation);
             });
     return usage;

@@ -429,7 +429,13 @@ public final class Engine implements HsmClient {
           new LoadedKey.LoadedVersion(
               version.version(), version.state(), version.destroyAtMillis(), ops));
     }
-    return new LoadedKey(record, versions, usage.of(name));
+    return new LoadedKey(
+        record,
+        versions,
+        usage.of(name),
+        KeyWrites.hasRandomNonces(record.algorithm())
+            ? usage.encryptions(name, record.primaryVersion())
+            : null);
   }
 
   // ---------------------------------------------------------------- parts

@@ -1,5 +1,6 @@
 package dev.hsm.internal.engine;
 
+import dev.hsm.Algorithm;
 import dev.hsm.KeyMaterial;
 import dev.hsm.KeySpec;
 import dev.hsm.KeyState;
@@ -242,9 +243,55 @@ final class KeyWrites {
     return destroyed;
   }
 
+  /**
+   * How many messages one version of a random-nonce AEAD key encrypts before it is rotated: well
+   * below the 2^32 that NIST SP 800-38D allows with random 96-bit nonces, so that the counts of
+   * several processes, saved a second late and checked once a minute, cannot reach it.
+   */
+  static final long ENCRYPTIONS_PER_VERSION = 1L << 30;
+
+  /** Whether {@code algorithm} draws a random 96-bit nonce per message. */
+  static boolean hasRandomNonces(Algorithm algorithm) {
+    return algorithm == Algorithm.AES_256_GCM || algorithm == Algorithm.CHACHA20_POLY1305;
+  }
+
+  /**
+   * Rotates the keys whose primary version has made {@link #ENCRYPTIONS_PER_VERSION} encryptions,
+   * counted across every client through the stored usage counters.
+   */
+  private int rotateWornOutVersions() {
+    engine.saveUsage();
+    int rotated = 0;
+    for (var key : engine.store().usage().entrySet()) {
+      for (var count : key.getValue().entrySet()) {
+        if (!count.getKey().startsWith(UsageCounters.VERSION_ENCRYPTIONS)
+            || count.getValue() < ENCRYPTIONS_PER_VERSION) {
+          continue;
+        }
+        int version =
+            Integer.parseInt(count.getKey().substring(UsageCounters.VERSION_ENCRYPTIONS.length()));
+        KeyRecord before = engine.read(key.getKey());
+        KeyRecord after =
+            update(
+                key.getKey(),
+                AuditChain.APP,
+                "key.rotate",
+                0,
+                "automatic: version "
+                    + version
+                    + " made "
+                    + count.getValue()
+                    + " encryptions with random nonces",
+                current -> current.primaryVersion() == version ? withNewVersion(current) : current);
+        rotated += after.primaryVersion() != before.primaryVersion() ? 1 : 0;
+      }
+    }
+    return rotated;
+  }
+
   /** Rotations and destructions that are due now; see {@code HsmClient.applyDueChanges}. */
   int applyDueChanges() {
-    int changes = 0;
+    int changes = rotateWornOutVersions();
     for (String name : engine.store().keysWithDueChanges(engine.clock().millis())) {
       KeyRecord record = engine.read(name);
       if (engine.clock().millis() >= record.rotationDueAtMillis()) {

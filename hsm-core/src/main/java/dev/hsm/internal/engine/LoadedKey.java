@@ -37,7 +37,17 @@ final class LoadedKey {
   /** Usage counters by {@link Operation#ordinal()}, shared with the engine, which saves them. */
   final LongAdder[] usage;
 
-  LoadedKey(KeyRecord record, Map<Integer, LoadedVersion> versions, LongAdder[] usage) {
+  /**
+   * Encryptions made with the primary version, for keys whose nonces are random (their count per
+   * key is bounded), else {@code null}; shared with the engine, which saves it.
+   */
+  final LongAdder primaryEncryptions;
+
+  LoadedKey(
+      KeyRecord record,
+      Map<Integer, LoadedVersion> versions,
+      LongAdder[] usage,
+      LongAdder primaryEncryptions) {
     this.record = record;
     this.operations = EnumSet.copyOf(record.operations());
     this.versions = Map.copyOf(versions);
@@ -47,6 +57,7 @@ final class LoadedKey {
     this.highestVersion =
         record.versions().stream().mapToInt(KeyRecord.VersionRecord::version).max().orElse(0);
     this.usage = usage;
+    this.primaryEncryptions = primaryEncryptions;
   }
 
   /** Whether a staleness check may run now: the first one, then one per {@code spacingNanos}. */

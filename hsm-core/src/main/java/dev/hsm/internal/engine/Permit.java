@@ -10,5 +10,8 @@ record Permit(LoadedKey key, int version, KeyOperations ops, KeyUse use) {
 
   void used() {
     key.usage[use.operation.ordinal()].increment();
+    if (use == KeyUse.ENCRYPT && key.primaryEncryptions != null) {
+      key.primaryEncryptions.increment(); // new output always comes from the primary version
+    }
   }
 }

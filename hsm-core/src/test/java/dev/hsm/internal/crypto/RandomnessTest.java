@@ -42,4 +42,18 @@ class RandomnessTest {
     Randomness.nonce(b, 0, b.length);
     assertThat(a).isNotEqualTo(b).isNotEqualTo(new byte[3000]);
   }
+
+  @Test
+  void afterACheckpointRestore_noPreDrawnNonceIsHandedOut() {
+    byte[] first = new byte[12];
+    Randomness.nonce(first, 0, 12);
+    byte[] wouldComeNext = java.util.Arrays.copyOf(Randomness.prefetched(), 12);
+
+    Randomness.discardAfterRestore(); // what the CRaC hook does on afterRestore
+
+    byte[] afterRestore = new byte[12];
+    Randomness.nonce(afterRestore, 0, 12);
+    assertThat(afterRestore).isNotEqualTo(wouldComeNext);
+    assertThat(Randomness.prefetched()).hasSize(1024 - 12); // a fresh batch was drawn
+  }
 }
