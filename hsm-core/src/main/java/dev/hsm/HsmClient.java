@@ -102,7 +102,8 @@ public interface HsmClient extends AutoCloseable {
   /**
    * Applies what is due now: rotates keys whose rotation period has passed, rotates random-nonce
    * AEAD keys (AES-256-GCM, ChaCha20-Poly1305) whose primary version has made 2^30 encryptions,
-   * counted across every process, and destroys versions whose waiting period is over. Also happens on use and in the background; call it to be sure.
+   * counted across every process, and destroys versions whose waiting period is over. Also happens
+   * on use and in the background; call it to be sure.
    *
    * @return how many changes were made
    */
