@@ -310,6 +310,44 @@ class KeyTransferTest {
         .isNotEqualTo(a.admin().exportKey("known", transportPem));
   }
 
+  // ---------------------------------------------------------------- attacks
+
+  /**
+   * The attack an outside review proved: code with no admin session, holding only a handle of the
+   * destination's transport key, opens an export in transit by asking the public {@code decrypt}
+   * for the ephemeral key under the export's OAEP label. Today it recovers the exported key.
+   */
+  @Test
+  void nonAdminCode_withTheTransportKeyHandle_recoversTheExportedKey_throughDecrypt()
+      throws Exception {
+    byte[] exported = a.admin().exportKey("known", transportPem);
+    KeyHandle transport = b.key("transport"); // plain application code: no admin session
+
+    int wrappedKeyLength = ((exported[5] & 0xff) << 8) | (exported[6] & 0xff);
+    byte[] envelope = new byte[5 + wrappedKeyLength];
+    envelope[0] = 0x01; // ciphertext envelope
+    envelope[4] = 0x01; // version 1
+    System.arraycopy(exported, 7, envelope, 5, wrappedKeyLength);
+    byte[] ephemeral = transport.decrypt(envelope, "dev.hsm/v1/key-export".getBytes(UTF_8));
+
+    int nonce = 7 + wrappedKeyLength;
+    javax.crypto.Cipher gcm = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+    gcm.init(
+        javax.crypto.Cipher.DECRYPT_MODE,
+        new javax.crypto.spec.SecretKeySpec(ephemeral, "AES"),
+        new javax.crypto.spec.GCMParameterSpec(128, exported, nonce, 12));
+    gcm.updateAAD(exported, 0, nonce);
+    Map<String, Object> payload =
+        com.nimbusds.jose.util.JSONObjectUtils.parse(
+            new String(gcm.doFinal(exported, nonce + 12, exported.length - nonce - 12), UTF_8));
+    Map<?, ?> version = (Map<?, ?>) ((List<?>) payload.get("versions")).get(0);
+    String material = (String) version.get("material");
+
+    assertThat(Base64.getDecoder().decode(material))
+        .as("the exported key's material, recovered without the admin session")
+        .isEqualTo(KNOWN_AES);
+  }
+
   // ---------------------------------------------------------------- refusals
 
   @Test
