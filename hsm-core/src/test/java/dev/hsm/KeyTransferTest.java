@@ -315,37 +315,49 @@ class KeyTransferTest {
   /**
    * The attack an outside review proved: code with no admin session, holding only a handle of the
    * destination's transport key, opens an export in transit by asking the public {@code decrypt}
-   * for the ephemeral key under the export's OAEP label. Today it recovers the exported key.
+   * for the ephemeral key under the export's OAEP label, then decrypts the key's material itself.
+   * It recovered the exported key; now the label lies in a namespace the public API refuses, the
+   * refusal is audited, and only the admin import unwraps the ephemeral key.
    */
   @Test
-  void nonAdminCode_withTheTransportKeyHandle_recoversTheExportedKey_throughDecrypt()
-      throws Exception {
+  void nonAdminCode_withTheTransportKeyHandle_cannotOpenAnExport_throughDecrypt() {
     byte[] exported = a.admin().exportKey("known", transportPem);
     KeyHandle transport = b.key("transport"); // plain application code: no admin session
+    byte[] envelope = ciphertextEnvelope(1, wrappedKeyOf(exported));
 
-    int wrappedKeyLength = ((exported[5] & 0xff) << 8) | (exported[6] & 0xff);
-    byte[] envelope = new byte[5 + wrappedKeyLength];
-    envelope[0] = 0x01; // ciphertext envelope
-    envelope[4] = 0x01; // version 1
-    System.arraycopy(exported, 7, envelope, 5, wrappedKeyLength);
-    byte[] ephemeral = transport.decrypt(envelope, "dev.hsm/v1/key-export".getBytes(UTF_8));
+    for (String label : List.of("dev.hsm/v1/key-export", "dev.hsm/v2/key-export")) {
+      OperationNotPermittedException refused =
+          secrets.thrown(
+              OperationNotPermittedException.class,
+              () -> transport.decrypt(envelope, label.getBytes(UTF_8)),
+              "'transport'",
+              "\"dev.hsm/\"",
+              "reserved");
+      assertThat(refused).as(label).isNotNull();
+    }
 
-    int nonce = 7 + wrappedKeyLength;
-    javax.crypto.Cipher gcm = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
-    gcm.init(
-        javax.crypto.Cipher.DECRYPT_MODE,
-        new javax.crypto.spec.SecretKeySpec(ephemeral, "AES"),
-        new javax.crypto.spec.GCMParameterSpec(128, exported, nonce, 12));
-    gcm.updateAAD(exported, 0, nonce);
-    Map<String, Object> payload =
-        com.nimbusds.jose.util.JSONObjectUtils.parse(
-            new String(gcm.doFinal(exported, nonce + 12, exported.length - nonce - 12), UTF_8));
-    Map<?, ?> version = (Map<?, ?>) ((List<?>) payload.get("versions")).get(0);
-    String material = (String) version.get("material");
+    AuditEntry audited = lastEntry(b, "key.decrypt");
+    assertThat(audited.actor()).isEqualTo("app");
+    assertThat(audited.keyName()).isEqualTo("transport");
+    assertThat(audited.outcome()).isEqualTo("refused");
+    assertThat(audited.detail()).contains("reserved");
+    KeyHandle imported = b.admin().importExportedKey("opened-by-admin", exported, "transport");
+    assertThat(imported.decrypt(a.key("known").encrypt(DATA))).isEqualTo(DATA);
+  }
 
-    assertThat(Base64.getDecoder().decode(material))
-        .as("the exported key's material, recovered without the admin session")
-        .isEqualTo(KNOWN_AES);
+  /** The RSA-OAEP ciphertext of the ephemeral key in an export blob (FORMATS.md's layout). */
+  private static byte[] wrappedKeyOf(byte[] exported) {
+    int length = ((exported[5] & 0xff) << 8) | (exported[6] & 0xff);
+    return java.util.Arrays.copyOfRange(exported, 7, 7 + length);
+  }
+
+  /** {@code payload} as a ciphertext envelope of key version {@code version}. */
+  private static byte[] ciphertextEnvelope(int version, byte[] payload) {
+    byte[] envelope = new byte[5 + payload.length];
+    envelope[0] = 0x01;
+    envelope[4] = (byte) version;
+    System.arraycopy(payload, 0, envelope, 5, payload.length);
+    return envelope;
   }
 
   // ---------------------------------------------------------------- refusals

@@ -10,13 +10,11 @@ import dev.hsm.KeyMaterial;
 import dev.hsm.KeyNotExtractableException;
 import dev.hsm.KeySpec;
 import dev.hsm.KeyState;
-import dev.hsm.KeyVersionInfo;
 import dev.hsm.Operation;
-import dev.hsm.WrongKeyTypeException;
 import dev.hsm.internal.crypto.Pem;
 import dev.hsm.internal.crypto.Providers;
 import dev.hsm.internal.crypto.Randomness;
-import dev.hsm.internal.formats.Envelope;
+import dev.hsm.internal.formats.ReservedLabels;
 import dev.hsm.internal.protection.AesGcm;
 import dev.hsm.internal.protection.AuditChain;
 import dev.hsm.internal.protection.KeyRecord;
@@ -59,7 +57,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class KeyTransfer {
   private static final byte[] MAGIC = "HSMX".getBytes(StandardCharsets.US_ASCII);
   private static final byte FORMAT = 1;
-  private static final byte[] OAEP_LABEL = "dev.hsm/v1/key-export".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] OAEP_LABEL = ReservedLabels.label("v1/key-export");
   private static final int NONCE_BYTES = 12;
 
   private final Engine engine;
@@ -170,15 +168,7 @@ final class KeyTransfer {
   KeyHandle importExported(String name, byte[] exported, String transportKeyName) {
     engine.checkOpen();
     Engine.checkName(name);
-    KeyHandle transport = engine.key(transportKeyName);
-    if (transport.info().algorithm() != Algorithm.RSA_OAEP_SHA256) {
-      throw new WrongKeyTypeException(
-          "key '"
-              + transportKeyName
-              + "' is "
-              + transport.info().algorithm()
-              + "; a transport key must be RSA_OAEP_SHA256");
-    }
+    LoadedKey transport = engine.gate().admit(transportKeyName, KeyUse.UNWRAP_EXPORT);
     String malformed = "the exported key is malformed or truncated";
     if (exported.length < MAGIC.length + 3
         || !java.util.Arrays.equals(exported, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
@@ -192,7 +182,7 @@ final class KeyTransfer {
     }
     byte[] aad = java.util.Arrays.copyOf(exported, aadLength);
     byte[] wrappedKey = java.util.Arrays.copyOfRange(exported, MAGIC.length + 3, aadLength);
-    byte[] ephemeral = unwrapEphemeral(transport, wrappedKey, transportKeyName);
+    byte[] ephemeral = unwrapEphemeral(transport, wrappedKey);
     byte[] payload;
     try {
       payload =
@@ -216,24 +206,29 @@ final class KeyTransfer {
     }
   }
 
-  /** The ephemeral key, decrypted with whichever enabled version of the transport key fits. */
-  private static byte[] unwrapEphemeral(
-      KeyHandle transport, byte[] wrappedKey, String transportKeyName) {
-    List<KeyVersionInfo> versions = new ArrayList<>(transport.info().versions());
-    java.util.Collections.reverse(versions); // newest first: usually the one used
-    for (KeyVersionInfo version : versions) {
-      if (version.state() != KeyState.ENABLED) {
+  /**
+   * The ephemeral key, decrypted with whichever enabled version of the transport key fits. Only
+   * here, through the gate as {@link KeyUse#UNWRAP_EXPORT}: the public {@code decrypt} refuses the
+   * export's label, which lies in the reserved namespace.
+   */
+  private byte[] unwrapEphemeral(LoadedKey transport, byte[] wrappedKey) {
+    List<Integer> versions = new ArrayList<>(transport.versions.keySet());
+    versions.sort(java.util.Collections.reverseOrder()); // newest first: usually the one used
+    for (int version : versions) {
+      if (transport.versions.get(version).state() != KeyState.ENABLED) {
         continue;
       }
-      byte[] envelope = concat(Envelope.header(Envelope.CIPHERTEXT, version.version()), wrappedKey);
+      Permit permit = engine.gate().version(transport, KeyUse.UNWRAP_EXPORT, version);
       try {
-        return transport.decrypt(envelope, OAEP_LABEL);
-      } catch (InvalidCiphertextException notThisVersion) {
+        byte[] ephemeral = permit.ops().decrypt(wrappedKey, 0, OAEP_LABEL);
+        permit.used();
+        return ephemeral;
+      } catch (GeneralSecurityException | RuntimeException notThisVersion) {
         // try the next version
       }
     }
     throw new InvalidCiphertextException(
-        "the exported key was not encrypted for transport key '" + transportKeyName + "'");
+        "the exported key was not encrypted for transport key '" + transport.name() + "'");
   }
 
   private static KeyRecord record(String name, byte[] payload, Unlocked with) {

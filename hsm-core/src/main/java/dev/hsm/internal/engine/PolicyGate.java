@@ -3,10 +3,11 @@ package dev.hsm.internal.engine;
 import dev.hsm.KeyDisabledException;
 import dev.hsm.KeyState;
 import dev.hsm.KeyVersionDestroyedException;
+import dev.hsm.Operation;
 import dev.hsm.OperationNotPermittedException;
 import dev.hsm.VersionBelowMinimumException;
 import dev.hsm.WrongKeyTypeException;
-import dev.hsm.internal.protection.AuditChain;
+import dev.hsm.internal.formats.ReservedLabels;
 import java.time.Instant;
 import java.util.stream.Collectors;
 
@@ -36,7 +37,7 @@ final class PolicyGate {
     }
     if (!key.operations.contains(use.operation)) {
       throw engine.refused(
-          AuditChain.APP,
+          use.actor,
           use.auditAction,
           name,
           0,
@@ -51,7 +52,7 @@ final class PolicyGate {
     }
     if (!key.record.enabled()) {
       throw engine.refused(
-          AuditChain.APP,
+          use.actor,
           use.auditAction,
           name,
           0,
@@ -69,7 +70,7 @@ final class PolicyGate {
     int primary = key.record.primaryVersion();
     if (key.primary == null) {
       throw engine.refused(
-          AuditChain.APP,
+          use.actor,
           use.auditAction,
           name,
           primary,
@@ -163,6 +164,35 @@ final class PolicyGate {
     }
   }
 
+  /**
+   * Refuses {@code input} (a context, or data to sign) in the library's reserved namespace ({@link
+   * ReservedLabels}), before any other check: no public operation may make or open what the library
+   * makes for itself. Counted as a refusal of input (written in batches, like a header naming a
+   * disabled version), since a caller may pass on contexts it was sent.
+   */
+  void refuseReserved(String name, KeyUse use, byte[] input) {
+    if (ReservedLabels.isReserved(input)) {
+      String what = use.operation == Operation.SIGN ? "data" : "context";
+      throw engine.refusedForInput(
+          use.actor,
+          use.auditAction,
+          name,
+          0,
+          new OperationNotPermittedException(
+              "key '"
+                  + name
+                  + "' cannot "
+                  + use.description
+                  + " with a "
+                  + what
+                  + " that begins with \""
+                  + ReservedLabels.PREFIX
+                  + "\": that namespace is reserved for the library's own labels (key export);"
+                  + " choose another "
+                  + what));
+    }
+  }
+
   WrongKeyTypeException wrongType(LoadedKey key, String description) {
     return new WrongKeyTypeException(
         "key '" + key.name() + "' is " + key.record.algorithm() + ", which cannot " + description);
@@ -171,6 +201,6 @@ final class PolicyGate {
   /** A refusal caused by the version the input names: counted, written in batches. */
   private <E extends dev.hsm.HsmException> E refused(
       KeyUse use, String name, int version, E refusal) {
-    return engine.refusedForInput(use.auditAction, name, version, refusal);
+    return engine.refusedForInput(use.actor, use.auditAction, name, version, refusal);
   }
 }
