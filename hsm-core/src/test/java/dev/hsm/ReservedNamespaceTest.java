@@ -15,9 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The library's own labels begin with {@code dev.hsm/}, and no public operation accepts a context
- * in that namespace: encrypt, decrypt, reencrypt and data keys refuse it with {@link
- * OperationNotPermittedException}, counted and audited as refusals of input, whatever the key. Any
- * other context, however close, works as before.
+ * in that namespace: encrypt, decrypt, reencrypt and data keys refuse it, and sign refuses data in
+ * it, with {@link OperationNotPermittedException}, counted and audited as refusals of input,
+ * whatever the key. Any other context, however close, works as before.
  */
 class ReservedNamespaceTest {
   private static final byte[] DATA = "pay 100 to bob".getBytes(UTF_8);
@@ -84,6 +84,30 @@ class ReservedNamespaceTest {
     }
     assertThat(key.decrypt(ciphertext, CONTEXT)).isEqualTo(DATA);
     assertThat(key.info().versions()).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @MethodSource("signatureKeys")
+  void signingDataInTheReservedNamespace_isRefused_whileJwsAndMacsOfItWork(KeySpec spec) {
+    KeyHandle key = hsm.createKey("signer", spec);
+    KeyHandle mac = hsm.createKey("mac", KeySpec.hmacSha256());
+
+    for (String reserved : RESERVED) {
+      byte[] data = reserved.getBytes(UTF_8);
+      secrets.thrown(
+          OperationNotPermittedException.class,
+          () -> key.sign(data),
+          "key 'signer' cannot sign data that begins with \"dev.hsm/\"",
+          "put a prefix of your own before the data");
+      assertThat(key.verifyJws(key.signJws(data))).isEqualTo(data);
+      mac.verifyMac(data, mac.mac(data));
+    }
+    byte[] prefixed = ("app:" + RESERVED.get(1)).getBytes(UTF_8);
+    key.verify(prefixed, key.sign(prefixed));
+  }
+
+  static Stream<KeySpec> signatureKeys() {
+    return Stream.of(KeySpec.ecdsaP256(), KeySpec.ed25519(), KeySpec.rsaPssSha256(2048));
   }
 
   @Test

@@ -121,6 +121,7 @@ final class DefaultKeyHandle implements KeyHandle {
 
   @Override
   public byte[] sign(byte[] data) {
+    engine.gate().refuseReserved(name, KeyUse.SIGN, data); // an export's signature input
     return signEnvelope(data, KeyUse.SIGN, Envelope.SIGNATURE);
   }
 

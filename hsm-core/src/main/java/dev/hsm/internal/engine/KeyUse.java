@@ -52,7 +52,25 @@ enum KeyUse {
       "key.unwrap-export",
       "unwrap an exported key (a transport key must be RSA_OAEP_SHA256)",
       "exported key",
-      Kind.ASYMMETRIC_ENCRYPTION);
+      Kind.ASYMMETRIC_ENCRYPTION),
+
+  /** An export's proof of origin, signed with the exporting store's signing key. */
+  SIGN_EXPORT(
+      Operation.SIGN,
+      AuditChain.ADMIN,
+      "key.sign-export",
+      "sign a key export",
+      "export signature",
+      Kind.SIGNATURE),
+
+  /** An import's proof of origin, checked with the key this store trusts for it. */
+  VERIFY_EXPORT(
+      Operation.VERIFY,
+      AuditChain.ADMIN,
+      "key.verify-export",
+      "verify a key export's signature",
+      "export signature",
+      Kind.SIGNATURE);
 
   /** The operation the key's policy must allow. */
   final Operation operation;

@@ -87,8 +87,13 @@ final class KeyWrites {
    *     stored under the old one
    */
   void insert(Unlocked with, KeyRecord record, String actor, String action) {
+    insert(with, record, actor, action, record.algorithm().name());
+  }
+
+  /** {@link #insert(Unlocked, KeyRecord, String, String)} with the audit entry's detail. */
+  void insert(Unlocked with, KeyRecord record, String actor, String action, String detail) {
     StoredKey sealed = with.master().seal(record); // MACed here, in the caller's thread
-    newKeys.insert(new GroupCommit.Request(with, sealed, actor, action, record.algorithm().name()));
+    newKeys.insert(new GroupCommit.Request(with, sealed, actor, action, detail));
   }
 
   /** Runs a write under this client's write lock, retrying when another process wrote first. */

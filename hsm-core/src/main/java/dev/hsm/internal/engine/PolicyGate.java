@@ -172,7 +172,7 @@ final class PolicyGate {
    */
   void refuseReserved(String name, KeyUse use, byte[] input) {
     if (ReservedLabels.isReserved(input)) {
-      String what = use.operation == Operation.SIGN ? "data" : "context";
+      boolean data = use.operation == Operation.SIGN;
       throw engine.refusedForInput(
           use.actor,
           use.auditAction,
@@ -183,13 +183,13 @@ final class PolicyGate {
                   + name
                   + "' cannot "
                   + use.description
-                  + " with a "
-                  + what
+                  + (data ? " data" : " with a context")
                   + " that begins with \""
                   + ReservedLabels.PREFIX
-                  + "\": that namespace is reserved for the library's own labels (key export);"
-                  + " choose another "
-                  + what));
+                  + "\": that namespace is reserved for the library's own labels (key export); "
+                  + (data
+                      ? "put a prefix of your own before the data"
+                      : "choose another context")));
     }
   }
 
