@@ -12,10 +12,11 @@ import java.time.Instant;
 import java.util.stream.Collectors;
 
 /**
- * The one place every way into a key (handles, JWS, the annotation boundary, and any later
- * interface) passes before an operation runs: kind, allowed operation, key state, due rotation,
- * version state and minimum version. Policy and state refusals are written to the audit log before
- * they are thrown; a wrong kind of key is a programming error and is not.
+ * The one place every way into a key (handles, JWS, the annotation boundary, the admin's key export
+ * and import, and any later interface) passes before an operation runs: kind, allowed operation,
+ * key state, due rotation, version state and minimum version, and, for the public API, no input in
+ * the reserved namespace. Policy and state refusals are written to the audit log before they are
+ * thrown; a wrong kind of key is a programming error and is not.
  *
  * <p>On a cached key every check is a field read: no lock, no database.
  */
