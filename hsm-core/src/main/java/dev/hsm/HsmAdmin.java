@@ -46,19 +46,64 @@ public interface HsmAdmin {
   void setRotationPeriod(String keyName, Duration period);
 
   /**
-   * Exports every version of an extractable key, encrypted for another store's RSA-OAEP key (given
-   * as its PEM public key): an ephemeral AES-256 key is encrypted with RSA-OAEP, and the key's
-   * metadata and material with AES-256-GCM under it.
+   * Exports every version of an extractable key for another store: encrypted for that store's
+   * RSA-OAEP transport key, and signed by one of this store's signing keys so that the other store
+   * can check who made it. An ephemeral AES-256 key is encrypted with RSA-OAEP under the transport
+   * key, the key's attributes and material with AES-256-GCM under it, and the primary version of
+   * {@code signingKeyName} signs every byte of the export but the signature (the transport key's
+   * id, the encrypted ephemeral key and payload included), so nothing in it can be changed or
+   * swapped. The layout is in {@code docs/FORMATS.md} ("Exported keys").
    *
+   * <p>Give the destination's admin the signing key's {@link KeyHandle#publicKeyPem()} once, out of
+   * band; they import it as the key they trust for imports from this store (see {@link
+   * #importExportedKey}).
+   *
+   * @param keyName the extractable key to export
+   * @param transportPublicKeyPem the destination's {@link Algorithm#RSA_OAEP_SHA256} key, as its
+   *     {@link KeyHandle#publicKeyPem()}
+   * @param signingKeyName a signature key of this store (ECDSA, Ed25519, RSA PKCS#1 or PSS) whose
+   *     policy allows {@link Operation#SIGN}
+   * @return the export, to hand to the destination's admin; it holds no key material in clear
    * @throws KeyNotExtractableException if the key is not extractable
+   * @throws InvalidKeyMaterialException if the transport key is not an RSA public key PEM of at
+   *     least 2048 bits
+   * @throws WrongKeyTypeException if {@code signingKeyName} is not a signature key
+   * @throws OperationNotPermittedException if its policy does not allow signing
+   * @throws KeyDisabledException if it, or its primary version, is disabled
    */
-  byte[] exportKey(String keyName, String transportPublicKeyPem);
+  byte[] exportKey(String keyName, String transportPublicKeyPem, String signingKeyName);
 
   /**
-   * Imports a key exported by {@link #exportKey}, decrypting it with this store's RSA-OAEP key
-   * {@code transportKeyName}; the key keeps its versions, states and attributes.
+   * Imports a key exported by {@link #exportKey}, once it has shown who made it: the export must be
+   * signed by an enabled version of {@code signerKeyName}, with that key's algorithm, and made for
+   * a version of {@code transportKeyName}. Only then does the transport key decrypt the ephemeral
+   * key, and the key is stored with its versions, states and attributes, marked imported. A refused
+   * import stores nothing and is written to the audit log.
+   *
+   * <p>{@code signerKeyName} is this store's key holding the exporter's public key, usually
+   * imported once from the exporting store's {@code publicKeyPem()} as a verify-only key: {@code
+   * importKey("from-a", KeySpec.ecdsaP256().withOperations(Operation.VERIFY),
+   * KeyMaterial.publicKeyPem(pem))}. While it is disabled, every import that names it is refused.
+   *
+   * @param name the name of the new key in this store
+   * @param exported the bytes {@link #exportKey} returned
+   * @param transportKeyName this store's {@link Algorithm#RSA_OAEP_SHA256} key the export was made
+   *     for; its policy must allow {@link Operation#DECRYPT}
+   * @param signerKeyName this store's signature key that the exporter's signature must verify with;
+   *     its policy must allow {@link Operation#VERIFY}
+   * @throws VerificationFailedException if the export's origin cannot be verified: it is not an
+   *     export, is malformed, truncated or extended, is in format version 1 (which carries no
+   *     signature: export the key again), is signed by another key or with another algorithm, or
+   *     was altered anywhere
+   * @throws InvalidCiphertextException if it is genuinely signed but made for another transport
+   *     key, or does not decrypt
+   * @throws WrongKeyTypeException if the transport key is not RSA-OAEP or the signer key is not a
+   *     signature key
+   * @throws KeyDisabledException if either key, or the version the export names, is disabled
+   * @throws KeyAlreadyExistsException if {@code name} is taken
    */
-  KeyHandle importExportedKey(String name, byte[] exported, String transportKeyName);
+  KeyHandle importExportedKey(
+      String name, byte[] exported, String transportKeyName, String signerKeyName);
 
   /** The store's unlock slots. */
   List<UnlockSlotInfo> unlockSlots();

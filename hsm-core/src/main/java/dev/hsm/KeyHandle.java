@@ -30,6 +30,8 @@ public interface KeyHandle {
    * @param plaintext the data, possibly empty
    * @param context associated data; may be empty, never {@code null}
    * @return a ciphertext envelope
+   * @throws OperationNotPermittedException if the key does not allow it, or if {@code context}
+   *     begins with {@code dev.hsm/}: that namespace is reserved for the library's own labels
    */
   byte[] encrypt(byte[] plaintext, byte[] context);
 
@@ -43,6 +45,8 @@ public interface KeyHandle {
    *
    * @throws InvalidCiphertextException if the envelope is malformed, truncated, tampered with, made
    *     by another key, or the context differs
+   * @throws OperationNotPermittedException if the key does not allow it, or if {@code context}
+   *     begins with {@code dev.hsm/} (reserved, as for {@link #encrypt(byte[], byte[])})
    */
   byte[] decrypt(byte[] ciphertext, byte[] context);
 
@@ -54,7 +58,8 @@ public interface KeyHandle {
   /**
    * Generates a random 256-bit data key and returns it both in clear and encrypted under this key
    * with {@code context} (envelope encryption, like KMS GenerateDataKey). Needs {@link
-   * Operation#ENCRYPT} on an AEAD key.
+   * Operation#ENCRYPT} on an AEAD key; a context beginning with {@code dev.hsm/} is refused, as for
+   * {@link #encrypt(byte[], byte[])}.
    */
   DataKey generateDataKey(byte[] context);
 

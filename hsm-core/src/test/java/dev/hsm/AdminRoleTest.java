@@ -196,8 +196,14 @@ class AdminRoleTest {
       admin.setRotationPeriod("sig", Duration.ofDays(90));
       assertThat(sig.info().rotationPeriod()).isEqualTo(Duration.ofDays(90));
 
-      byte[] exported = admin.exportKey("imported", transportPem);
-      KeyHandle copy = other.admin().importExportedKey("copy", exported, "transport");
+      other
+          .admin()
+          .importKey(
+              "from-store",
+              KeySpec.ecdsaP256().withOperations(Operation.VERIFY),
+              KeyMaterial.publicKeyPem(sig.publicKeyPem()));
+      byte[] exported = admin.exportKey("imported", transportPem, "sig");
+      KeyHandle copy = other.admin().importExportedKey("copy", exported, "transport", "from-store");
       assertThat(copy.decrypt(imported.encrypt(DATA))).isEqualTo(DATA);
 
       long slot = admin.addUnlockSlot(UnlockSecret.keyFile(passphraseSlotKeyFile));
@@ -229,6 +235,44 @@ class AdminRoleTest {
           .extracting(AuditEntry::outcome)
           .containsOnly("ok");
       assertThat(hsm.auditLog().verify()).isPositive();
+    }
+  }
+
+  @Test
+  void withAdminCredential_noPathWithoutIt_importsAnExport_orOpensIt() {
+    try (HsmClient hsm = HsmClient.open(config);
+        HsmClient source = TestStores.open(dir, "source.db")) {
+      HsmAdmin early = hsm.admin(); // granted while the store had no credential
+      KeyHandle transport = hsm.createKey("transport", KeySpec.rsaOaepSha256(2048));
+      early.importKey(
+          "from-source",
+          KeySpec.ed25519().withOperations(Operation.VERIFY),
+          KeyMaterial.publicKeyPem(source.createKey("signer", KeySpec.ed25519()).publicKeyPem()));
+      source.createKey("shared", KeySpec.aes256Gcm().withExtractable(true));
+      byte[] exported = source.admin().exportKey("shared", transport.publicKeyPem(), "signer");
+      hsm.admin().setAdminPassphrase(ADMIN_PW, TestStores.FAST_ARGON2);
+
+      secrets.thrown(
+          AdminAuthenticationException.class,
+          () -> early.importExportedKey("copy", exported, "transport", "from-source"),
+          "import an exported key");
+      secrets.thrown(AdminAuthenticationException.class, hsm::admin, "admin(credential)");
+      secrets.thrown(AdminAuthenticationException.class, () -> hsm.admin(WRONG_PW), "wrong");
+      int length =
+          ((exported[70 + exported[69]] & 0xff) << 8) | (exported[71 + exported[69]] & 0xff);
+      byte[] envelope = new byte[5 + length];
+      envelope[0] = 0x01;
+      envelope[4] = 0x01;
+      System.arraycopy(exported, 72 + exported[69], envelope, 5, length);
+      secrets.thrown(
+          OperationNotPermittedException.class,
+          () -> transport.decrypt(envelope, "dev.hsm/v2/key-export".getBytes(UTF_8)),
+          "reserved");
+      assertThat(hsm.findKey("copy")).isEmpty();
+
+      KeyHandle copy =
+          hsm.admin(ADMIN_PW).importExportedKey("copy", exported, "transport", "from-source");
+      assertThat(copy.decrypt(source.key("shared").encrypt(DATA))).isEqualTo(DATA);
     }
   }
 

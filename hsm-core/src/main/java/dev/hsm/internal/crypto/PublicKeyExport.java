@@ -8,9 +8,12 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
 /** Public keys as PEM (SubjectPublicKeyInfo) and as JWK, the latter built with nimbus-jose-jwt. */
@@ -20,6 +23,26 @@ public final class PublicKeyExport {
   /** {@code -----BEGIN PUBLIC KEY-----} PEM. */
   public static String pem(PublicKey publicKey) {
     return Pem.encode("PUBLIC KEY", publicKey.getEncoded());
+  }
+
+  /**
+   * A public key's id in key exports: SHA-256 of its SubjectPublicKeyInfo DER as the pure-Java
+   * providers encode it (RSA with NULL parameters; EC on its named curve, point uncompressed),
+   * which is the body of the key's {@code publicKeyPem()}. Re-encoded first, so that two stores
+   * holding the same key agree on its id whichever provider made or loaded it.
+   *
+   * @param spki the key's SubjectPublicKeyInfo DER
+   */
+  public static byte[] keyId(dev.hsm.Algorithm algorithm, byte[] spki) {
+    try {
+      byte[] canonical =
+          Providers.pureJavaKeyFactory(algorithm)
+              .generatePublic(new X509EncodedKeySpec(spki))
+              .getEncoded();
+      return MessageDigest.getInstance("SHA-256").digest(canonical);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read a stored " + algorithm + " public key", e);
+    }
   }
 
   /** The key as a JWK with {@code kid}, {@code alg} and {@code use}. */

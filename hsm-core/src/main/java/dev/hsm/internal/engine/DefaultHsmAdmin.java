@@ -200,15 +200,16 @@ final class DefaultHsmAdmin implements HsmAdmin {
   }
 
   @Override
-  public byte[] exportKey(String keyName, String transportPublicKeyPem) {
+  public byte[] exportKey(String keyName, String transportPublicKeyPem, String signingKeyName) {
     authorise("export a key");
-    return new KeyTransfer(engine).export(keyName, transportPublicKeyPem);
+    return new KeyTransfer(engine).export(keyName, transportPublicKeyPem, signingKeyName);
   }
 
   @Override
-  public KeyHandle importExportedKey(String name, byte[] exported, String transportKeyName) {
+  public KeyHandle importExportedKey(
+      String name, byte[] exported, String transportKeyName, String signerKeyName) {
     authorise("import an exported key");
-    return new KeyTransfer(engine).importExported(name, exported, transportKeyName);
+    return new KeyTransfer(engine).importExported(name, exported, transportKeyName, signerKeyName);
   }
 
   // ---------------------------------------------------------------- unlock slots

@@ -52,6 +52,7 @@ final class DefaultKeyHandle implements KeyHandle {
   public byte[] encrypt(byte[] plaintext, byte[] context) {
     Objects.requireNonNull(plaintext, "plaintext");
     Objects.requireNonNull(context, "context");
+    engine.gate().refuseReserved(name, KeyUse.ENCRYPT, context);
     Permit permit = engine.gate().primary(name, KeyUse.ENCRYPT);
     byte[] ciphertext;
     try {
@@ -70,6 +71,7 @@ final class DefaultKeyHandle implements KeyHandle {
   public byte[] decrypt(byte[] ciphertext, byte[] context) {
     Objects.requireNonNull(ciphertext, "ciphertext");
     Objects.requireNonNull(context, "context");
+    engine.gate().refuseReserved(name, KeyUse.DECRYPT, context);
     LoadedKey key = engine.gate().admit(name, KeyUse.DECRYPT);
     String problem = Envelope.problem(ciphertext, Envelope.CIPHERTEXT);
     if (problem != null) {
@@ -105,6 +107,7 @@ final class DefaultKeyHandle implements KeyHandle {
   @Override
   public DataKey generateDataKey(byte[] context) {
     Objects.requireNonNull(context, "context");
+    engine.gate().refuseReserved(name, KeyUse.GENERATE_DATA_KEY, context);
     engine.gate().admit(name, KeyUse.GENERATE_DATA_KEY);
     byte[] plaintextKey = Randomness.bytes(Keys.AEAD_KEY_BYTES);
     try {
@@ -118,6 +121,7 @@ final class DefaultKeyHandle implements KeyHandle {
 
   @Override
   public byte[] sign(byte[] data) {
+    engine.gate().refuseReserved(name, KeyUse.SIGN, data); // an export's signature input
     return signEnvelope(data, KeyUse.SIGN, Envelope.SIGNATURE);
   }
 

@@ -315,12 +315,13 @@ public final class Engine implements HsmClient {
 
   /**
    * Counts a refusal caused by unauthenticated input (a header naming a version that may not be
-   * used) and returns the exception to throw; the count reaches the audit log at the next refresh
-   * or read of the log, one entry per kind of refusal, not one synced write per call.
+   * used, a context in the reserved namespace) and returns the exception to throw; the count
+   * reaches the audit log at the next refresh or read of the log, one entry per kind of refusal,
+   * not one synced write per call.
    */
   <E extends HsmException> E refusedForInput(
-      String action, String keyName, int version, E refusal) {
-    refusalsOfInput.count(AuditChain.APP, action, keyName, version, refusal.getMessage());
+      String actor, String action, String keyName, int version, E refusal) {
+    refusalsOfInput.count(actor, action, keyName, version, refusal.getMessage());
     return refusal;
   }
 

@@ -10,24 +10,23 @@ import dev.hsm.KeyMaterial;
 import dev.hsm.KeyNotExtractableException;
 import dev.hsm.KeySpec;
 import dev.hsm.KeyState;
-import dev.hsm.KeyVersionInfo;
 import dev.hsm.Operation;
-import dev.hsm.WrongKeyTypeException;
+import dev.hsm.VerificationFailedException;
 import dev.hsm.internal.crypto.Pem;
 import dev.hsm.internal.crypto.Providers;
+import dev.hsm.internal.crypto.PublicKeyExport;
 import dev.hsm.internal.crypto.Randomness;
-import dev.hsm.internal.formats.Envelope;
+import dev.hsm.internal.formats.ExportBlob;
 import dev.hsm.internal.protection.AesGcm;
 import dev.hsm.internal.protection.AuditChain;
 import dev.hsm.internal.protection.KeyRecord;
 import dev.hsm.internal.protection.MasterKey;
 import dev.hsm.internal.protection.Secrets;
 import dev.hsm.spi.CustodyRecord;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.MGF1ParameterSpec;
@@ -35,9 +34,11 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
@@ -45,22 +46,24 @@ import javax.crypto.spec.PSource;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Export of an extractable key to another store, and its import there (documented in {@code
- * docs/FORMATS.md}):
+ * Export of an extractable key to another store, and its import there; the byte layout is {@link
+ * ExportBlob} (format version 2, documented in {@code docs/FORMATS.md}).
  *
- * <pre>
- * "HSMX" 0x01 | u16 length | RSA-OAEP-SHA-256(ephemeral AES-256 key, label) | 12-byte nonce |
- * AES-256-GCM(ephemeral key, JSON of the key's attributes and each version's material)
- * </pre>
+ * <p>The export is encrypted for the destination's RSA-OAEP transport key (an ephemeral AES-256 key
+ * under RSA-OAEP, the key's attributes and material under AES-256-GCM) and signed by a signing key
+ * of the exporting store, over every byte before the signature: header, both key ids, the encrypted
+ * ephemeral key and the payload. The importing admin names the key this store trusts for the
+ * signature; the import checks it before the transport key decrypts anything, so a blob that is
+ * altered, unsigned, signed by anyone else, or made for another transport key never reaches the
+ * transport key's private half and never becomes a key.
  *
- * The header and the encrypted ephemeral key are the GCM associated data, so nothing in the blob
- * can be changed without the import failing.
+ * <p>The three keys are used only here, through the {@link PolicyGate} with their own {@link
+ * KeyUse}s ({@code SIGN_EXPORT}, {@code VERIFY_EXPORT}, {@code UNWRAP_EXPORT}): their policy and
+ * state are checked and refusals audited as for any use, while the public API refuses the export's
+ * labels (the reserved namespace), so holding a handle of the transport key opens no export.
  */
 final class KeyTransfer {
-  private static final byte[] MAGIC = "HSMX".getBytes(StandardCharsets.US_ASCII);
-  private static final byte FORMAT = 1;
-  private static final byte[] OAEP_LABEL = "dev.hsm/v1/key-export".getBytes(StandardCharsets.UTF_8);
-  private static final int NONCE_BYTES = 12;
+  private static final String IMPORT = "key.import-exported";
 
   private final Engine engine;
 
@@ -68,8 +71,10 @@ final class KeyTransfer {
     this.engine = engine;
   }
 
-  byte[] export(String keyName, String transportPublicKeyPem) {
+  byte[] export(String keyName, String transportPublicKeyPem, String signingKeyName) {
     engine.checkOpen();
+    Objects.requireNonNull(transportPublicKeyPem, "transportPublicKeyPem");
+    Objects.requireNonNull(signingKeyName, "signingKeyName");
     KeyRecord record = engine.read(keyName);
     if (!record.extractable()) {
       throw engine.refused(
@@ -81,20 +86,32 @@ final class KeyTransfer {
               "key '" + keyName + "' is not extractable, so it cannot be exported"));
     }
     PublicKey transport = transportKey(transportPublicKeyPem);
+    byte[] transportKeyId =
+        PublicKeyExport.keyId(Algorithm.RSA_OAEP_SHA256, transport.getEncoded());
+    Permit signer = engine.gate().primary(signingKeyName, KeyUse.SIGN_EXPORT);
+    Algorithm signatureAlgorithm = signer.key().record.algorithm();
+    byte[] signerKeyId =
+        PublicKeyExport.keyId(
+            signatureAlgorithm, signer.key().record.version(signer.version()).publicKey());
     byte[] payload = payload(record);
-    byte[] ephemeral = Randomness.bytes(32);
+    byte[] ephemeral = Randomness.bytes(ExportBlob.EPHEMERAL_KEY_BYTES);
     try {
       Cipher oaep = Cipher.getInstance("RSA/ECB/OAEPPadding", Providers.SUN_JCE);
       oaep.init(Cipher.ENCRYPT_MODE, transport, oaepParameters(), Randomness.secureRandom());
       byte[] wrappedKey = oaep.doFinal(ephemeral);
-      byte[] header =
-          ByteBuffer.allocate(MAGIC.length + 3)
-              .put(MAGIC)
-              .put(FORMAT)
-              .putShort((short) wrappedKey.length)
-              .array();
-      byte[] aad = concat(header, wrappedKey);
-      byte[] sealed = AesGcm.seal(new SecretKeySpec(ephemeral, "AES"), payload, aad);
+      byte[] associatedData =
+          ExportBlob.associatedData(
+              transportKeyId,
+              signerKeyId,
+              signatureAlgorithm.name(),
+              wrappedKey,
+              ExportBlob.NONCE_BYTES + payload.length + ExportBlob.TAG_BYTES);
+      byte[] signed =
+          ExportBlob.concat(
+              associatedData,
+              AesGcm.seal(new SecretKeySpec(ephemeral, "AES"), payload, associatedData));
+      byte[] signature = signer.ops().sign(ExportBlob.signingInput(signed));
+      signer.used();
       engine
           .audit()
           .record(
@@ -103,8 +120,14 @@ final class KeyTransfer {
               keyName,
               record.primaryVersion(),
               AuditChain.OK,
-              record.versions().size() + " versions");
-      return concat(aad, sealed);
+              record.versions().size()
+                  + " versions, for transport key "
+                  + shortId(transportKeyId)
+                  + ", signed by '"
+                  + signingKeyName
+                  + "' version "
+                  + signer.version());
+      return ExportBlob.concat(signed, signature);
     } catch (GeneralSecurityException e) {
       throw new HsmException("cannot export key '" + keyName + "': " + e.getMessage(), e);
     } finally {
@@ -129,13 +152,14 @@ final class KeyTransfer {
 
   private static OAEPParameterSpec oaepParameters() {
     return new OAEPParameterSpec(
-        "SHA-256", "MGF1", MGF1ParameterSpec.SHA256, new PSource.PSpecified(OAEP_LABEL));
+        "SHA-256", "MGF1", MGF1ParameterSpec.SHA256, new PSource.PSpecified(ExportBlob.OAEP_LABEL));
   }
 
   /** The key's attributes and every version's material in clear, as JSON bytes. */
   private byte[] payload(KeyRecord record) {
     Base64.Encoder b64 = Base64.getEncoder();
     Map<String, Object> json = new LinkedHashMap<>();
+    json.put("name", record.name());
     json.put("algorithm", record.algorithm().name());
     json.put("rsaModulusBits", record.rsaModulusBits());
     json.put("operations", MasterKey.operationsText(record.operations()));
@@ -167,73 +191,189 @@ final class KeyTransfer {
     return JSONObjectUtils.toJSONString(json).getBytes(StandardCharsets.UTF_8);
   }
 
-  KeyHandle importExported(String name, byte[] exported, String transportKeyName) {
+  KeyHandle importExported(
+      String name, byte[] exported, String transportKeyName, String signerKeyName) {
     engine.checkOpen();
     Engine.checkName(name);
-    KeyHandle transport = engine.key(transportKeyName);
-    if (transport.info().algorithm() != Algorithm.RSA_OAEP_SHA256) {
-      throw new WrongKeyTypeException(
-          "key '"
-              + transportKeyName
-              + "' is "
-              + transport.info().algorithm()
-              + "; a transport key must be RSA_OAEP_SHA256");
+    Objects.requireNonNull(exported, "exported");
+    LoadedKey signer = engine.gate().admit(signerKeyName, KeyUse.VERIFY_EXPORT);
+    LoadedKey transport = engine.gate().admit(transportKeyName, KeyUse.UNWRAP_EXPORT);
+    ExportBlob.Parsed blob;
+    try {
+      blob = ExportBlob.parse(exported);
+    } catch (ExportBlob.Malformed e) {
+      throw refusedImport(
+          name,
+          new VerificationFailedException(
+              "cannot import key '"
+                  + name
+                  + "': the export "
+                  + e.getMessage()
+                  + ", so its origin cannot be verified"));
     }
-    String malformed = "the exported key is malformed or truncated";
-    if (exported.length < MAGIC.length + 3
-        || !java.util.Arrays.equals(exported, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
-        || exported[MAGIC.length] != FORMAT) {
-      throw new InvalidCiphertextException(malformed + " (not an HSMX version 1 export)");
-    }
-    int keyLength = ByteBuffer.wrap(exported, MAGIC.length + 1, 2).getShort() & 0xffff;
-    int aadLength = MAGIC.length + 3 + keyLength;
-    if (exported.length < aadLength + NONCE_BYTES + 16) {
-      throw new InvalidCiphertextException(malformed);
-    }
-    byte[] aad = java.util.Arrays.copyOf(exported, aadLength);
-    byte[] wrappedKey = java.util.Arrays.copyOfRange(exported, MAGIC.length + 3, aadLength);
-    byte[] ephemeral = unwrapEphemeral(transport, wrappedKey, transportKeyName);
+    int signerVersion = verifyOrigin(name, blob, signer);
+    byte[] ephemeral = unwrapEphemeral(name, blob, transport);
     byte[] payload;
     try {
       payload =
-          AesGcm.open(
-              new SecretKeySpec(ephemeral, "AES"),
-              java.util.Arrays.copyOfRange(exported, aadLength, exported.length),
-              aad);
+          AesGcm.open(new SecretKeySpec(ephemeral, "AES"), blob.sealed(), blob.associatedData());
     } catch (GeneralSecurityException e) {
-      throw new InvalidCiphertextException(
-          "the exported key was altered: it does not authenticate");
+      throw refusedImport(
+          name,
+          new InvalidCiphertextException(
+              "cannot import key '"
+                  + name
+                  + "': the export is signed by '"
+                  + signerKeyName
+                  + "' but its payload does not decrypt"));
     } finally {
       Secrets.wipe(ephemeral);
     }
     try {
       Unlocked with = engine.unlocked();
       KeyRecord record = record(name, payload, with);
-      engine.writes().insert(with, record, AuditChain.ADMIN, "key.import-exported");
+      engine
+          .writes()
+          .insert(
+              with,
+              record,
+              AuditChain.ADMIN,
+              IMPORT,
+              record.algorithm().name()
+                  + ", exported as '"
+                  + exportedName(payload)
+                  + "', signed by '"
+                  + signerKeyName
+                  + "' version "
+                  + signerVersion);
       return new DefaultKeyHandle(name, engine);
     } finally {
       Secrets.wipe(payload);
     }
   }
 
-  /** The ephemeral key, decrypted with whichever enabled version of the transport key fits. */
-  private static byte[] unwrapEphemeral(
-      KeyHandle transport, byte[] wrappedKey, String transportKeyName) {
-    List<KeyVersionInfo> versions = new ArrayList<>(transport.info().versions());
-    java.util.Collections.reverse(versions); // newest first: usually the one used
-    for (KeyVersionInfo version : versions) {
-      if (version.state() != KeyState.ENABLED) {
-        continue;
-      }
-      byte[] envelope = concat(Envelope.header(Envelope.CIPHERTEXT, version.version()), wrappedKey);
-      try {
-        return transport.decrypt(envelope, OAEP_LABEL);
-      } catch (InvalidCiphertextException notThisVersion) {
-        // try the next version
+  /**
+   * Checks that the export was signed by an enabled version of {@code signer} with its algorithm,
+   * over every byte before the signature; returns that version.
+   */
+  private int verifyOrigin(String name, ExportBlob.Parsed blob, LoadedKey signer) {
+    String trusted = signer.record.algorithm().name();
+    if (!blob.signatureAlgorithm().equals(trusted)) {
+      throw refusedImport(
+          name,
+          new VerificationFailedException(
+              "cannot import key '"
+                  + name
+                  + "': the export is signed with "
+                  + blob.signatureAlgorithm()
+                  + ", but the trusted signer '"
+                  + signer.name()
+                  + "' is "
+                  + trusted));
+    }
+    Integer version = versionWithKeyId(signer.record, blob.signerKeyId());
+    if (version == null) {
+      throw refusedImport(
+          name,
+          new VerificationFailedException(
+              "cannot import key '"
+                  + name
+                  + "': the export was signed by key "
+                  + shortId(blob.signerKeyId())
+                  + ", which is no version of the trusted signer '"
+                  + signer.name()
+                  + "'"));
+    }
+    Permit permit = engine.gate().version(signer, KeyUse.VERIFY_EXPORT, version);
+    if (!permit.ops().verify(blob.signingInput(), blob.signature(), 0)) {
+      throw refusedImport(
+          name,
+          new VerificationFailedException(
+              "cannot import key '"
+                  + name
+                  + "': the export's signature does not verify with '"
+                  + signer.name()
+                  + "' version "
+                  + version
+                  + ": the export was altered, or the signature is not of this export"));
+    }
+    permit.used();
+    return version;
+  }
+
+  /**
+   * The ephemeral key, decrypted with the version of the transport key the export names. Only here,
+   * after the signature was checked, and through the gate as {@link KeyUse#UNWRAP_EXPORT}: the
+   * public {@code decrypt} refuses the export's label, which lies in the reserved namespace.
+   */
+  private byte[] unwrapEphemeral(String name, ExportBlob.Parsed blob, LoadedKey transport) {
+    Integer version = versionWithKeyId(transport.record, blob.transportKeyId());
+    if (version == null) {
+      throw refusedImport(
+          name,
+          new InvalidCiphertextException(
+              "cannot import key '"
+                  + name
+                  + "': the export was made for transport key "
+                  + shortId(blob.transportKeyId())
+                  + ", which is no version of '"
+                  + transport.name()
+                  + "'"));
+    }
+    Permit permit = engine.gate().version(transport, KeyUse.UNWRAP_EXPORT, version);
+    byte[] ephemeral;
+    try {
+      ephemeral = permit.ops().decrypt(blob.wrappedKey(), 0, ExportBlob.OAEP_LABEL);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      ephemeral = null;
+    }
+    if (ephemeral == null || ephemeral.length != ExportBlob.EPHEMERAL_KEY_BYTES) {
+      Secrets.wipe(ephemeral);
+      throw refusedImport(
+          name,
+          new InvalidCiphertextException(
+              "cannot import key '"
+                  + name
+                  + "': its ephemeral key does not decrypt with transport key '"
+                  + transport.name()
+                  + "' version "
+                  + version));
+    }
+    permit.used();
+    return ephemeral;
+  }
+
+  /** The version of {@code key} whose public key has {@code keyId}, or {@code null}. */
+  private static Integer versionWithKeyId(KeyRecord key, byte[] keyId) {
+    for (KeyRecord.VersionRecord version : key.versions()) {
+      if (version.publicKey() != null
+          && MessageDigest.isEqual(
+              PublicKeyExport.keyId(key.algorithm(), version.publicKey()), keyId)) {
+        return version.version();
       }
     }
-    throw new InvalidCiphertextException(
-        "the exported key was not encrypted for transport key '" + transportKeyName + "'");
+    return null;
+  }
+
+  /** A key id for messages: its first eight bytes in hex. */
+  private static String shortId(byte[] keyId) {
+    return HexFormat.of().formatHex(keyId, 0, 8) + "...";
+  }
+
+  /** Records a refused import in the audit log (an admin act) and returns the exception. */
+  private <E extends HsmException> E refusedImport(String name, E refusal) {
+    return engine.refused(AuditChain.ADMIN, IMPORT, name, 0, refusal);
+  }
+
+  /** The key's name in the exporting store, for the audit log. */
+  private static String exportedName(byte[] payload) {
+    try {
+      Object exported =
+          JSONObjectUtils.parse(new String(payload, StandardCharsets.UTF_8)).get("name");
+      return exported instanceof String ? (String) exported : "?";
+    } catch (java.text.ParseException e) {
+      return "?";
+    }
   }
 
   private static KeyRecord record(String name, byte[] payload, Unlocked with) {
@@ -314,12 +454,5 @@ final class KeyTransfer {
     } finally {
       Secrets.wipe(encoded); // KeyMaterial keeps its own copy
     }
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(a.length + b.length);
-    out.write(a, 0, a.length);
-    out.write(b, 0, b.length);
-    return out.toByteArray();
   }
 }

@@ -5,14 +5,21 @@ import dev.hsm.HsmException;
 import dev.hsm.InvalidCiphertextException;
 import dev.hsm.Operation;
 import dev.hsm.VerificationFailedException;
+import dev.hsm.internal.protection.AuditChain;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Every way into a key, and what each needs: the kinds of key it works on, the operation the key's
- * policy must allow, how it is named in the audit log and in messages, and the exception for input
- * that names a version the key does not have. {@link PolicyGate} checks them all in one place.
+ * policy must allow, who acts and how it is named in the audit log and in messages, and the
+ * exception for input that names a version the key does not have. {@link PolicyGate} checks them
+ * all in one place.
+ *
+ * <p>The handle's uses are the application's; the {@code _EXPORT} uses exist only inside the admin
+ * session's key export and import ({@link KeyTransfer}), so the transport and signing keys' policy
+ * and state are checked, counted and audited as for any other use, under the admin actor, while the
+ * public API cannot reach what they do.
  */
 enum KeyUse {
   ENCRYPT(
@@ -36,10 +43,40 @@ enum KeyUse {
   MAC(Operation.SIGN, "key.mac", "compute a MAC", "MAC tag", Kind.MAC),
   VERIFY_MAC(Operation.VERIFY, "key.verify-mac", "verify a MAC tag", "MAC tag", Kind.MAC),
   SIGN_JWS(Operation.SIGN, "key.sign", "sign a JWS", "JWS", Kind.SIGNATURE, Kind.MAC),
-  VERIFY_JWS(Operation.VERIFY, "key.verify", "verify a JWS", "JWS", Kind.SIGNATURE, Kind.MAC);
+  VERIFY_JWS(Operation.VERIFY, "key.verify", "verify a JWS", "JWS", Kind.SIGNATURE, Kind.MAC),
+
+  /** An import's ephemeral key, decrypted with this store's RSA-OAEP transport key. */
+  UNWRAP_EXPORT(
+      Operation.DECRYPT,
+      AuditChain.ADMIN,
+      "key.unwrap-export",
+      "unwrap an exported key (a transport key must be RSA_OAEP_SHA256)",
+      "exported key",
+      Kind.ASYMMETRIC_ENCRYPTION),
+
+  /** An export's proof of origin, signed with the exporting store's signing key. */
+  SIGN_EXPORT(
+      Operation.SIGN,
+      AuditChain.ADMIN,
+      "key.sign-export",
+      "sign a key export",
+      "export signature",
+      Kind.SIGNATURE),
+
+  /** An import's proof of origin, checked with the key this store trusts for it. */
+  VERIFY_EXPORT(
+      Operation.VERIFY,
+      AuditChain.ADMIN,
+      "key.verify-export",
+      "verify a key export's signature",
+      "export signature",
+      Kind.SIGNATURE);
 
   /** The operation the key's policy must allow. */
   final Operation operation;
+
+  /** Who acts, for the audit log: the application, or the admin session. */
+  final String actor;
 
   /** The audit log's name for it (refusals are recorded under it). */
   final String auditAction;
@@ -53,7 +90,18 @@ enum KeyUse {
   private final Set<Kind> kinds;
 
   KeyUse(Operation operation, String auditAction, String description, String input, Kind... kinds) {
+    this(operation, AuditChain.APP, auditAction, description, input, kinds);
+  }
+
+  KeyUse(
+      Operation operation,
+      String actor,
+      String auditAction,
+      String description,
+      String input,
+      Kind... kinds) {
     this.operation = operation;
+    this.actor = actor;
     this.auditAction = auditAction;
     this.description = description;
     this.input = input;

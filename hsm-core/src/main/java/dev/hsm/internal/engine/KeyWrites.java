@@ -88,8 +88,13 @@ final class KeyWrites {
    *     stored under the old one
    */
   void insert(Unlocked with, KeyRecord record, String actor, String action) {
+    insert(with, record, actor, action, record.algorithm().name());
+  }
+
+  /** {@link #insert(Unlocked, KeyRecord, String, String)} with the audit entry's detail. */
+  void insert(Unlocked with, KeyRecord record, String actor, String action, String detail) {
     engine.checkNew(record.name()); // a name whose rows were deleted is not taken over
-    newKeys.insert(new GroupCommit.Request(with, record, actor, action, record.algorithm().name()));
+    newKeys.insert(new GroupCommit.Request(with, record, actor, action, detail));
   }
 
   /** Runs a write under this client's write lock, retrying when another process wrote first. */

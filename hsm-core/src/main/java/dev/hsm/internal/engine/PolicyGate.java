@@ -3,18 +3,20 @@ package dev.hsm.internal.engine;
 import dev.hsm.KeyDisabledException;
 import dev.hsm.KeyState;
 import dev.hsm.KeyVersionDestroyedException;
+import dev.hsm.Operation;
 import dev.hsm.OperationNotPermittedException;
 import dev.hsm.VersionBelowMinimumException;
 import dev.hsm.WrongKeyTypeException;
-import dev.hsm.internal.protection.AuditChain;
+import dev.hsm.internal.formats.ReservedLabels;
 import java.time.Instant;
 import java.util.stream.Collectors;
 
 /**
- * The one place every way into a key (handles, JWS, the annotation boundary, and any later
- * interface) passes before an operation runs: kind, allowed operation, key state, due rotation,
- * version state and minimum version. Policy and state refusals are written to the audit log before
- * they are thrown; a wrong kind of key is a programming error and is not.
+ * The one place every way into a key (handles, JWS, the annotation boundary, the admin's key export
+ * and import, and any later interface) passes before an operation runs: kind, allowed operation,
+ * key state, due rotation, version state and minimum version, and, for the public API, no input in
+ * the reserved namespace. Policy and state refusals are written to the audit log before they are
+ * thrown; a wrong kind of key is a programming error and is not.
  *
  * <p>On a cached key every check is a field read: no lock, no database.
  */
@@ -36,7 +38,7 @@ final class PolicyGate {
     }
     if (!key.operations.contains(use.operation)) {
       throw engine.refused(
-          AuditChain.APP,
+          use.actor,
           use.auditAction,
           name,
           0,
@@ -51,7 +53,7 @@ final class PolicyGate {
     }
     if (!key.record.enabled()) {
       throw engine.refused(
-          AuditChain.APP,
+          use.actor,
           use.auditAction,
           name,
           0,
@@ -69,7 +71,7 @@ final class PolicyGate {
     int primary = key.record.primaryVersion();
     if (key.primary == null) {
       throw engine.refused(
-          AuditChain.APP,
+          use.actor,
           use.auditAction,
           name,
           primary,
@@ -163,6 +165,35 @@ final class PolicyGate {
     }
   }
 
+  /**
+   * Refuses {@code input} (a context, or data to sign) in the library's reserved namespace ({@link
+   * ReservedLabels}), before any other check: no public operation may make or open what the library
+   * makes for itself. Counted as a refusal of input (written in batches, like a header naming a
+   * disabled version), since a caller may pass on contexts it was sent.
+   */
+  void refuseReserved(String name, KeyUse use, byte[] input) {
+    if (ReservedLabels.isReserved(input)) {
+      boolean data = use.operation == Operation.SIGN;
+      throw engine.refusedForInput(
+          use.actor,
+          use.auditAction,
+          name,
+          0,
+          new OperationNotPermittedException(
+              "key '"
+                  + name
+                  + "' cannot "
+                  + use.description
+                  + (data ? " data" : " with a context")
+                  + " that begins with \""
+                  + ReservedLabels.PREFIX
+                  + "\": that namespace is reserved for the library's own labels (key export); "
+                  + (data
+                      ? "put a prefix of your own before the data"
+                      : "choose another context")));
+    }
+  }
+
   WrongKeyTypeException wrongType(LoadedKey key, String description) {
     return new WrongKeyTypeException(
         "key '" + key.name() + "' is " + key.record.algorithm() + ", which cannot " + description);
@@ -171,6 +202,6 @@ final class PolicyGate {
   /** A refusal caused by the version the input names: counted, written in batches. */
   private <E extends dev.hsm.HsmException> E refused(
       KeyUse use, String name, int version, E refusal) {
-    return engine.refusedForInput(use.auditAction, name, version, refusal);
+    return engine.refusedForInput(use.actor, use.auditAction, name, version, refusal);
   }
 }

@@ -136,4 +136,34 @@ class ApiTourTest {
       assertThat(recent).extracting(AuditEntry::action).contains("key.rotate", "store.backup");
     }
   }
+
+  @Test
+  void keyTransferTour() throws Exception {
+    Path keyFile = dir.resolve("hsm.key");
+    Files.write(keyFile, new java.security.SecureRandom().generateSeed(32));
+    byte[] plain = "secret".getBytes(StandardCharsets.UTF_8);
+
+    try (HsmClient source =
+            HsmClient.open(HsmConfig.sqlite(dir.resolve("source.db")).keyFile(keyFile));
+        HsmClient target =
+            HsmClient.open(HsmConfig.sqlite(dir.resolve("target.db")).keyFile(keyFile))) {
+      KeyHandle shared = source.createKey("shared", KeySpec.aes256Gcm().withExtractable(true));
+
+      // README: transfer
+      KeyHandle transport = target.createKey("transport", KeySpec.rsaOaepSha256(3072));
+      String signerPem = source.createKey("exporter", KeySpec.ecdsaP256()).publicKeyPem();
+      KeySpec verifyOnly = KeySpec.ecdsaP256().withOperations(Operation.VERIFY);
+      target.admin().importKey("from-source", verifyOnly, KeyMaterial.publicKeyPem(signerPem));
+      byte[] exported = source.admin().exportKey("shared", transport.publicKeyPem(), "exporter");
+      HsmAdmin targetAdmin = target.admin();
+      KeyHandle copy =
+          targetAdmin.importExportedKey("shared", exported, "transport", "from-source");
+
+      assertThat(copy.decrypt(shared.encrypt(plain))).isEqualTo(plain);
+      exported[exported.length - 1] ^= 1;
+      assertThatThrownBy(
+              () -> targetAdmin.importExportedKey("altered", exported, "transport", "from-source"))
+          .isInstanceOf(VerificationFailedException.class);
+    }
+  }
 }
