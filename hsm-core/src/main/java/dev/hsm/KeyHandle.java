@@ -103,6 +103,44 @@ public interface KeyHandle {
   void verifyMac(byte[] data, byte[] tag);
 
   /**
+   * Checks a signature made outside this library: the algorithm's standard signature over exactly
+   * {@code data} (P1363 {@code r||s} for ECDSA), with no envelope, by the private key of the given
+   * version of this key. For signatures that other parties make over bare messages (a partner's
+   * signed file, test vectors); signatures made by {@link #sign} are checked with {@link #verify}.
+   *
+   * <p>Only keys that allow {@link Operation#VERIFY} but not {@link Operation#SIGN} may do this,
+   * typically a public key imported with {@link KeyMaterial#publicKeyX509}. A key that signs here
+   * makes JWS, and a JWS signature is a standard signature over the token's {@code header.payload}:
+   * this call would accept it as that data, signed. For the same reason, import no public key of a
+   * key that signs JWS (here or elsewhere) to check signatures this way.
+   *
+   * @param version the key version that made the signature; an imported public key has only version
+   *     1
+   * @throws OperationNotPermittedException if the key allows SIGN, or does not allow VERIFY
+   * @throws VerificationFailedException if the signature does not verify, or the key has no such
+   *     version
+   */
+  void verifyStandardSignature(byte[] data, byte[] signature, int version);
+
+  /**
+   * Checks an HMAC tag computed outside this library: the full-length standard tag over exactly
+   * {@code data}, with no envelope, under the given version of this key. Tags made by {@link #mac}
+   * are checked with {@link #verifyMac}.
+   *
+   * <p>Only keys that allow {@link Operation#VERIFY} but not {@link Operation#SIGN} may do this,
+   * such as a shared secret imported with {@code KeySpec.hmacSha256().withOperations(VERIFY)}: a
+   * key that computes tags here makes HMAC JWS, whose tags are standard tags over the token's
+   * {@code header.payload}. For the same reason, do not import one secret twice, as a key that
+   * computes tags and as one that checks them this way.
+   *
+   * @param version the key version the tag was computed with
+   * @throws OperationNotPermittedException if the key allows SIGN, or does not allow VERIFY
+   * @throws VerificationFailedException if the tag does not match (compared in constant time), or
+   *     the key has no such version
+   */
+  void verifyStandardMac(byte[] data, byte[] tag, int version);
+
+  /**
    * Re-encrypts a ciphertext under the primary version without handing the plaintext to the caller
    * (like Vault's rewrap and KMS ReEncrypt): use it after a rotation, before raising the minimum
    * decryption version. Needs {@link Operation#DECRYPT} and {@link Operation#ENCRYPT}.

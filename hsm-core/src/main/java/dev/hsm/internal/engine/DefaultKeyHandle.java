@@ -161,6 +161,29 @@ final class DefaultKeyHandle implements KeyHandle {
   }
 
   @Override
+  public void verifyStandardSignature(byte[] data, byte[] signature, int version) {
+    verifyStandard(data, signature, version, KeyUse.VERIFY_STANDARD_SIGNATURE);
+  }
+
+  @Override
+  public void verifyStandardMac(byte[] data, byte[] tag, int version) {
+    verifyStandard(data, tag, version, KeyUse.VERIFY_STANDARD_MAC);
+  }
+
+  /** No envelope and no domain: the gate admits only keys that never sign ({@link KeyUse}). */
+  private void verifyStandard(byte[] data, byte[] signature, int version, KeyUse use) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(signature, use.input);
+    LoadedKey key = engine.gate().admit(name, use);
+    Permit permit = engine.gate().version(key, use, version);
+    if (!permit.ops().verify(data, signature, 0)) {
+      throw new VerificationFailedException(
+          use.input + " does not verify with key '" + name + "' version " + version);
+    }
+    permit.used();
+  }
+
+  @Override
   public String signJws(byte[] payload) {
     Objects.requireNonNull(payload, "payload");
     Permit permit = engine.gate().primary(name, KeyUse.SIGN_JWS);

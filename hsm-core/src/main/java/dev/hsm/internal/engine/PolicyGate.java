@@ -3,6 +3,7 @@ package dev.hsm.internal.engine;
 import dev.hsm.KeyDisabledException;
 import dev.hsm.KeyState;
 import dev.hsm.KeyVersionDestroyedException;
+import dev.hsm.Operation;
 import dev.hsm.OperationNotPermittedException;
 import dev.hsm.VersionBelowMinimumException;
 import dev.hsm.WrongKeyTypeException;
@@ -12,9 +13,10 @@ import java.util.stream.Collectors;
 
 /**
  * The one place every way into a key (handles, JWS, the annotation boundary, and any later
- * interface) passes before an operation runs: kind, allowed operation, key state, due rotation,
- * version state and minimum version. Policy and state refusals are written to the audit log before
- * they are thrown; a wrong kind of key is a programming error and is not.
+ * interface) passes before an operation runs: kind, allowed operation (and, for standard-form
+ * verification, no SIGN), key state, due rotation, version state and minimum version. Policy and
+ * state refusals are written to the audit log before they are thrown; a wrong kind of key is a
+ * programming error and is not.
  *
  * <p>On a cached key every check is a field read: no lock, no database.
  */
@@ -48,6 +50,23 @@ final class PolicyGate {
                   + " (it allows "
                   + key.operations.stream().map(Enum::name).collect(Collectors.joining(", "))
                   + ")"));
+    }
+    if (use.onlyKeysThatCannotSign && key.operations.contains(Operation.SIGN)) {
+      throw engine.refused(
+          AuditChain.APP,
+          use.auditAction,
+          name,
+          0,
+          new OperationNotPermittedException(
+              "key '"
+                  + name
+                  + "' allows SIGN, so it cannot "
+                  + use.description
+                  + ": a JWS this key made carries exactly such a signature or tag over its"
+                  + " 'header.payload', which would pass as signed bare data. Check this key's"
+                  + " own output with verify() or verifyMac(); for a signature made outside,"
+                  + " import the outside signer's key (its public key, or the shared HMAC key)"
+                  + " as a key that allows only VERIFY"));
     }
     if (!key.record.enabled()) {
       throw engine.refused(
