@@ -59,16 +59,24 @@ public interface KeyHandle {
   DataKey generateDataKey(byte[] context);
 
   /**
-   * Signs {@code data} with the primary version.
+   * Signs {@code data} with the primary version. The signature covers the envelope's 5-byte header
+   * followed by {@code data}, never {@code data} alone, so it is not the signature of any JWS, and
+   * no JWS signature passes {@link #verify}, whatever the data (see {@code docs/FORMATS.md}, which
+   * also shows how to check it elsewhere with {@link #publicKeyPem()}).
    *
-   * @return a signature envelope: format byte, key version, then the algorithm's standard signature
-   *     (P1363 {@code r||s} for ECDSA)
+   * @return a signature envelope (format 2): format byte {@code 0x04}, key version, then the
+   *     algorithm's standard signature (P1363 {@code r||s} for ECDSA) of those 5 bytes followed by
+   *     {@code data}
    */
   byte[] sign(byte[] data);
 
   /**
-   * Checks a signature envelope made by {@link #sign}. Returns normally only if it is valid.
+   * Checks a signature envelope made by {@link #sign} with any enabled version of this key. Returns
+   * normally only if it is valid. A signature that someone else made over bare data is checked with
+   * {@link #verifyStandardSignature} instead.
    *
+   * @throws RetiredEnvelopeFormatException if it is a format-1 envelope (format byte {@code 0x02}),
+   *     which signed the bare data and is no longer accepted: sign the data again
    * @throws VerificationFailedException if the signature does not verify, is malformed or names a
    *     version this key does not have
    */
@@ -92,13 +100,25 @@ public interface KeyHandle {
    */
   byte[] verifyJws(String jws);
 
-  /** Computes an HMAC tag envelope over {@code data} with the primary version. */
+  /**
+   * Computes an HMAC tag envelope with the primary version. The tag covers the envelope's 5-byte
+   * header followed by {@code data}, never {@code data} alone, so it is not the tag of any HMAC JWS
+   * and no JWS tag passes {@link #verifyMac} (see {@code docs/FORMATS.md}).
+   *
+   * @return a MAC envelope (format 2): format byte {@code 0x05}, key version, then the full-length
+   *     HMAC tag of those 5 bytes followed by {@code data}
+   */
   byte[] mac(byte[] data);
 
   /**
-   * Checks a tag made by {@link #mac}, in constant time. Returns normally only if it is valid.
+   * Checks a tag made by {@link #mac} with any enabled version of this key, in constant time.
+   * Returns normally only if it is valid. A tag computed elsewhere over bare data is checked with
+   * {@link #verifyStandardMac} instead.
    *
-   * @throws VerificationFailedException if the tag does not match
+   * @throws RetiredEnvelopeFormatException if it is a format-1 envelope (format byte {@code 0x03}),
+   *     which covered the bare data and is no longer accepted: compute the tag again
+   * @throws VerificationFailedException if the tag does not match, is malformed or names a version
+   *     this key does not have
    */
   void verifyMac(byte[] data, byte[] tag);
 

@@ -7,6 +7,7 @@ import dev.hsm.KeyInfo;
 import dev.hsm.KeyNotFoundException;
 import dev.hsm.KeyState;
 import dev.hsm.OperationNotPermittedException;
+import dev.hsm.RetiredEnvelopeFormatException;
 import dev.hsm.VerificationFailedException;
 import dev.hsm.internal.crypto.Keys;
 import dev.hsm.internal.crypto.PublicKeyExport;
@@ -136,10 +137,16 @@ final class DefaultKeyHandle implements KeyHandle {
     verifyEnvelope(data, tag, KeyUse.VERIFY_MAC, Envelope.MAC);
   }
 
+  /**
+   * Signs or MACs the envelope header followed by {@code data} (format 2), never {@code data}
+   * alone: what a JWS signs is base64url text, and the header starts with a byte that text never
+   * has.
+   */
   private byte[] signEnvelope(byte[] data, KeyUse use, byte format) {
     Objects.requireNonNull(data, "data");
     Permit permit = engine.gate().primary(name, use);
-    byte[] envelope = Envelope.wrap(format, permit.version(), permit.ops().sign(data));
+    byte[] header = Envelope.header(format, permit.version());
+    byte[] envelope = Envelope.wrap(header, permit.ops().sign(header, data));
     permit.used();
     return envelope;
   }
@@ -148,16 +155,38 @@ final class DefaultKeyHandle implements KeyHandle {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(envelope, use.input);
     LoadedKey key = engine.gate().admit(name, use);
+    if (Envelope.isRetired(envelope, format)) {
+      throw retired(use, envelope[0], format);
+    }
     String problem = Envelope.problem(envelope, format);
     if (problem != null) {
       throw new VerificationFailedException(use.input + " for key '" + name + "' " + problem);
     }
     Permit permit = engine.gate().version(key, use, Envelope.version(envelope));
-    if (!permit.ops().verify(data, envelope, Envelope.HEADER_BYTES)) {
+    if (!permit.ops().verify(Envelope.headerOf(envelope), data, envelope, Envelope.HEADER_BYTES)) {
       throw new VerificationFailedException(
           use.input + " does not verify with key '" + name + "' version " + permit.version());
     }
     permit.used();
+  }
+
+  /** Format 1 signed the bare data, as a JWS does: refused, saying what to do instead. */
+  private RetiredEnvelopeFormatException retired(KeyUse use, byte presented, byte format) {
+    boolean mac = format == Envelope.MAC;
+    return new RetiredEnvelopeFormatException(
+        String.format(
+            "%s for key '%s' is a format-1 %s envelope (format byte 0x%02x), which is no longer"
+                + " accepted: format 1 %s the bare data, so the signature of any JWS this key"
+                + " made could be repackaged as one. %s again with %s, which makes format 2"
+                + " (0x%02x), from data you still trust; see docs/FORMATS.md, \"Format 1\"",
+            use.input,
+            name,
+            mac ? "MAC tag" : "signature",
+            presented,
+            mac ? "MACed" : "signed",
+            mac ? "Compute the tag" : "Sign the data",
+            mac ? "mac()" : "sign()",
+            format));
   }
 
   @Override
