@@ -1,5 +1,6 @@
 package dev.hsm;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,6 +119,27 @@ class CrossProtocolForgeryTest {
         .isInstanceOf(VerificationFailedException.class)
         .hasMessageContaining("does not verify")
         .hasMessageContaining("'" + key.name() + "'");
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyKeyThatSignsJws")
+  void rawSignatureWithItsEnvelopeHeaderSmuggledIntoTheToken_isNotAValidJws(KeySpec spec) {
+    KeyHandle key = key(spec);
+    String signingInput =
+        header(key) + "." + BASE64URL.encodeToString(FORGED_CLAIMS.getBytes(UTF_8));
+    byte[] envelope = rawOutput(key, signingInput.getBytes(US_ASCII));
+    String headerAsText = new String(Arrays.copyOf(envelope, 5), ISO_8859_1);
+    String signature = BASE64URL.encodeToString(Arrays.copyOfRange(envelope, 5, envelope.length));
+
+    for (String forged :
+        new String[] {
+          headerAsText + signingInput + "." + signature,
+          signingInput.substring(0, 8) + headerAsText + signingInput.substring(8) + "." + signature
+        }) {
+      assertThatThrownBy(() -> key.verifyJws(forged))
+          .isInstanceOf(VerificationFailedException.class)
+          .hasMessageContaining("'" + key.name() + "'");
+    }
   }
 
   @Test
