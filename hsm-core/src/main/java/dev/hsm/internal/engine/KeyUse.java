@@ -73,7 +73,7 @@ enum KeyUse {
   /**
    * Whether the key must not allow {@link Operation#SIGN}: a use that accepts what any key of the
    * algorithm would make, with no domain of its own, must not be open to the key's own output.
-   * Operations are fixed when a key is created, so a key refused nothing here has never signed.
+   * Operations are fixed when a key is created, so a key admitted here has never signed.
    */
   final boolean onlyKeysThatCannotSign;
 

@@ -40,11 +40,6 @@ public final class Envelope {
     };
   }
 
-  /** {@code payload} behind the header for {@code format} and {@code version}, in one array. */
-  public static byte[] wrap(byte format, int version, byte[] payload) {
-    return wrap(header(format, version), payload);
-  }
-
   /** {@code payload} behind {@code header}, in one array. */
   public static byte[] wrap(byte[] header, byte[] payload) {
     byte[] out = new byte[HEADER_BYTES + payload.length];
