@@ -64,16 +64,24 @@ public interface KeyHandle {
   DataKey generateDataKey(byte[] context);
 
   /**
-   * Signs {@code data} with the primary version.
+   * Signs {@code data} with the primary version. The signature covers the envelope's 5-byte header
+   * followed by {@code data}, never {@code data} alone, so it is not the signature of any JWS, and
+   * no JWS signature passes {@link #verify}, whatever the data (see {@code docs/FORMATS.md}, which
+   * also shows how to check it elsewhere with {@link #publicKeyPem()}).
    *
-   * @return a signature envelope: format byte, key version, then the algorithm's standard signature
-   *     (P1363 {@code r||s} for ECDSA)
+   * @return a signature envelope (format 2): format byte {@code 0x04}, key version, then the
+   *     algorithm's standard signature (P1363 {@code r||s} for ECDSA) of those 5 bytes followed by
+   *     {@code data}
    */
   byte[] sign(byte[] data);
 
   /**
-   * Checks a signature envelope made by {@link #sign}. Returns normally only if it is valid.
+   * Checks a signature envelope made by {@link #sign} with any enabled version of this key. Returns
+   * normally only if it is valid. A signature that someone else made over bare data is checked with
+   * {@link #verifyStandardSignature} instead.
    *
+   * @throws RetiredEnvelopeFormatException if it is a format-1 envelope (format byte {@code 0x02}),
+   *     which signed the bare data and is no longer accepted: sign the data again
    * @throws VerificationFailedException if the signature does not verify, is malformed or names a
    *     version this key does not have
    */
@@ -97,15 +105,65 @@ public interface KeyHandle {
    */
   byte[] verifyJws(String jws);
 
-  /** Computes an HMAC tag envelope over {@code data} with the primary version. */
+  /**
+   * Computes an HMAC tag envelope with the primary version. The tag covers the envelope's 5-byte
+   * header followed by {@code data}, never {@code data} alone, so it is not the tag of any HMAC JWS
+   * and no JWS tag passes {@link #verifyMac} (see {@code docs/FORMATS.md}).
+   *
+   * @return a MAC envelope (format 2): format byte {@code 0x05}, key version, then the full-length
+   *     HMAC tag of those 5 bytes followed by {@code data}
+   */
   byte[] mac(byte[] data);
 
   /**
-   * Checks a tag made by {@link #mac}, in constant time. Returns normally only if it is valid.
+   * Checks a tag made by {@link #mac} with any enabled version of this key, in constant time.
+   * Returns normally only if it is valid. A tag computed elsewhere over bare data is checked with
+   * {@link #verifyStandardMac} instead.
    *
-   * @throws VerificationFailedException if the tag does not match
+   * @throws RetiredEnvelopeFormatException if it is a format-1 envelope (format byte {@code 0x03}),
+   *     which covered the bare data and is no longer accepted: compute the tag again
+   * @throws VerificationFailedException if the tag does not match, is malformed or names a version
+   *     this key does not have
    */
   void verifyMac(byte[] data, byte[] tag);
+
+  /**
+   * Checks a signature made outside this library: the algorithm's standard signature over exactly
+   * {@code data} (P1363 {@code r||s} for ECDSA), with no envelope, by the private key of the given
+   * version of this key. For signatures that other parties make over bare messages (a partner's
+   * signed file, test vectors); signatures made by {@link #sign} are checked with {@link #verify}.
+   *
+   * <p>Only keys that allow {@link Operation#VERIFY} but not {@link Operation#SIGN} may do this,
+   * typically a public key imported with {@link KeyMaterial#publicKeyX509}. A key that signs here
+   * makes JWS, and a JWS signature is a standard signature over the token's {@code header.payload}:
+   * this call would accept it as that data, signed. For the same reason, import no public key of a
+   * key that signs JWS (here or elsewhere) to check signatures this way.
+   *
+   * @param version the key version that made the signature; an imported public key has only version
+   *     1
+   * @throws OperationNotPermittedException if the key allows SIGN, or does not allow VERIFY
+   * @throws VerificationFailedException if the signature does not verify, or the key has no such
+   *     version
+   */
+  void verifyStandardSignature(byte[] data, byte[] signature, int version);
+
+  /**
+   * Checks an HMAC tag computed outside this library: the full-length standard tag over exactly
+   * {@code data}, with no envelope, under the given version of this key. Tags made by {@link #mac}
+   * are checked with {@link #verifyMac}.
+   *
+   * <p>Only keys that allow {@link Operation#VERIFY} but not {@link Operation#SIGN} may do this,
+   * such as a shared secret imported with {@code KeySpec.hmacSha256().withOperations(VERIFY)}: a
+   * key that computes tags here makes HMAC JWS, whose tags are standard tags over the token's
+   * {@code header.payload}. For the same reason, do not import one secret twice, as a key that
+   * computes tags and as one that checks them this way.
+   *
+   * @param version the key version the tag was computed with
+   * @throws OperationNotPermittedException if the key allows SIGN, or does not allow VERIFY
+   * @throws VerificationFailedException if the tag does not match (compared in constant time), or
+   *     the key has no such version
+   */
+  void verifyStandardMac(byte[] data, byte[] tag, int version);
 
   /**
    * Re-encrypts a ciphertext under the primary version without handing the plaintext to the caller

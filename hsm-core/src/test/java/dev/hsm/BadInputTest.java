@@ -274,8 +274,8 @@ class BadInputTest {
     byte[] signature = hsm.createKey("ed", KeySpec.ed25519()).sign(DATA);
     byte[] mac = hsm.key("known-hmac").mac(DATA);
 
-    expect(InvalidCiphertextException.class, () -> aes.decrypt(signature), "'known-aes'", "0x02");
-    expect(InvalidCiphertextException.class, () -> aes.decrypt(mac), "'known-aes'", "0x03");
+    expect(InvalidCiphertextException.class, () -> aes.decrypt(signature), "'known-aes'", "0x04");
+    expect(InvalidCiphertextException.class, () -> aes.decrypt(mac), "'known-aes'", "0x05");
   }
 
   @Test
@@ -478,7 +478,7 @@ class BadInputTest {
     KeyHandle signer = hsm.createKey("signer", KeySpec.ecdsaP256());
     byte[] signature = signer.sign(DATA);
     byte[] relabelled = signature.clone();
-    relabelled[0] = 0x03;
+    relabelled[0] = 0x05;
 
     expect(
         VerificationFailedException.class,
@@ -534,12 +534,39 @@ class BadInputTest {
         "'known-hmac'",
         "version 1");
     byte[] asSignature = tag.clone();
-    asSignature[0] = 0x02;
+    asSignature[0] = 0x04;
     expect(
         VerificationFailedException.class,
         () -> hmac.verifyMac(DATA, asSignature),
         "'known-hmac'",
-        "0x02");
+        "0x04");
+  }
+
+  @Test
+  void verifyAndVerifyMac_format1Envelopes_throwRetiredEnvelopeFormatSayingWhatToDo() {
+    KeyHandle signer = hsm.createKey("signer", KeySpec.ecdsaP256());
+    KeyHandle hmac = hsm.key("known-hmac");
+    byte[] signature = signer.sign(DATA);
+    signature[0] = 0x02;
+    byte[] tag = hmac.mac(DATA);
+    tag[0] = 0x03;
+
+    expect(
+        RetiredEnvelopeFormatException.class,
+        () -> signer.verify(DATA, signature),
+        "'signer'",
+        "format-1",
+        "0x02",
+        "sign()",
+        "0x04");
+    expect(
+        RetiredEnvelopeFormatException.class,
+        () -> hmac.verifyMac(DATA, tag),
+        "'known-hmac'",
+        "format-1",
+        "0x03",
+        "mac()",
+        "0x05");
   }
 
   // ---- InvalidKeyMaterialException ----

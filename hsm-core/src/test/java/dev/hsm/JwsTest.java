@@ -158,6 +158,34 @@ class JwsTest {
   }
 
   @Test
+  void
+      verifyJws_refusesCharactersOutsideBase64url_whichADecoderWouldSkip_butKeepsSurroundingSpace() {
+    KeyHandle key = hsm.createKey("alphabet", KeySpec.ed25519());
+    String token = key.signJws(PAYLOAD);
+    String[] parts = token.split("\\.");
+
+    for (String bad :
+        new String[] {
+          parts[0].substring(0, 4)
+              + "\u0004"
+              + parts[0].substring(4)
+              + "."
+              + parts[1]
+              + "."
+              + parts[2],
+          parts[0] + "." + parts[1] + "=." + parts[2],
+          parts[0] + "." + parts[1] + " ." + parts[2],
+          token + ".",
+        }) {
+      assertThatThrownBy(() -> key.verifyJws(bad))
+          .as(bad)
+          .isInstanceOf(VerificationFailedException.class)
+          .hasMessageContaining("'alphabet' is malformed");
+    }
+    assertThat(key.verifyJws(" " + token + "\r\n")).isEqualTo(PAYLOAD);
+  }
+
+  @Test
   void signJws_withAnAesKey_throwsWrongKeyType() {
     KeyHandle key = hsm.createKey("aes-for-jws", KeySpec.aes256Gcm());
 

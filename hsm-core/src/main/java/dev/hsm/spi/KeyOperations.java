@@ -52,8 +52,33 @@ public interface KeyOperations {
     throw new UnsupportedOperationException(algorithm() + " cannot verify");
   }
 
+  /**
+   * {@link #sign(byte[])} over {@code prefix} followed by {@code data}: the same signature or tag
+   * as over the two concatenated. The engine's domain-separated signatures and MAC tags use it with
+   * the envelope header as prefix. The default copies both into one array; an implementation may
+   * feed the two parts to its engine in turn instead.
+   */
+  default byte[] sign(byte[] prefix, byte[] data) {
+    return sign(concat(prefix, data));
+  }
+
+  /**
+   * {@link #verify(byte[], byte[], int)} for {@code prefix} followed by {@code data}: whether the
+   * signature or tag is valid for the two concatenated.
+   */
+  default boolean verify(byte[] prefix, byte[] data, byte[] envelope, int offset) {
+    return verify(concat(prefix, data), envelope, offset);
+  }
+
   /** The public key of an asymmetric key, or {@code null} for a symmetric one. */
   default PublicKey publicKey() {
     return null;
+  }
+
+  private static byte[] concat(byte[] prefix, byte[] data) {
+    byte[] out = new byte[prefix.length + data.length];
+    System.arraycopy(prefix, 0, out, 0, prefix.length);
+    System.arraycopy(data, 0, out, prefix.length, data.length);
+    return out;
   }
 }

@@ -213,6 +213,25 @@ public abstract class KeyCustodyContract {
   @ParameterizedTest
   @EnumSource(
       value = Algorithm.class,
+      mode = EnumSource.Mode.EXCLUDE,
+      names = {"AES_256_GCM", "CHACHA20_POLY1305", "AES_256_GCM_SIV", "RSA_OAEP_SHA256"})
+  void signWithAPrefix_signsThePrefixFollowedByTheData(Algorithm algorithm) {
+    skipUnless(supports(algorithm));
+    VersionBinding version = binding("k", 1, algorithm, false);
+    KeyOperations ops = custody.open(version, custody.generate(version));
+    byte[] joined = new byte[HEADER.length + DATA.length];
+    System.arraycopy(HEADER, 0, joined, 0, HEADER.length);
+    System.arraycopy(DATA, 0, joined, HEADER.length, DATA.length);
+
+    assertThat(ops.verify(joined, ops.sign(HEADER, DATA), 0)).isTrue();
+    assertThat(ops.verify(HEADER, DATA, ops.sign(joined), 0)).isTrue();
+    assertThat(ops.verify(HEADER, DATA, ops.sign(DATA), 0)).isFalse();
+    assertThat(ops.verify(DATA, ops.sign(HEADER, DATA), 0)).isFalse();
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Algorithm.class,
       names = {"ECDSA_P256_SHA256", "ED25519", "RSA_PKCS1_SHA256", "HMAC_SHA256"})
   void verify_answersFalseForMalformedInput_neverThrows(Algorithm algorithm) {
     skipUnless(supports(algorithm));

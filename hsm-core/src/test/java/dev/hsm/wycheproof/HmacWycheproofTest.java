@@ -6,16 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hsm.KeyHandle;
 import dev.hsm.KeyMaterial;
 import dev.hsm.KeySpec;
+import dev.hsm.Operation;
 import dev.hsm.VerificationFailedException;
 import dev.hsm.wycheproof.Wycheproof.Vector;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HMAC-SHA-256/384/512: each vector's key is imported and its tag checked as a MAC envelope. Our
- * tags are always full length, so the groups with truncated tags must be rejected, valid or not.
+ * HMAC-SHA-256/384/512: each vector's key is imported as a verify-only key, the kind that may check
+ * tags computed outside, and the vector's tag is checked in standard form. Our tags are always full
+ * length, so the groups with truncated tags must be rejected, valid or not. For valid vectors, the
+ * same secret imported as a key that computes tags must give from {@code mac()} the envelope header
+ * followed by the JDK's HMAC of that header and the message (docs/FORMATS.md).
  */
 class HmacWycheproofTest extends WycheproofSuite {
+  /** The header of a format-2 MAC envelope made by key version 1. */
+  private static final byte[] MAC_V1 = {0x05, 0, 0, 0, 1};
+
   static final List<String> FILES =
       List.of("hmac_sha256_test.json", "hmac_sha384_test.json", "hmac_sha512_test.json");
 
@@ -34,14 +45,23 @@ class HmacWycheproofTest extends WycheproofSuite {
     };
   }
 
-  private KeyHandle key(Vector v) {
-    KeySpec spec =
-        switch (tagBits(v)) {
-          case 256 -> KeySpec.hmacSha256();
-          case 384 -> KeySpec.hmacSha384();
-          default -> KeySpec.hmacSha512();
-        };
-    return importOnce(v, spec, KeyMaterial.secretKey(v.bytes("key")));
+  private static KeySpec spec(Vector v) {
+    return switch (tagBits(v)) {
+      case 256 -> KeySpec.hmacSha256();
+      case 384 -> KeySpec.hmacSha384();
+      default -> KeySpec.hmacSha512();
+    };
+  }
+
+  /** The vector's key as a verify-only key, which may check tags computed outside. */
+  private KeyHandle verifyOnlyKey(Vector v) {
+    return importOnce(
+        v, spec(v).withOperations(Operation.VERIFY), KeyMaterial.secretKey(v.bytes("key")));
+  }
+
+  /** The vector's key as a key that computes tags. */
+  private KeyHandle macKey(Vector v) {
+    return importOnce(v, spec(v), KeyMaterial.secretKey(v.bytes("key")));
   }
 
   @Override
@@ -53,29 +73,44 @@ class HmacWycheproofTest extends WycheproofSuite {
 
   @Override
   void refuse(Vector v) {
-    KeyHandle key = key(v);
-    byte[] tag = Wycheproof.envelope(Wycheproof.MAC, v.bytes("tag"));
-    assertThatThrownBy(() -> key.verifyMac(v.bytes("msg"), tag))
+    KeyHandle key = verifyOnlyKey(v);
+    assertThatThrownBy(() -> key.verifyStandardMac(v.bytes("msg"), v.bytes("tag"), 1))
         .as("%s: a truncated tag must not verify", v)
         .isInstanceOf(VerificationFailedException.class);
   }
 
   @Override
-  void run(Vector v) {
-    KeyHandle key = key(v);
+  void run(Vector v) throws GeneralSecurityException {
+    KeyHandle key = verifyOnlyKey(v);
     byte[] msg = v.bytes("msg");
-    byte[] tag = Wycheproof.envelope(Wycheproof.MAC, v.bytes("tag"));
+    byte[] tag = v.bytes("tag");
     Wycheproof.expect(
         v,
         () -> {
-          key.verifyMac(msg, tag);
+          key.verifyStandardMac(msg, tag, 1);
           return null;
         },
         null,
         VerificationFailedException.class);
     if (v.isValid()) {
-      assertThat(key.mac(msg)).as("%s: mac() gives the vector's tag", v).isEqualTo(tag);
+      byte[] envelope = macKey(v).mac(msg);
+      byte[] header = Arrays.copyOf(envelope, 5);
+      assertThat(header).as("%s: a format-2 MAC envelope of version 1", v).isEqualTo(MAC_V1);
+      assertThat(Arrays.copyOfRange(envelope, 5, envelope.length))
+          .as("%s: mac() tags the header followed by the message", v)
+          .isEqualTo(jdkHmac(v, header, msg));
     }
+  }
+
+  /** The JDK's HMAC of {@code parts} with the vector's key. */
+  private static byte[] jdkHmac(Vector v, byte[]... parts) throws GeneralSecurityException {
+    String name = "HmacSHA" + tagBits(v);
+    Mac mac = Mac.getInstance(name);
+    mac.init(new SecretKeySpec(v.bytes("key"), name));
+    for (byte[] part : parts) {
+      mac.update(part);
+    }
+    return mac.doFinal();
   }
 
   @Override

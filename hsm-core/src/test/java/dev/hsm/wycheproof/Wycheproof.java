@@ -25,8 +25,6 @@ final class Wycheproof {
   static final String RESOURCES = "/wycheproof/";
 
   static final byte CIPHERTEXT = 0x01;
-  static final byte SIGNATURE = 0x02;
-  static final byte MAC = 0x03;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, JsonNode> PARSED = new ConcurrentHashMap<>();

@@ -10,6 +10,7 @@ import dev.hsm.KeyMaterial;
 import dev.hsm.KeySpec;
 import dev.hsm.NativeCrypto;
 import dev.hsm.NativeCryptoTest;
+import dev.hsm.Operation;
 import dev.hsm.TestStores;
 import dev.hsm.VerificationFailedException;
 import dev.hsm.wycheproof.Wycheproof.Vector;
@@ -140,14 +141,19 @@ abstract class WycheproofSuite {
 
   /**
    * The key for {@code material} under {@code spec}, imported into this class's store the first
-   * time and named after the first vector that needs it.
+   * time and named after the first vector that needs it (with {@code -verify-only} for a spec that
+   * does not allow SIGN, so one vector's key can be imported both ways).
    */
   KeyHandle importOnce(Vector v, KeySpec spec, KeyMaterial material) {
     String cacheKey =
         spec + " " + material.form() + " " + HexFormat.of().formatHex(material.encoded());
     KeyHandle key = imported.get(cacheKey);
     if (key == null) {
-      String name = v.file().replace("_test.json", "") + "-t" + v.tcId();
+      String name =
+          v.file().replace("_test.json", "")
+              + "-t"
+              + v.tcId()
+              + (spec.operations().contains(Operation.SIGN) ? "" : "-verify-only");
       key = hsm.importKey(name, spec, material);
       imported.put(cacheKey, key);
     }
@@ -161,15 +167,26 @@ abstract class WycheproofSuite {
         .isInstanceOf(InvalidKeyMaterialException.class);
   }
 
-  /** Imports the group's X.509 public key under {@code spec} and verifies the test's signature. */
+  /**
+   * The group's X.509 public key, imported under {@code spec} as a verify-only key: the kind that
+   * may check signatures made outside ({@link KeyHandle#verifyStandardSignature}).
+   */
+  KeyHandle publicKey(Vector v, KeySpec spec) {
+    return importOnce(
+        v,
+        spec.withOperations(Operation.VERIFY),
+        KeyMaterial.publicKeyX509(v.groupBytes("publicKeyDer")));
+  }
+
+  /** Verifies the test's signature over its message with the group's public key. */
   void verifySignature(Vector v, KeySpec spec) {
-    KeyHandle key = importOnce(v, spec, KeyMaterial.publicKeyX509(v.groupBytes("publicKeyDer")));
-    byte[] signature = Wycheproof.envelope(Wycheproof.SIGNATURE, v.bytes("sig"));
+    KeyHandle key = publicKey(v, spec);
+    byte[] signature = v.bytes("sig");
     byte[] message = v.bytes("msg");
     Wycheproof.expect(
         v,
         () -> {
-          key.verify(message, signature);
+          key.verifyStandardSignature(message, signature, 1);
           return null;
         },
         null,

@@ -69,9 +69,25 @@ final class MacKey implements KeyOperations {
     return engine.get().doFinal(data);
   }
 
+  /** Feeds the two parts in turn: no copy of {@code data}. */
+  @Override
+  public byte[] sign(byte[] prefix, byte[] data) {
+    Mac mac = engine.get();
+    mac.update(prefix);
+    return mac.doFinal(data);
+  }
+
   @Override
   public boolean verify(byte[] data, byte[] envelope, int offset) {
-    byte[] expected = sign(data);
+    return matches(sign(data), envelope, offset);
+  }
+
+  @Override
+  public boolean verify(byte[] prefix, byte[] data, byte[] envelope, int offset) {
+    return matches(sign(prefix, data), envelope, offset);
+  }
+
+  private static boolean matches(byte[] expected, byte[] envelope, int offset) {
     if (envelope.length - offset != expected.length) {
       return false;
     }

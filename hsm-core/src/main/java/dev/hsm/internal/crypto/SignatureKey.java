@@ -16,6 +16,8 @@ import java.security.spec.PSSParameterSpec;
  * native provider. The private key is absent for an imported public key.
  */
 final class SignatureKey implements KeyOperations {
+  private static final byte[] NO_PREFIX = new byte[0];
+
   private final Algorithm algorithm;
   private final PrivateKey privateKey;
   private final PublicKey publicKey;
@@ -96,8 +98,15 @@ final class SignatureKey implements KeyOperations {
 
   @Override
   public byte[] sign(byte[] data) {
+    return sign(NO_PREFIX, data);
+  }
+
+  /** Feeds the two parts in turn: no copy of {@code data}. */
+  @Override
+  public byte[] sign(byte[] prefix, byte[] data) {
     try {
       Signature signature = signer.get();
+      signature.update(prefix);
       signature.update(data);
       return signature.sign(); // resets the engine to its initialised state, ready for the next
     } catch (GeneralSecurityException | RuntimeException e) {
@@ -108,8 +117,14 @@ final class SignatureKey implements KeyOperations {
 
   @Override
   public boolean verify(byte[] data, byte[] envelope, int offset) {
+    return verify(NO_PREFIX, data, envelope, offset);
+  }
+
+  @Override
+  public boolean verify(byte[] prefix, byte[] data, byte[] envelope, int offset) {
     try {
       Signature signature = verifier.get();
+      signature.update(prefix);
       signature.update(data);
       return signature.verify(envelope, offset, envelope.length - offset);
     } catch (GeneralSecurityException | RuntimeException e) {

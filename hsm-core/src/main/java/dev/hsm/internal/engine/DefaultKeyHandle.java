@@ -7,6 +7,7 @@ import dev.hsm.KeyInfo;
 import dev.hsm.KeyNotFoundException;
 import dev.hsm.KeyState;
 import dev.hsm.OperationNotPermittedException;
+import dev.hsm.RetiredEnvelopeFormatException;
 import dev.hsm.VerificationFailedException;
 import dev.hsm.internal.crypto.Keys;
 import dev.hsm.internal.crypto.PublicKeyExport;
@@ -140,10 +141,16 @@ final class DefaultKeyHandle implements KeyHandle {
     verifyEnvelope(data, tag, KeyUse.VERIFY_MAC, Envelope.MAC);
   }
 
+  /**
+   * Signs or MACs the envelope header followed by {@code data} (format 2), never {@code data}
+   * alone: what a JWS signs is base64url text, and the header starts with a byte that text never
+   * has.
+   */
   private byte[] signEnvelope(byte[] data, KeyUse use, byte format) {
     Objects.requireNonNull(data, "data");
     Permit permit = engine.gate().primary(name, use);
-    byte[] envelope = Envelope.wrap(format, permit.version(), permit.ops().sign(data));
+    byte[] header = Envelope.header(format, permit.version());
+    byte[] envelope = Envelope.wrap(header, permit.ops().sign(header, data));
     permit.used();
     return envelope;
   }
@@ -152,14 +159,59 @@ final class DefaultKeyHandle implements KeyHandle {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(envelope, use.input);
     LoadedKey key = engine.gate().admit(name, use);
+    if (Envelope.isRetired(envelope, format)) {
+      throw retired(use, envelope[0], format);
+    }
     String problem = Envelope.problem(envelope, format);
     if (problem != null) {
       throw new VerificationFailedException(use.input + " for key '" + name + "' " + problem);
     }
     Permit permit = engine.gate().version(key, use, Envelope.version(envelope));
-    if (!permit.ops().verify(data, envelope, Envelope.HEADER_BYTES)) {
+    if (!permit.ops().verify(Envelope.headerOf(envelope), data, envelope, Envelope.HEADER_BYTES)) {
       throw new VerificationFailedException(
           use.input + " does not verify with key '" + name + "' version " + permit.version());
+    }
+    permit.used();
+  }
+
+  /** Format 1 signed the bare data, as a JWS does: refused, saying what to do instead. */
+  private RetiredEnvelopeFormatException retired(KeyUse use, byte presented, byte format) {
+    boolean mac = format == Envelope.MAC;
+    return new RetiredEnvelopeFormatException(
+        String.format(
+            "%s for key '%s' is a format-1 %s envelope (format byte 0x%02x), which is no longer"
+                + " accepted: format 1 %s the bare data, so the signature of any JWS this key"
+                + " made could be repackaged as one. %s again with %s, which makes format 2"
+                + " (0x%02x), from data you still trust; see docs/FORMATS.md, \"Format 1\"",
+            use.input,
+            name,
+            mac ? "MAC tag" : "signature",
+            presented,
+            mac ? "MACed" : "signed",
+            mac ? "Compute the tag" : "Sign the data",
+            mac ? "mac()" : "sign()",
+            format));
+  }
+
+  @Override
+  public void verifyStandardSignature(byte[] data, byte[] signature, int version) {
+    verifyStandard(data, signature, version, KeyUse.VERIFY_STANDARD_SIGNATURE);
+  }
+
+  @Override
+  public void verifyStandardMac(byte[] data, byte[] tag, int version) {
+    verifyStandard(data, tag, version, KeyUse.VERIFY_STANDARD_MAC);
+  }
+
+  /** No envelope and no domain: the gate admits only keys that never sign ({@link KeyUse}). */
+  private void verifyStandard(byte[] data, byte[] signature, int version, KeyUse use) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(signature, use.input);
+    LoadedKey key = engine.gate().admit(name, use);
+    Permit permit = engine.gate().version(key, use, version);
+    if (!permit.ops().verify(data, signature, 0)) {
+      throw new VerificationFailedException(
+          use.input + " does not verify with key '" + name + "' version " + version);
     }
     permit.used();
   }

@@ -70,7 +70,28 @@ enum KeyUse {
       "key.verify-export",
       "verify a key export's signature",
       "export signature",
-      Kind.SIGNATURE);
+      Kind.SIGNATURE),
+
+  /**
+   * A signature made outside, in the algorithm's standard form over the bare data. Only for keys
+   * that can never sign here: a JWS made by this key is exactly such a signature over {@code
+   * header.payload}.
+   */
+  VERIFY_STANDARD_SIGNATURE(
+      Operation.VERIFY,
+      "key.verify-standard-signature",
+      "verify a standard-form signature",
+      "standard-form signature",
+      true,
+      Kind.SIGNATURE),
+  /** A MAC tag made outside over the bare data; only for keys that cannot compute tags here. */
+  VERIFY_STANDARD_MAC(
+      Operation.VERIFY,
+      "key.verify-standard-mac",
+      "verify a standard-form MAC tag",
+      "standard-form MAC tag",
+      true,
+      Kind.MAC);
 
   /** The operation the key's policy must allow. */
   final Operation operation;
@@ -87,10 +108,17 @@ enum KeyUse {
   /** What the caller hands in (or gets back), for messages: "ciphertext", "JWS"... */
   final String input;
 
+  /**
+   * Whether the key must not allow {@link Operation#SIGN}: a use that accepts what any key of the
+   * algorithm would make, with no domain of its own, must not be open to the key's own output.
+   * Operations are fixed when a key is created, so a key admitted here has never signed.
+   */
+  final boolean onlyKeysThatCannotSign;
+
   private final Set<Kind> kinds;
 
   KeyUse(Operation operation, String auditAction, String description, String input, Kind... kinds) {
-    this(operation, AuditChain.APP, auditAction, description, input, kinds);
+    this(operation, AuditChain.APP, auditAction, description, input, false, kinds);
   }
 
   KeyUse(
@@ -100,11 +128,33 @@ enum KeyUse {
       String description,
       String input,
       Kind... kinds) {
+    this(operation, actor, auditAction, description, input, false, kinds);
+  }
+
+  KeyUse(
+      Operation operation,
+      String auditAction,
+      String description,
+      String input,
+      boolean onlyKeysThatCannotSign,
+      Kind... kinds) {
+    this(operation, AuditChain.APP, auditAction, description, input, onlyKeysThatCannotSign, kinds);
+  }
+
+  KeyUse(
+      Operation operation,
+      String actor,
+      String auditAction,
+      String description,
+      String input,
+      boolean onlyKeysThatCannotSign,
+      Kind... kinds) {
     this.operation = operation;
     this.actor = actor;
     this.auditAction = auditAction;
     this.description = description;
     this.input = input;
+    this.onlyKeysThatCannotSign = onlyKeysThatCannotSign;
     this.kinds = EnumSet.of(kinds[0], kinds);
   }
 

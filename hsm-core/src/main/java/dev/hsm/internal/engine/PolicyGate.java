@@ -8,15 +8,17 @@ import dev.hsm.OperationNotPermittedException;
 import dev.hsm.VersionBelowMinimumException;
 import dev.hsm.WrongKeyTypeException;
 import dev.hsm.internal.formats.ReservedLabels;
+import dev.hsm.internal.protection.AuditChain;
 import java.time.Instant;
 import java.util.stream.Collectors;
 
 /**
  * The one place every way into a key (handles, JWS, the annotation boundary, the admin's key export
- * and import, and any later interface) passes before an operation runs: kind, allowed operation,
- * key state, due rotation, version state and minimum version, and, for the public API, no input in
- * the reserved namespace. Policy and state refusals are written to the audit log before they are
- * thrown; a wrong kind of key is a programming error and is not.
+ * and import, and any later interface) passes before an operation runs: kind, allowed operation
+ * (and, for standard-form verification, no SIGN), key state, due rotation, version state and
+ * minimum version, and, for the public API, no input in the reserved namespace. Policy and state
+ * refusals are written to the audit log before they are thrown; a wrong kind of key is a
+ * programming error and is not.
  *
  * <p>On a cached key every check is a field read: no lock, no database.
  */
@@ -50,6 +52,23 @@ final class PolicyGate {
                   + " (it allows "
                   + key.operations.stream().map(Enum::name).collect(Collectors.joining(", "))
                   + ")"));
+    }
+    if (use.onlyKeysThatCannotSign && key.operations.contains(Operation.SIGN)) {
+      throw engine.refused(
+          AuditChain.APP,
+          use.auditAction,
+          name,
+          0,
+          new OperationNotPermittedException(
+              "key '"
+                  + name
+                  + "' allows SIGN, so it cannot "
+                  + use.description
+                  + ": a JWS this key made carries exactly such a signature or tag over its"
+                  + " 'header.payload', which would pass as signed bare data. Check this key's"
+                  + " own output with verify() or verifyMac(); for a signature made outside,"
+                  + " import the outside signer's key (its public key, or the shared HMAC key)"
+                  + " as a key that allows only VERIFY"));
     }
     if (!key.record.enabled()) {
       throw engine.refused(

@@ -4,15 +4,28 @@ package dev.hsm.internal.formats;
  * The binary envelopes that leave the library (documented in {@code docs/FORMATS.md}):
  *
  * <pre>
- * byte 0     format: 0x01 ciphertext, 0x02 signature, 0x03 MAC tag (all version 1)
+ * byte 0     format: 0x01 ciphertext, 0x04 signature, 0x05 MAC tag
+ *            (0x02 and 0x03, format-1 signatures and MAC tags, are retired)
  * bytes 1-4  key version, unsigned big-endian
  * bytes 5-   the algorithm's payload
  * </pre>
+ *
+ * <p>Signatures and MAC tags (format 2) are computed over the 5-byte header followed by the data,
+ * never over the data alone: the header's first byte is outside the base64url alphabet, so no such
+ * input is a JWS signing input, and a JWS signature (over the bare {@code header.payload}) is no
+ * signature of any envelope.
  */
 public final class Envelope {
   public static final byte CIPHERTEXT = 0x01;
-  public static final byte SIGNATURE = 0x02;
-  public static final byte MAC = 0x03;
+  public static final byte SIGNATURE = 0x04;
+  public static final byte MAC = 0x05;
+
+  /** Format 1: a signature over the bare data, refused since a JWS signature is one too. */
+  public static final byte RETIRED_SIGNATURE = 0x02;
+
+  /** Format 1: a MAC tag over the bare data, refused since an HMAC JWS tag is one too. */
+  public static final byte RETIRED_MAC = 0x03;
+
   public static final int HEADER_BYTES = 5;
 
   private Envelope() {}
@@ -27,12 +40,19 @@ public final class Envelope {
     };
   }
 
-  /** {@code payload} behind the header for {@code format} and {@code version}, in one array. */
-  public static byte[] wrap(byte format, int version, byte[] payload) {
+  /** {@code payload} behind {@code header}, in one array. */
+  public static byte[] wrap(byte[] header, byte[] payload) {
     byte[] out = new byte[HEADER_BYTES + payload.length];
-    System.arraycopy(header(format, version), 0, out, 0, HEADER_BYTES);
+    System.arraycopy(header, 0, out, 0, HEADER_BYTES);
     System.arraycopy(payload, 0, out, HEADER_BYTES, payload.length);
     return out;
+  }
+
+  /** The first {@link #HEADER_BYTES} of an envelope; call only after {@link #problem}. */
+  public static byte[] headerOf(byte[] envelope) {
+    byte[] header = new byte[HEADER_BYTES];
+    System.arraycopy(envelope, 0, header, 0, HEADER_BYTES);
+    return header;
   }
 
   /** The key version an envelope names; call only after {@link #problem} returned null. */
@@ -41,6 +61,16 @@ public final class Envelope {
         | ((envelope[2] & 0xff) << 16)
         | ((envelope[3] & 0xff) << 8)
         | (envelope[4] & 0xff);
+  }
+
+  /**
+   * Whether {@code envelope} is the retired format-1 form of {@code format} (a {@link #SIGNATURE}
+   * or {@link #MAC} expected, a {@link #RETIRED_SIGNATURE} or {@link #RETIRED_MAC} presented).
+   */
+  public static boolean isRetired(byte[] envelope, byte format) {
+    return envelope.length > 0
+        && ((format == SIGNATURE && envelope[0] == RETIRED_SIGNATURE)
+            || (format == MAC && envelope[0] == RETIRED_MAC));
   }
 
   /** Why {@code envelope} cannot be of {@code format}, or {@code null} if its header is sound. */

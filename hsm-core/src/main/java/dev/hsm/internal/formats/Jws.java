@@ -41,6 +41,11 @@ public final class Jws {
    * @throws VerificationFailedException if the token is malformed or not for this key
    */
   public static Parsed parse(String token, Algorithm algorithm, String keyName) {
+    String notCompact = notCompact(token.trim());
+    if (notCompact != null) {
+      throw new VerificationFailedException(
+          "JWS for key '" + keyName + "' is malformed: " + notCompact);
+    }
     JWSObject jws;
     try {
       jws = JWSObject.parse(token);
@@ -82,5 +87,28 @@ public final class Jws {
         jws.getSigningInput(),
         jws.getSignature().decode(),
         payload == null ? new byte[0] : payload.toBytes());
+  }
+
+  /**
+   * Why {@code token} is not three base64url parts joined by two dots, or {@code null} if it is.
+   * nimbus skips characters outside the alphabet when decoding but keeps them in the signing input,
+   * so without this a signing input could hold any byte; with it, a signing input is only {@code
+   * A-Z a-z 0-9 - _ .}, which the domain-separated raw signatures of {@code Envelope} never sign.
+   */
+  private static String notCompact(String token) {
+    int dots = 0;
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c == '.') {
+        dots++;
+      } else if (!(c >= 'A' && c <= 'Z'
+          || c >= 'a' && c <= 'z'
+          || c >= '0' && c <= '9'
+          || c == '-'
+          || c == '_')) {
+        return "character " + i + " is outside the base64url alphabet";
+      }
+    }
+    return dots == 2 ? null : "a compact JWS has 3 parts, not " + (dots + 1);
   }
 }

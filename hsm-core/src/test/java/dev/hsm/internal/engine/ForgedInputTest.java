@@ -53,7 +53,7 @@ class ForgedInputTest {
 
   /** A signature envelope claiming {@code version}, with a made-up signature. */
   private static byte[] forged(int version) {
-    return ByteBuffer.allocate(5 + 64).put((byte) 0x02).putInt(version).array();
+    return ByteBuffer.allocate(5 + 64).put((byte) 0x04).putInt(version).array();
   }
 
   @Test

@@ -21,7 +21,9 @@ import dev.hsm.VersionBelowMinimumException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.List;
@@ -80,6 +82,19 @@ class ApiTourTest {
       KeyHandle imported =
           hsm.importKey("legacy-signer", KeySpec.ecdsaP256(), KeyMaterial.privateKeyPkcs8(pkcs8));
 
+      KeyPair partnerPair = generator.generateKeyPair();
+      byte[] partnerSpki = partnerPair.getPublic().getEncoded();
+      byte[] file = "a partner's file".getBytes(StandardCharsets.UTF_8);
+      Signature partnerSigner = Signature.getInstance("SHA256withECDSAinP1363Format");
+      partnerSigner.initSign(partnerPair.getPrivate());
+      partnerSigner.update(file);
+      byte[] partnerSignature = partnerSigner.sign();
+
+      // README: outside signatures
+      KeyHandle partner =
+          hsm.importKey("partner", KeySpec.ecdsaP256(), KeyMaterial.publicKeyX509(partnerSpki));
+      partner.verifyStandardSignature(file, partnerSignature, 1); // over the bare file, no envelope
+
       assertThat(pem).startsWith("-----BEGIN PUBLIC KEY-----");
       assertThat(jwk).contains("\"kid\":\"invoices:1\"");
       assertThat(decrypted).isEqualTo(plain);
@@ -89,7 +104,10 @@ class ApiTourTest {
       assertThatThrownBy(() -> signing.verify("other".getBytes(StandardCharsets.UTF_8), signature))
           .isInstanceOf(VerificationFailedException.class);
       assertThat(imported.info().imported()).isTrue();
-      assertThat(hsm.listKeys()).hasSize(5);
+      assertThat(partner.info().operations()).containsExactly(Operation.VERIFY);
+      assertThatThrownBy(() -> signing.verifyStandardSignature(data, signature, 1))
+          .isInstanceOf(OperationNotPermittedException.class);
+      assertThat(hsm.listKeys()).hasSize(6);
     }
   }
 
