@@ -140,9 +140,9 @@ public final class EncryptedEntityField {
       if (location.idGenerated()) {
         throw new InvalidAnnotationException(
             use
-                + ": the field is bound to its row, but the database generates the id on insert, so"
-                + " it is not known when the field is encrypted; assign ids in the application"
-                + " (a UUID, a natural key)"
+                + ": the field is bound to its row, but the database generates the id when the row"
+                + " is written, so it is not known when the field is encrypted; assign ids in the"
+                + " application (a UUID, a natural key)"
                 + optOut);
       }
     }

@@ -316,7 +316,7 @@ class EncryptedEntityFieldTest {
                         Customer.class, "address", "customer", "address", Long.class, true)))
         .isInstanceOf(InvalidAnnotationException.class)
         .hasMessageContaining("Customer.address (field)")
-        .hasMessageContaining("the database generates the id on insert")
+        .hasMessageContaining("the database generates the id when the row is written")
         .hasMessageContaining("assign ids in the application")
         .hasMessageContaining("bindToRow = false");
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hsm.HsmClient;
 import dev.hsm.InvalidCiphertextException;
+import dev.hsm.KeyHandle;
 import dev.hsm.annotation.EncryptedEntityField;
 import dev.hsm.annotation.InvalidAnnotationException;
 import java.nio.charset.StandardCharsets;
@@ -233,17 +234,17 @@ public abstract class EncryptedEntityContract {
         .isInstanceOf(InvalidCiphertextException.class)
         .hasMessageContaining("written before row binding");
 
-    // the documented migration, one row: decrypt with the old context, encrypt for the row
-    String old = column("address", alice.id());
-    byte[] plain = hsm().key("pii").decrypt(envelope(old), utf8("contact.address"));
+    // the migration the starters' docs describe, for one row: read the column with plain JDBC,
+    // decrypt with the field's context alone, encrypt for the row, write it back
+    String id = alice.id();
+    KeyHandle pii = hsm().key("pii");
+    byte[] old = Base64.getUrlDecoder().decode(column("address", id));
+    byte[] plain = pii.decrypt(old, "contact.address".getBytes(StandardCharsets.UTF_8));
     byte[] bound =
-        hsm()
-            .key("pii")
-            .encrypt(
-                plain,
-                EncryptedEntityField.rowContext(
-                    "contact.address", "contact", "address", alice.id()));
-    execute("UPDATE contact SET address = ? WHERE id = ?", text(bound), alice.id());
+        pii.encrypt(
+            plain, EncryptedEntityField.rowContext("contact.address", "contact", "address", id));
+    String migrated = Base64.getUrlEncoder().withoutPadding().encodeToString(bound);
+    execute("UPDATE contact SET address = ? WHERE id = ?", migrated, id);
 
     assertThat(findById(alice.id())).contains(alice);
   }
