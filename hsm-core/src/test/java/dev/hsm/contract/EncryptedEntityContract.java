@@ -10,6 +10,7 @@ import dev.hsm.annotation.EncryptedEntityField;
 import dev.hsm.annotation.InvalidAnnotationException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +49,9 @@ public abstract class EncryptedEntityContract {
 
   /** Inserts a new contact through the framework's data layer; returns it as saved. */
   protected abstract ContactData insert(ContactData contact);
+
+  /** Inserts several new contacts in one call (the framework may batch them); returns them. */
+  protected abstract List<ContactData> insertAll(List<ContactData> contacts);
 
   /** Saves changes to an existing contact through the framework's repository. */
   protected abstract void update(ContactData contact);
@@ -123,6 +127,33 @@ public abstract class EncryptedEntityContract {
                 .decrypt(envelope(column("email", alice.id())), utf8("contact.email")))
         .as("a deterministic field is bound to its context only")
         .isEqualTo(utf8("alice@example.com"));
+  }
+
+  @Test
+  void contactsSavedTogether_areEachBoundToTheirOwnRow() {
+    List<ContactData> saved =
+        insertAll(
+            List.of(
+                new ContactData(
+                    UUID.randomUUID().toString(),
+                    "Ann",
+                    "ann@example.com",
+                    "1 Ann Lane",
+                    "+1 555 0103"),
+                new ContactData(
+                    UUID.randomUUID().toString(),
+                    "Ben",
+                    "ben@example.com",
+                    "2 Ben Lane",
+                    "+1 555 0104")));
+
+    for (ContactData contact : saved) {
+      assertThat(findById(contact.id())).contains(contact);
+      byte[] rowContext =
+          EncryptedEntityField.rowContext("contact.address", "contact", "address", contact.id());
+      assertThat(hsm().key("pii").decrypt(envelope(column("address", contact.id())), rowContext))
+          .isEqualTo(utf8(contact.address()));
+    }
   }
 
   @Test

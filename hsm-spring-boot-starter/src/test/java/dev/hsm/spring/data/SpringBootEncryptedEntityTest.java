@@ -5,6 +5,7 @@ import dev.hsm.contract.EncryptedEntityContract;
 import dev.hsm.spring.TestStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -52,6 +53,15 @@ class SpringBootEncryptedEntityTest extends EncryptedEntityContract {
   @Override
   protected ContactData insert(ContactData contact) {
     return data(aggregates.insert(entity(contact)));
+  }
+
+  @Override
+  protected List<ContactData> insertAll(List<ContactData> values) {
+    return aggregates
+        .insertAll(values.stream().map(SpringBootEncryptedEntityTest::entity).toList())
+        .stream()
+        .map(SpringBootEncryptedEntityTest::data)
+        .toList();
   }
 
   @Override

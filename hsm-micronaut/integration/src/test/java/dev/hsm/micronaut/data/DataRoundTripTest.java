@@ -39,6 +39,7 @@ class DataRoundTripTest implements TestPropertyProvider {
   @Inject HsmClient hsm;
   @Inject DataSource dataSource;
   @Inject MisnamedCustomerRepository misnamed;
+  @Inject BadgeRepository badges;
 
   @Override
   public Map<String, String> getProperties() {
@@ -52,6 +53,7 @@ class DataRoundTripTest implements TestPropertyProvider {
       statement.execute(
           "CREATE TABLE customer (id TEXT PRIMARY KEY, name TEXT,"
               + " login TEXT, note TEXT, document TEXT)");
+      statement.execute("CREATE TABLE badge (id TEXT PRIMARY KEY, holder TEXT)");
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
@@ -193,6 +195,32 @@ class DataRoundTripTest implements TestPropertyProvider {
                 assertThat(messages(thrown))
                     .contains("query parameter 'userName'")
                     .contains("name the repository method's parameter after the entity property"));
+  }
+
+  @Test
+  void autoPopulatedUuidId_isSetBeforeTheFieldIsBoundToItsRow() throws SQLException {
+    Badge badge = new Badge();
+    badge.setHolder("Hal");
+
+    Badge saved = badges.save(badge);
+
+    assertThat(saved.getId()).isNotNull();
+    assertThat(badges.findById(saved.getId()).orElseThrow().getHolder()).isEqualTo("Hal");
+    Connection connection = dataSource.getConnection(); // the transaction's; it closes it
+    try (PreparedStatement query =
+        connection.prepareStatement("SELECT holder FROM badge WHERE id = ?")) {
+      query.setString(1, saved.getId().toString());
+      try (ResultSet row = query.executeQuery()) {
+        assertThat(row.next()).isTrue();
+        assertThat(
+                hsm.key("pii")
+                    .decrypt(
+                        fromText(row.getBytes(1)),
+                        EncryptedEntityField.rowContext(
+                            "badge.holder", "badge", "holder", saved.getId())))
+            .isEqualTo("Hal".getBytes(StandardCharsets.UTF_8));
+      }
+    }
   }
 
   @Test

@@ -13,7 +13,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -65,6 +67,15 @@ class MicronautEncryptedEntityTest extends EncryptedEntityContract implements Te
   @Override
   protected ContactData insert(ContactData contact) {
     return data(contacts.save(entity(contact)));
+  }
+
+  @Override
+  protected List<ContactData> insertAll(List<ContactData> values) {
+    List<ContactData> saved = new ArrayList<>();
+    contacts
+        .saveAll(values.stream().map(MicronautEncryptedEntityTest::entity).toList())
+        .forEach(contact -> saved.add(data(contact)));
+    return saved;
   }
 
   @Override
