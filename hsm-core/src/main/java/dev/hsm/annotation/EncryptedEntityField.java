@@ -164,11 +164,6 @@ public final class EncryptedEntityField {
     return location;
   }
 
-  /** The key the field is encrypted with. */
-  public KeyHandle key() {
-    return key;
-  }
-
   /**
    * The column value for {@code plaintext} ({@code null} stays {@code null}): Base64url text for a
    * {@code String} field, the envelope for a {@code byte[]} field.

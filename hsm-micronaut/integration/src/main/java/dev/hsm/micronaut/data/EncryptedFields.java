@@ -152,11 +152,6 @@ public class EncryptedFields {
     return entities.get(type);
   }
 
-  /** Whether any entity of the application has encrypted fields. */
-  boolean hasEntities() {
-    return !entities.isEmpty();
-  }
-
   /**
    * Encrypts {@code value} for {@code field} of the row {@code id} and returns the copy of it the
    * entity should hold while it is written; the converter writes the column value registered for
