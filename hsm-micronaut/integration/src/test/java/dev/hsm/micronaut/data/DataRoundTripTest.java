@@ -236,6 +236,20 @@ class DataRoundTripTest implements TestPropertyProvider {
                     .contains("no query can compare it"));
   }
 
+  @Test
+  void partialUpdateOfARowBoundField_isRefused_andTheRowKeepsItsValue() throws SQLException {
+    Customer saved = customers.save(customer("Ida", "ida@example.com", "original", null));
+    byte[] before = rawColumn(saved.getId(), "note");
+
+    assertThatThrownBy(() -> misnamed.update(saved.getId(), "replaced"))
+        .satisfies(
+            thrown ->
+                assertThat(messages(thrown))
+                    .contains("Customer.note is bound to its row")
+                    .contains("can only be written by saving or updating the entity"));
+    assertThat(rawColumn(saved.getId(), "note")).isEqualTo(before);
+  }
+
   private static String messages(Throwable thrown) {
     StringBuilder all = new StringBuilder();
     for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {

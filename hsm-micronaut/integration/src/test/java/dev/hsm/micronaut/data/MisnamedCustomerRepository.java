@@ -1,5 +1,6 @@
 package dev.hsm.micronaut.data;
 
+import io.micronaut.data.annotation.Id;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
@@ -14,4 +15,7 @@ public interface MisnamedCustomerRepository extends GenericRepository<Customer, 
 
   /** The note is randomized and bound to its row: no query can compare it. */
   List<Customer> findByNote(String note);
+
+  /** Nor set it without its entity: the row's id is not known to the converter. */
+  void update(@Id String id, String note);
 }
