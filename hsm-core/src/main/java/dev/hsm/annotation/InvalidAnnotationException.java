@@ -4,8 +4,10 @@ import dev.hsm.HsmException;
 
 /**
  * {@link Signed} or {@link Encrypted} is used where it cannot work: an unsupported type, an unknown
- * key, a key of the wrong kind or without the needed operation. Thrown at application start-up; the
- * message names the method (or field) and the key.
+ * key, a key of the wrong kind or without the needed operation, an entity field bound to its row on
+ * an entity whose id the database generates. Thrown at application start-up; the message names the
+ * method (or field) and the key. One case can only be seen later: saving an entity whose row-bound
+ * field has a value while its id is not set throws it, before anything is written.
  */
 public class InvalidAnnotationException extends HsmException {
   private static final long serialVersionUID = 1L;

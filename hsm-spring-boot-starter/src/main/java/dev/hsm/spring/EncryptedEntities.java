@@ -1,8 +1,8 @@
 package dev.hsm.spring;
 
 import dev.hsm.KeyHandle;
-import dev.hsm.annotation.BoundaryConverter;
 import dev.hsm.annotation.Encrypted;
+import dev.hsm.annotation.EncryptedEntityField;
 import dev.hsm.annotation.InvalidAnnotationException;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,17 +16,18 @@ import org.springframework.data.mapping.PersistentPropertyAccessor;
 import org.springframework.data.mapping.model.EntityInstantiators;
 import org.springframework.data.mapping.model.InstantiationAwarePropertyAccessor;
 import org.springframework.data.mapping.model.ParameterValueProvider;
+import org.springframework.data.relational.core.conversion.IdValueSource;
 import org.springframework.data.relational.core.mapping.RelationalMappingContext;
 import org.springframework.data.relational.core.mapping.RelationalPersistentEntity;
 import org.springframework.data.relational.core.mapping.RelationalPersistentProperty;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * {@code @Encrypted} fields of Spring Data JDBC aggregate roots: which fields, with which checked
- * converters (core's {@link BoundaryConverter}: OUT when the column is written, IN when it is
- * read), and the two conversions between an aggregate as the application holds it (plaintext) and
- * as it is stored (ciphertext). Plans are built once per class and validated: a wrong use fails
- * naming the field and the key.
+ * {@code @Encrypted} fields of Spring Data JDBC aggregate roots: which fields, each with core's
+ * checked {@link EncryptedEntityField} (the Micronaut module's rules, messages and column format),
+ * and the two conversions between an aggregate as the application holds it (plaintext) and as it is
+ * stored (ciphertext, randomized fields bound to the row's id). Plans are built once per class and
+ * validated: a wrong use fails naming the field and the key.
  */
 final class EncryptedEntities {
   private final Supplier<RelationalMappingContext> mappingContext;
@@ -40,13 +41,16 @@ final class EncryptedEntities {
     this.keys = keys;
   }
 
-  /** One encrypted field: its property, its annotation, and both directions' converters. */
+  /** One encrypted field: its property, its annotation and its checked conversion. */
   record Field(
       RelationalPersistentProperty property,
       Encrypted annotation,
-      String where,
-      BoundaryConverter toColumn,
-      BoundaryConverter fromColumn) {}
+      EncryptedEntityField conversion) {
+    /** {@code Entity.field (field)}, for messages. */
+    String where() {
+      return conversion.location().where() + " (field)";
+    }
+  }
 
   /** The encrypted fields of one entity class (none for most classes). */
   record Plan(RelationalPersistentEntity<?> entity, Map<String, Field> fields) {
@@ -78,20 +82,25 @@ final class EncryptedEntities {
       return new Plan(null, Map.of());
     }
     Map<String, Field> fields = new HashMap<>();
+    RelationalPersistentProperty id = entity.getIdProperty();
     for (RelationalPersistentProperty property : entity) {
       Encrypted annotation = property.findAnnotation(Encrypted.class);
       String where = type.getName() + "." + property.getName() + " (field)";
       if (annotation != null) {
+        EncryptedEntityField.Location location =
+            new EncryptedEntityField.Location(
+                type,
+                property.getName(),
+                entity.getTableName().getReference(),
+                property.getColumnName().getReference(),
+                id == null ? null : id.getType(),
+                id != null && id.hasSequence());
         fields.put(
             property.getName(),
             new Field(
                 property,
                 annotation,
-                where,
-                BoundaryConverter.of(
-                    annotation, property.getType(), BoundaryConverter.Direction.OUT, where, keys),
-                BoundaryConverter.of(
-                    annotation, property.getType(), BoundaryConverter.Direction.IN, where, keys)));
+                EncryptedEntityField.of(annotation, property.getType(), location, keys)));
       } else if (property.isEntity()) {
         rejectNestedEncryptedFields(property.getActualType(), where);
       }
@@ -125,8 +134,12 @@ final class EncryptedEntities {
   }
 
   /**
-   * A copy of {@code aggregate} with each encrypted field replaced by its ciphertext: what gets
-   * written. The application's instance is left untouched, so it never holds ciphertext.
+   * A copy of {@code aggregate} with each encrypted field replaced by its ciphertext, for the row
+   * its id names: what gets written. The application's instance is left untouched, so it never
+   * holds ciphertext.
+   *
+   * @throws dev.hsm.annotation.InvalidAnnotationException if a field bound to its row has a value
+   *     but the id is not set (Spring Data would let the database generate it); nothing is written
    */
   @SuppressWarnings("unchecked")
   <T> T toStored(T aggregate) {
@@ -135,12 +148,16 @@ final class EncryptedEntities {
       return aggregate;
     }
     RelationalPersistentEntity<T> entity = (RelationalPersistentEntity<T>) plan.entity();
+    Object id =
+        IdValueSource.forInstance(aggregate, entity) == IdValueSource.GENERATED
+            ? null
+            : entity.getIdentifierAccessor(aggregate).getIdentifier();
     PersistentPropertyAccessor<T> source = entity.getPropertyAccessor(aggregate);
     Map<RelationalPersistentProperty, Object> values = new HashMap<>();
     for (RelationalPersistentProperty property : entity) {
       Object value = source.getProperty(property);
       Field field = plan.fields().get(property.getName());
-      values.put(property, field == null ? value : field.toColumn().apply(value));
+      values.put(property, field == null ? value : field.conversion().toColumn(value, id));
     }
     T fresh =
         instantiators
@@ -174,7 +191,8 @@ final class EncryptedEntities {
    * encrypted field decrypted: set in place where the field is mutable, else through a new instance
    * (wither or constructor).
    *
-   * @throws dev.hsm.InvalidCiphertextException if a column was tampered with or moved
+   * @throws dev.hsm.InvalidCiphertextException naming the entity and field if a column was tampered
+   *     with, or copied from another row, column or table
    */
   @SuppressWarnings("unchecked")
   <T> T fromStored(T stored) {
@@ -183,12 +201,14 @@ final class EncryptedEntities {
       return stored;
     }
     RelationalPersistentEntity<T> entity = (RelationalPersistentEntity<T>) plan.entity();
+    Object id = entity.getIdentifierAccessor(stored).getIdentifier();
     PersistentPropertyAccessor<T> accessor =
         new InstantiationAwarePropertyAccessor<>(
             stored, entity::getPropertyAccessor, instantiators);
     for (Field field : plan.fields().values()) {
       accessor.setProperty(
-          field.property(), field.fromColumn().apply(accessor.getProperty(field.property())));
+          field.property(),
+          field.conversion().fromColumn(accessor.getProperty(field.property()), id));
     }
     return accessor.getBean();
   }

@@ -1,6 +1,5 @@
 package dev.hsm.spring;
 
-import dev.hsm.annotation.BoundaryConverter;
 import dev.hsm.annotation.Encrypted;
 import dev.hsm.annotation.InvalidAnnotationException;
 import java.lang.reflect.Method;
@@ -163,10 +162,10 @@ final class EncryptedQueryParameters implements BeanPostProcessor {
           "ignoring case cannot work on ciphertext; normalise the value before saving");
     }
     if (EQUALITY.contains(part.getType())) {
-      return new ArgumentConverter(field.toColumn(), false);
+      return new ArgumentConverter(field, false);
     }
     if (MEMBERSHIP.contains(part.getType())) {
-      return new ArgumentConverter(field.toColumn(), true);
+      return new ArgumentConverter(field, true);
     }
     if (NULL_CHECKS.contains(part.getType())) {
       return null;
@@ -191,24 +190,29 @@ final class EncryptedQueryParameters implements BeanPostProcessor {
   }
 
   /** Encrypts one argument: a value, or each element of a collection for {@code In}. */
-  private record ArgumentConverter(BoundaryConverter converter, boolean many) {
+  private record ArgumentConverter(EncryptedEntities.Field field, boolean many) {
     Object apply(Object argument) {
       if (!many || argument == null) {
-        return converter.apply(argument);
+        return encrypt(argument);
       }
       if (argument instanceof Collection<?> values) {
         List<Object> converted = new ArrayList<>(values.size());
         for (Object value : values) {
-          converted.add(converter.apply(value));
+          converted.add(encrypt(value));
         }
         return converted;
       }
       Object[] values = (Object[]) argument;
       Object[] converted = new Object[values.length];
       for (int i = 0; i < values.length; i++) {
-        converted[i] = converter.apply(values[i]);
+        converted[i] = encrypt(values[i]);
       }
       return converted;
+    }
+
+    /** A deterministic field's column value: not bound to any row, so equal to the stored one. */
+    private Object encrypt(Object value) {
+      return field.conversion().toColumn(value, null);
     }
 
     void checkParameterType(Class<?> type, EncryptedEntities.Field field, String where) {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.data.repository.ListCrudRepository;
 
-public interface CustomerRepository extends ListCrudRepository<Customer, Long> {
+public interface CustomerRepository extends ListCrudRepository<Customer, String> {
   Optional<Customer> findByEmail(String email);
 
   List<Customer> findByEmailIn(Collection<String> emails);

@@ -18,7 +18,7 @@ public class CustomerService {
 
   /** The customer's notes, encrypted for export. */
   @Encrypted(key = "pii", context = "customer.export")
-  public String exportNotes(long id) {
+  public String exportNotes(String id) {
     ranInTransaction = TransactionSynchronizationManager.isActualTransactionActive();
     return customers.findById(id).orElseThrow().notes();
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hsm.HsmClient;
 import dev.hsm.InvalidCiphertextException;
+import dev.hsm.annotation.EncryptedEntityField;
 import dev.hsm.spring.TestStores;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +45,7 @@ class EncryptedEntitiesTest {
     }
     registry.add("hsm.keys.pii.algorithm", () -> "AES_256_GCM");
     registry.add("hsm.keys.lookup.algorithm", () -> "AES_256_GCM_SIV");
+    registry.add("hsm.keys.pii-search.algorithm", () -> "AES_256_GCM_SIV"); // the contract's
     registry.add(
         "spring.datasource.url",
         () -> "jdbc:sqlite:" + DIR.resolve("app.db") + "?journal_mode=WAL&busy_timeout=5000");
@@ -60,7 +62,7 @@ class EncryptedEntitiesTest {
   void save_thenFindById_givesBackThePlaintext() {
     Customer saved = customers.save(Customer.of("Alice", "alice@example.com", "prefers e-mail"));
 
-    assertThat(saved.id()).isNotNull();
+    assertThat(saved.id()).as("assigned by the application's BeforeConvertCallback").isNotNull();
     assertThat(saved.email()).isEqualTo("alice@example.com");
     assertThat(saved.notes()).isEqualTo("prefers e-mail");
     assertThat(customers.findById(saved.id())).contains(saved);
@@ -68,7 +70,7 @@ class EncryptedEntitiesTest {
   }
 
   @Test
-  void rawColumns_holdCiphertextOnly_boundToTheirKeyAndContext() {
+  void rawColumns_holdCiphertextOnly_boundToTheirKeyContextAndForRandomizedFieldsTheirRow() {
     Customer saved = customers.save(Customer.of("Alice", "alice@example.com", "prefers e-mail"));
 
     Map<String, Object> row =
@@ -84,7 +86,10 @@ class EncryptedEntitiesTest {
         .isEqualTo(bytes("alice@example.com"));
     assertThat(
             hsm.key("pii")
-                .decrypt(Base64.getUrlDecoder().decode(notesColumn), bytes("customer.notes")))
+                .decrypt(
+                    Base64.getUrlDecoder().decode(notesColumn),
+                    EncryptedEntityField.rowContext(
+                        "customer.notes", "customer", "notes", saved.id())))
         .isEqualTo(bytes("prefers e-mail"));
   }
 

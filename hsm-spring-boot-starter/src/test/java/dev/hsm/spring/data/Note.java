@@ -4,13 +4,16 @@ import dev.hsm.annotation.Encrypted;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.relational.core.mapping.Table;
 
-/** A mutable aggregate with an encrypted {@code byte[]} field, stored as a BLOB. */
+/**
+ * A mutable aggregate with an encrypted {@code byte[]} field, stored as a BLOB. Its id is generated
+ * by the database, so the field opts out of row binding.
+ */
 @Table("note")
 public class Note {
   @Id private Long id;
   private String title;
 
-  @Encrypted(key = "pii", context = "note.body")
+  @Encrypted(key = "pii", context = "note.body", bindToRow = false)
   private byte[] body;
 
   public Note() {}

@@ -66,6 +66,11 @@ class EncryptedFieldMisuseTest {
         Arguments.of(QueriesWithAnotherType.class, "findByEmail", "lookup", "java.lang.Integer"),
         Arguments.of(SigningKeyField.class, "SigningKeyField.secret", "receipts", "AEAD key"),
         Arguments.of(IntField.class, "IntField.pin", "pii", "only String and byte[]"),
+        Arguments.of(
+            SequenceIdField.class,
+            "SequenceId.secret",
+            "pii",
+            "the database generates the id when the row is written"),
         Arguments.of(NestedField.class, "Child.secret", "pii", "aggregate root"));
   }
 
@@ -201,4 +206,13 @@ class EncryptedFieldMisuseTest {
               type = FilterType.ASSIGNABLE_TYPE,
               classes = BadEntities.ParentRepository.class))
   static class NestedField extends DialectOnly {}
+
+  @EnableJdbcRepositories(
+      basePackageClasses = BadEntities.class,
+      considerNestedRepositories = true,
+      includeFilters =
+          @ComponentScan.Filter(
+              type = FilterType.ASSIGNABLE_TYPE,
+              classes = BadEntities.SequenceIdRepository.class))
+  static class SequenceIdField extends DialectOnly {}
 }

@@ -1,18 +1,19 @@
 package dev.hsm.examples.micronaut;
 
 import dev.hsm.annotation.Encrypted;
-import io.micronaut.data.annotation.GeneratedValue;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 
 /**
  * A customer row. The e-mail column holds deterministic ciphertext (AES-256-GCM-SIV), so the
  * repository can still find customers by e-mail; the address column holds randomized ciphertext
- * (AES-256-GCM). The object always holds plaintext.
+ * (AES-256-GCM) bound to its row, so an address copied into another customer's row does not decrypt
+ * there. That binding needs the id before the row is written: {@link CustomerService} assigns a
+ * random UUID, not the database. The object always holds plaintext.
  */
 @MappedEntity("customer")
 public class Customer {
-  @Id @GeneratedValue private Long id;
+  @Id private String id;
 
   private String name;
 
@@ -22,11 +23,11 @@ public class Customer {
   @Encrypted(key = "customer-pii", context = "customer.address")
   private String address;
 
-  public Long getId() {
+  public String getId() {
     return id;
   }
 
-  public void setId(Long id) {
+  public void setId(String id) {
     this.id = id;
   }
 

@@ -40,5 +40,5 @@ public class CustomerController {
 
   /** A customer as the API shows it (plaintext: the service holds the keys). */
   @Serdeable
-  public record CustomerView(long id, String name, String email, String address) {}
+  public record CustomerView(String id, String name, String email, String address) {}
 }

@@ -7,6 +7,6 @@ import java.util.Optional;
 
 /** Customers in SQLite. The finder's parameter is named after the encrypted property. */
 @JdbcRepository(dialect = Dialect.ANSI)
-public interface CustomerRepository extends CrudRepository<Customer, Long> {
+public interface CustomerRepository extends CrudRepository<Customer, String> {
   Optional<Customer> findByEmail(String email);
 }

@@ -5,6 +5,7 @@ import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Registers and finds customers. Transactional, so each call runs in one read-write transaction (on
@@ -22,15 +23,19 @@ public class CustomerService {
     this.signer = signer;
   }
 
-  /** Stores the customer and returns the signed receipt (a JWS). */
+  /**
+   * Stores the customer under a new random id and returns the signed receipt (a JWS). The id is
+   * chosen here, before the write, because the encrypted address is bound to its row.
+   */
   public Registered register(String name, String email, String address) {
     Customer customer = new Customer();
+    customer.setId(UUID.randomUUID().toString());
     customer.setName(name);
     customer.setEmail(email);
     customer.setAddress(address);
     Customer saved = customers.save(customer);
     String receipt =
-        "{\"customerId\":" + saved.getId() + ",\"registeredAt\":\"" + Instant.now() + "\"}";
+        "{\"customerId\":\"" + saved.getId() + "\",\"registeredAt\":\"" + Instant.now() + "\"}";
     return new Registered(saved.getId(), signer.sign(receipt));
   }
 
@@ -40,5 +45,5 @@ public class CustomerService {
 
   /** A stored customer's id and its signed receipt. */
   @Serdeable
-  public record Registered(long id, String receipt) {}
+  public record Registered(String id, String receipt) {}
 }

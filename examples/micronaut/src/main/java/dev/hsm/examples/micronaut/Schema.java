@@ -8,7 +8,9 @@ import java.sql.Statement;
 
 /**
  * Creates the customer table at start-up. Micronaut Data's ANSI DDL does not run on SQLite, so the
- * application owns its schema; encrypted String columns hold Base64url text.
+ * application owns its schema; encrypted String columns hold Base64url text. The id is text (a UUID
+ * the application assigns), not an autoincrement: the address is bound to its row's id, which must
+ * be known before the row is written.
  */
 @Context
 public class Schema {
@@ -18,7 +20,7 @@ public class Schema {
           try (Statement statement = status.getConnection().createStatement()) {
             statement.execute(
                 "CREATE TABLE IF NOT EXISTS customer ("
-                    + "id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL,"
+                    + "id TEXT PRIMARY KEY, name TEXT NOT NULL,"
                     + " email TEXT NOT NULL, address TEXT)");
             statement.execute("CREATE INDEX IF NOT EXISTS customer_email ON customer (email)");
           } catch (SQLException e) {

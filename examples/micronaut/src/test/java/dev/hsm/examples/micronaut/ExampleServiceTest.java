@@ -102,7 +102,7 @@ class ExampleServiceTest implements TestPropertyProvider {
     assertThat(key).as("the receipt's kid is in the published set").isNotNull();
     assertThat(receipt.verify(new ECDSAVerifier(key))).isTrue();
     assertThat(receipt.getPayload().toJSONObject())
-        .containsEntry("customerId", ((Number) registered.get("id")).longValue());
+        .containsEntry("customerId", registered.get("id"));
   }
 
   @Test
@@ -123,7 +123,7 @@ class ExampleServiceTest implements TestPropertyProvider {
   @Test
   @SuppressWarnings("unchecked")
   void customer_isFoundByEmail_andStoredWithoutPlaintext() throws Exception {
-    long id = ((Number) register("Cy", "cy@example.com", "3 High St").get("id")).longValue();
+    String id = (String) register("Cy", "cy@example.com", "3 High St").get("id");
 
     Map<String, Object> found =
         http.toBlocking().retrieve(HttpRequest.GET("/customers?email=cy@example.com"), Map.class);
@@ -132,7 +132,7 @@ class ExampleServiceTest implements TestPropertyProvider {
     try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("customers.db"));
         PreparedStatement query =
             db.prepareStatement("SELECT name, email, address FROM customer WHERE id = ?")) {
-      query.setLong(1, id);
+      query.setString(1, id);
       try (ResultSet row = query.executeQuery()) {
         assertThat(row.next()).isTrue();
         assertThat(row.getString("name")).isEqualTo("Cy");
@@ -142,6 +142,32 @@ class ExampleServiceTest implements TestPropertyProvider {
             .doesNotContain("High St");
       }
     }
+  }
+
+  @Test
+  void addressCopiedIntoAnotherCustomersRow_isRefused_insteadOfShowingTheirAddress()
+      throws Exception {
+    String alice = (String) register("Alice", "alice@example.com", "1 Alice Road").get("id");
+    String bob = (String) register("Bob", "bob@example.com", "2 Bob Street").get("id");
+    try (Connection db =
+            DriverManager.getConnection(
+                "jdbc:sqlite:" + dir.resolve("customers.db") + "?busy_timeout=5000");
+        PreparedStatement copy =
+            db.prepareStatement(
+                "UPDATE customer SET address = (SELECT address FROM customer WHERE id = ?)"
+                    + " WHERE id = ?")) {
+      copy.setString(1, alice);
+      copy.setString(2, bob);
+      assertThat(copy.executeUpdate()).isEqualTo(1);
+    }
+
+    HttpClientResponseException thrown =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            () -> http.toBlocking().retrieve("/customers?email=bob@example.com"),
+            HttpClientResponseException.class);
+
+    assertThat(thrown.code()).isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR.getCode());
+    assertThat(thrown.getResponse().getBody(String.class).orElse("")).doesNotContain("Alice Road");
   }
 
   @Test

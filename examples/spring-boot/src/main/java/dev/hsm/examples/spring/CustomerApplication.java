@@ -3,12 +3,14 @@ package dev.hsm.examples.spring;
 import dev.hsm.config.HsmConfigCustomizer;
 import dev.hsm.spring.data.SqliteDialect;
 import java.time.Clock;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.jdbc.core.dialect.JdbcDialect;
+import org.springframework.data.relational.core.mapping.event.BeforeConvertCallback;
 
 /**
  * The Spring Boot example: customers whose e-mail and phone are stored encrypted in SQLite, signed
@@ -46,6 +48,17 @@ public class CustomerApplication {
   @Bean
   HsmConfigCustomizer hsmClock(Clock clock) {
     return config -> config.clock(clock);
+  }
+
+  /**
+   * New customers get a random id before they are written (the starter's own callback runs after
+   * this one): the encrypted phone number is bound to its row's id, so the id cannot be left to the
+   * database.
+   */
+  @Bean
+  BeforeConvertCallback<Customer> customerIds() {
+    return customer ->
+        customer.id() == null ? customer.withId(UUID.randomUUID().toString()) : customer;
   }
 
   /** Spring Data JDBC has no SQLite dialect of its own. */

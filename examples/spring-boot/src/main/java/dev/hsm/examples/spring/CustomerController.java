@@ -52,7 +52,7 @@ public class CustomerController {
   }
 
   @GetMapping("/customers/{id}")
-  public Customer byId(@PathVariable long id) {
+  public Customer byId(@PathVariable String id) {
     return customers
         .findById(id)
         .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
@@ -66,7 +66,7 @@ public class CustomerController {
   }
 
   @PostMapping(path = "/customers/{id}/receipts", produces = JOSE)
-  public String receipt(@PathVariable long id, @RequestBody Purchase purchase) {
+  public String receipt(@PathVariable String id, @RequestBody Purchase purchase) {
     return receipts.issue(byId(id), purchase.item(), purchase.amountCents());
   }
 

@@ -73,9 +73,7 @@ class CustomerApplicationTest {
     assertThat(get("/customers?email=nobody@example.com").statusCode()).isEqualTo(404);
 
     Map<String, Object> row =
-        jdbc.queryForMap(
-            "SELECT email, phone FROM customer WHERE id = ?",
-            ((Number) alice.get("id")).longValue());
+        jdbc.queryForMap("SELECT email, phone FROM customer WHERE id = ?", alice.get("id"));
     assertThat(row.get("email").toString()).doesNotContain("alice");
     assertThat(row.get("phone").toString()).doesNotContain("23 45");
   }
@@ -107,7 +105,37 @@ class CustomerApplicationTest {
     assertThat(jws.getPayload().toJSONObject())
         .containsEntry("item", "book")
         .containsEntry("amountCents", 1250L)
-        .containsEntry("customer", Long.parseLong(id));
+        .containsEntry("customer", id);
+  }
+
+  @Test
+  void phoneCopiedIntoAnotherCustomersRow_isRefused_insteadOfShowingTheirNumber() throws Exception {
+    String alice =
+        JSONObjectUtils.parse(
+                post(
+                        "/customers",
+                        "{\"name\":\"Alice\",\"email\":\"alice@copy.example\",\"phone\":\"+1 555 0101\"}")
+                    .body())
+            .get("id")
+            .toString();
+    String bob =
+        JSONObjectUtils.parse(
+                post(
+                        "/customers",
+                        "{\"name\":\"Bob\",\"email\":\"bob@copy.example\",\"phone\":\"+1 555 0202\"}")
+                    .body())
+            .get("id")
+            .toString();
+    jdbc.update(
+        "UPDATE customer SET phone = (SELECT phone FROM customer WHERE id = ?) WHERE id = ?",
+        alice,
+        bob);
+
+    HttpResponse<String> shown = get("/customers/" + bob);
+
+    assertThat(shown.statusCode()).isEqualTo(500);
+    assertThat(shown.body()).doesNotContain("0101");
+    assertThat(get("/customers/" + alice).statusCode()).isEqualTo(200);
   }
 
   @Test

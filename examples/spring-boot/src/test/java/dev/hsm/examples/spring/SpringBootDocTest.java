@@ -12,13 +12,28 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** docs/SPRING-BOOT.md shows code and configuration taken from this example, so it cannot drift. */
+/**
+ * docs/SPRING-BOOT.md shows code and configuration taken from this example (and the migration of
+ * old entity data from hsm-core's entity contract, which both starters run), so it cannot drift.
+ */
 class SpringBootDocTest {
   private static final Path DOC = Path.of("..", "..", "docs", "SPRING-BOOT.md");
   private static final Path SOURCES = Path.of("src", "main");
+  private static final Path ENTITY_CONTRACT =
+      Path.of(
+          "..",
+          "..",
+          "hsm-core",
+          "src",
+          "test",
+          "java",
+          "dev",
+          "hsm",
+          "contract",
+          "EncryptedEntityContract.java");
 
   @Test
-  void everyJavaLineOfTheDoc_appearsInTheExample() throws IOException {
+  void everyJavaLineOfTheDoc_appearsInTheExampleOrTheEntityContract() throws IOException {
     String code;
     try (Stream<Path> files = Files.walk(SOURCES.resolve("java"))) {
       code =
@@ -27,6 +42,7 @@ class SpringBootDocTest {
               .map(SpringBootDocTest::read)
               .collect(Collectors.joining("\n"));
     }
+    code += "\n" + read(ENTITY_CONTRACT);
     List<String> lines = linesOfBlocks("java");
     assertThat(lines).isNotEmpty();
     String flatCode = flat(code);

@@ -25,8 +25,10 @@ import java.util.Set;
  * processor path of every compilation that uses them.
  *
  * <p>Micronaut Data repositories, entities and records are left alone: entity fields are handled by
- * the data converter ({@link EncryptedFieldMapper}), and a repository's query parameters are
- * encrypted by that converter, so intercepting them would encrypt twice.
+ * the data converter ({@link EncryptedFieldMapper}) and hsm-micronaut's entity listeners, and a
+ * repository's query parameters are encrypted by that converter, so intercepting them would encrypt
+ * twice. Repositories get one interceptor of their own, which only hands hsm-core's exceptions from
+ * that data layer to the caller unwrapped.
  */
 public final class HsmBoundaryVisitor implements TypeElementVisitor<Object, Object> {
   static final String SIGNED = "dev.hsm.annotation.Signed";
@@ -34,6 +36,9 @@ public final class HsmBoundaryVisitor implements TypeElementVisitor<Object, Obje
 
   /** The binding hsm-micronaut's interceptor is registered for. */
   static final String BOUNDARY = "dev.hsm.micronaut.aop.HsmBoundary";
+
+  /** The binding of hsm-micronaut's interceptor that unwraps its data-layer exceptions. */
+  static final String DATA_ERRORS = "dev.hsm.micronaut.data.HsmDataErrors";
 
   private static final String REPOSITORY = "io.micronaut.data.annotation.Repository";
   private static final String MAPPED_ENTITY = "io.micronaut.data.annotation.MappedEntity";
@@ -57,6 +62,22 @@ public final class HsmBoundaryVisitor implements TypeElementVisitor<Object, Obje
   public int getOrder() {
     // before the bean, AOP and data visitors read the metadata
     return 200;
+  }
+
+  /**
+   * Binds every Micronaut Data repository to hsm-micronaut's data-errors interceptor, so that
+   * hsm-core's exceptions from {@code @Encrypted} entity fields reach the application unwrapped.
+   */
+  @Override
+  public void visitClass(ClassElement element, VisitorContext context) {
+    if (element.hasStereotype(REPOSITORY) && element.isAbstract()) {
+      element.annotate(DATA_ERRORS);
+      element.annotate(
+          AnnotationValue.builder(InterceptorBinding.class)
+              .member(AnnotationMetadata.VALUE_MEMBER, new AnnotationClassValue<>(DATA_ERRORS))
+              .member("kind", InterceptorKind.AROUND)
+              .build());
+    }
   }
 
   @Override

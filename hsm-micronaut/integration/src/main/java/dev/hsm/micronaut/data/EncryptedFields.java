@@ -1,10 +1,12 @@
 package dev.hsm.micronaut.data;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.hsm.HsmClient;
-import dev.hsm.InvalidCiphertextException;
-import dev.hsm.annotation.BoundaryConverter;
-import dev.hsm.annotation.BoundaryConverter.Direction;
+import dev.hsm.KeyHandle;
 import dev.hsm.annotation.Encrypted;
+import dev.hsm.annotation.EncryptedEntityField;
+import dev.hsm.annotation.InvalidAnnotationException;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.AnnotationMetadata;
@@ -12,122 +14,244 @@ import io.micronaut.core.beans.BeanIntrospection;
 import io.micronaut.core.beans.BeanIntrospector;
 import io.micronaut.core.beans.BeanProperty;
 import io.micronaut.core.type.Argument;
+import io.micronaut.data.annotation.Embeddable;
 import io.micronaut.data.annotation.MappedEntity;
+import io.micronaut.data.model.runtime.RuntimePersistentEntity;
+import io.micronaut.data.model.runtime.RuntimePersistentProperty;
 import io.micronaut.data.model.runtime.convert.AttributeConverter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
- * The {@code @Encrypted} fields of every Micronaut Data entity, checked when the application
- * starts: a field of another type than {@code String} or {@code byte[]}, an unknown key, a key that
- * is not AEAD or lacks ENCRYPT/DECRYPT, or a {@code deterministic} flag that does not match the key
- * fails start-up with a message naming {@code Entity.field} and the key.
+ * The {@code @Encrypted} fields of every Micronaut Data entity, checked when the application starts
+ * with hsm-core's {@link EncryptedEntityField} (the Spring Boot starter's rules and messages): a
+ * field of another type than {@code String} or {@code byte[]}, an unknown key, a key that is not
+ * AEAD or lacks ENCRYPT/DECRYPT, a {@code deterministic} flag that does not match the key, or a
+ * field bound to its row on an entity whose id is {@code @GeneratedValue} fails start-up with a
+ * message naming {@code Entity.field} and the key.
  *
- * <p>The column holds the ciphertext envelope (Base64url text for a {@code String} field, bytes for
- * {@code byte[]}); a {@code String} field's plaintext is its UTF-8 encoding.
+ * <p>How a value reaches its column: before an insert or update, {@link EncryptingEntityListener}
+ * encrypts each field for its row and puts a fresh copy of the plaintext in the field, which it
+ * registers here with the column value; {@link EncryptedAttributeConverter} then writes the column
+ * value registered for exactly that copy. The entity never holds ciphertext. Reading, the converter
+ * leaves the column value in the field and {@link DecryptingEntityListener} decrypts it once the
+ * whole row, id included, is read. Every column holds the envelope as unpadded Base64url text (for
+ * {@code String} fields exactly as the Spring Boot starter stores them).
  */
 @Context
 @Requires(classes = AttributeConverter.class)
 public class EncryptedFields {
-  private final HsmClient hsm;
-  private final Map<Spec, Column> columns = new ConcurrentHashMap<>();
-  private final Map<String, Set<Spec>> byPropertyName = new ConcurrentHashMap<>();
+  private static final Base64.Encoder TEXT = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder FROM_TEXT = Base64.getUrlDecoder();
+
+  private final Map<Class<?>, EntityFields> entities = new HashMap<>();
+  private final Map<Spec, Set<EncryptedEntityField>> bySpec = new HashMap<>();
+  private final Map<String, Set<Spec>> byPropertyName = new HashMap<>();
+
+  /**
+   * Column values computed for the row being written, keyed by the identity of the plaintext copy
+   * the entity holds (weakly: an entry goes with its entity).
+   */
+  private final Cache<Object, String> written = Caffeine.newBuilder().weakKeys().build();
 
   /** Created by Micronaut at start-up; validates every {@code @Encrypted} entity field. */
   public EncryptedFields(HsmClient hsm) {
-    this.hsm = hsm;
-    for (BeanIntrospection<Object> entity :
+    for (BeanIntrospection<Object> introspection :
         BeanIntrospector.SHARED.findIntrospections(MappedEntity.class)) {
-      for (BeanProperty<Object, Object> property : entity.getBeanProperties()) {
+      EntityFields entity = entityFields(introspection, hsm::key);
+      for (Field field : entity.fields()) {
+        Spec spec =
+            new Spec(field.property().synthesize(Encrypted.class), field.property().getType());
+        bySpec.computeIfAbsent(spec, s -> new LinkedHashSet<>()).add(field.conversion());
+        byPropertyName
+            .computeIfAbsent(field.property().getName(), n -> new LinkedHashSet<>())
+            .add(spec);
+      }
+      if (!entity.fields().isEmpty()) {
+        entities.put(introspection.getBeanType(), entity);
+      }
+    }
+    for (BeanIntrospection<Object> embeddable :
+        BeanIntrospector.SHARED.findIntrospections(Embeddable.class)) {
+      for (BeanProperty<Object, Object> property : embeddable.getBeanProperties()) {
         if (property.hasAnnotation(Encrypted.class)) {
           Encrypted encrypted = property.synthesize(Encrypted.class);
-          String where = entity.getBeanType().getName() + "." + property.getName();
-          Spec spec = new Spec(encrypted, property.getType());
-          columns.computeIfAbsent(spec, s -> new Column(encrypted, s.type(), where));
-          byPropertyName.computeIfAbsent(property.getName(), n -> new LinkedHashSet<>()).add(spec);
+          if (encrypted.bindToRow() && !encrypted.deterministic()) {
+            throw new InvalidAnnotationException(
+                "@Encrypted(key = \""
+                    + encrypted.key()
+                    + "\") on "
+                    + embeddable.getBeanType().getName()
+                    + "."
+                    + property.getName()
+                    + " (field): only an entity's own fields can be bound to their row, and this"
+                    + " one is in an embedded value; move it to the entity, or opt it out with"
+                    + " @Encrypted(..., bindToRow = false)");
+          }
         }
       }
     }
   }
 
   /**
-   * The column conversion for a value described by {@code argument}: an entity property (whose
-   * metadata carries {@code @Encrypted}), or a repository query parameter, which is matched to the
-   * encrypted entity property of the same name.
+   * The {@code @Encrypted} persistent properties of the entity {@code introspection} describes,
+   * each checked where it is stored: the entity's table and the property's column as Micronaut Data
+   * maps them, and its id ({@code @GeneratedValue} means the database generates it).
+   *
+   * @throws InvalidAnnotationException naming the field and the key, if one cannot work
    */
-  Column column(Argument<?> argument) {
-    AnnotationMetadata metadata = argument.getAnnotationMetadata();
-    if (metadata.hasAnnotation(Encrypted.class)) {
-      Encrypted encrypted = metadata.synthesize(Encrypted.class);
-      Spec spec = new Spec(encrypted, argument.getType());
-      return columns.computeIfAbsent(
-          spec, s -> new Column(encrypted, s.type(), argument.getName()));
+  @SuppressWarnings("unchecked")
+  static EntityFields entityFields(
+      BeanIntrospection<?> entityIntrospection, Function<String, KeyHandle> keys) {
+    BeanIntrospection<Object> introspection = (BeanIntrospection<Object>) entityIntrospection;
+    RuntimePersistentEntity<Object> entity = new RuntimePersistentEntity<>(introspection);
+    RuntimePersistentProperty<Object> id =
+        entity.hasCompositeIdentity() ? null : entity.getIdentity();
+    List<Field> fields = new ArrayList<>();
+    for (BeanProperty<Object, Object> property : introspection.getBeanProperties()) {
+      RuntimePersistentProperty<Object> persistent = entity.getPropertyByName(property.getName());
+      if (persistent == null || !property.hasAnnotation(Encrypted.class)) {
+        continue; // not stored (transient, or the id): nothing to convert
+      }
+      EncryptedEntityField.Location location =
+          new EncryptedEntityField.Location(
+              introspection.getBeanType(),
+              property.getName(),
+              entity.getPersistedName(),
+              persistent.getPersistedName(),
+              id == null ? null : id.getType(),
+              id != null && id.isGenerated());
+      fields.add(
+          new Field(
+              property,
+              EncryptedEntityField.of(
+                  property.synthesize(Encrypted.class), property.getType(), location, keys)));
     }
-    Set<Spec> candidates = byPropertyName.getOrDefault(argument.getName(), Set.of());
-    if (candidates.size() == 1) {
-      Spec field = candidates.iterator().next();
-      return columns.get(field);
-    }
-    throw new IllegalStateException(
-        "query parameter '"
-            + argument.getName()
-            + "' is compared with an @Encrypted column, but "
-            + (candidates.isEmpty()
-                ? "no @Encrypted entity property is named '" + argument.getName() + "'"
-                : "several @Encrypted entity properties named '"
-                    + argument.getName()
-                    + "' use different keys or contexts")
-            + "; name the repository method's parameter after the entity property it compares with");
+    return new EntityFields(id == null ? null : id.getProperty(), List.copyOf(fields));
   }
 
-  /** What decides a column's conversion: the annotation's members and the property type. */
-  record Spec(String key, boolean deterministic, String context, Class<?> type) {
-    Spec(Encrypted encrypted, Class<?> type) {
-      this(encrypted.key(), encrypted.deterministic(), encrypted.context(), type);
+  /** One encrypted property of an entity and its checked conversion. */
+  record Field(BeanProperty<Object, Object> property, EncryptedEntityField conversion) {}
+
+  /** The encrypted properties of one entity class, and its id property (null if none). */
+  record EntityFields(BeanProperty<Object, Object> id, List<Field> fields) {
+    Object idOf(Object entity) {
+      return id == null ? null : id.get(entity);
     }
+  }
+
+  /** The encrypted fields of {@code type}, or null if it has none. */
+  EntityFields entity(Class<?> type) {
+    return entities.get(type);
   }
 
   /**
-   * Encrypts values for a column and decrypts them back, validated at creation. The column holds
-   * the envelope as unpadded Base64url text (for {@code String} fields exactly as the Spring Boot
-   * starter stores them; {@code byte[]} fields are stored the same way here).
+   * Encrypts {@code value} for {@code field} of the row {@code id} and returns the copy of it the
+   * entity should hold while it is written; the converter writes the column value registered for
+   * that copy.
+   *
+   * @throws InvalidAnnotationException if the field is bound to its row and the id is not set
    */
-  final class Column {
-    private static final java.util.Base64.Encoder TEXT =
-        java.util.Base64.getUrlEncoder().withoutPadding();
-    private static final java.util.Base64.Decoder FROM_TEXT = java.util.Base64.getUrlDecoder();
+  Object prepareWrite(EncryptedEntityField field, Object value, Object id) {
+    String column = text(field.toColumn(value, id));
+    Object copy = value instanceof byte[] bytes ? bytes.clone() : new String((String) value);
+    written.put(copy, column);
+    return copy;
+  }
 
-    private final boolean text;
-    private final BoundaryConverter out;
-    private final BoundaryConverter in;
-
-    /** Validates everything (type, key, kind, determinism, operations), naming {@code where}. */
-    Column(Encrypted encrypted, Class<?> type, String where) {
-      // the declared type must be String or byte[]: BoundaryConverter's own check and message
-      BoundaryConverter.of(encrypted, type, Direction.OUT, where, hsm::key);
-      this.text = type == String.class;
-      this.out = BoundaryConverter.of(encrypted, byte[].class, Direction.OUT, where, hsm::key);
-      this.in = BoundaryConverter.of(encrypted, byte[].class, Direction.IN, where, hsm::key);
+  /**
+   * The column value for a property or query parameter described by {@code argument}: the one
+   * registered for this exact value if an entity is being written; otherwise (a finder's argument,
+   * a partial update) the value encrypted for a field that is not bound to its row, found by the
+   * annotation or by the name of the entity property the parameter is named after.
+   */
+  String toColumn(Object value, Argument<?> argument) {
+    String column = written.getIfPresent(value);
+    if (column != null) {
+      return column;
     }
+    return text(unbound(argument).toColumn(value, null));
+  }
 
-    String toColumn(Object value) {
-      byte[] plain = text ? ((String) value).getBytes(StandardCharsets.UTF_8) : (byte[]) value;
-      return TEXT.encodeToString((byte[]) out.apply(plain));
+  /** A column value as the column holds it: a {@code byte[]} field's envelope as Base64url too. */
+  private static String text(Object column) {
+    return column instanceof byte[] envelope ? TEXT.encodeToString(envelope) : (String) column;
+  }
+
+  /**
+   * What a column read leaves in the entity until {@link DecryptingEntityListener} decrypts it with
+   * the row's id: the text itself for a {@code String} property, the envelope for a {@code byte[]}
+   * one (text that is not Base64url is passed on as its bytes, to fail there as invalid).
+   */
+  static Object fromColumn(String stored, Class<?> type) {
+    if (type != byte[].class) {
+      return stored;
     }
+    try {
+      return FROM_TEXT.decode(stored);
+    } catch (IllegalArgumentException e) {
+      return stored.getBytes(StandardCharsets.US_ASCII);
+    }
+  }
 
-    Object fromColumn(String stored) {
-      byte[] envelope;
-      try {
-        envelope = FROM_TEXT.decode(stored);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidCiphertextException(
-            "an @Encrypted column holds text that is not unpadded Base64url");
+  private EncryptedEntityField unbound(Argument<?> argument) {
+    AnnotationMetadata metadata = argument.getAnnotationMetadata();
+    Set<Spec> candidates;
+    String what;
+    if (metadata.hasAnnotation(Encrypted.class)) {
+      candidates = Set.of(new Spec(metadata.synthesize(Encrypted.class), argument.getType()));
+      what = "the @Encrypted property '" + argument.getName() + "'";
+    } else {
+      candidates = byPropertyName.getOrDefault(argument.getName(), Set.of());
+      what = "query parameter '" + argument.getName() + "'";
+      if (candidates.size() != 1) {
+        throw new IllegalStateException(
+            what
+                + " is compared with an @Encrypted column, but "
+                + (candidates.isEmpty()
+                    ? "no @Encrypted entity property is named '" + argument.getName() + "'"
+                    : "several @Encrypted entity properties named '"
+                        + argument.getName()
+                        + "' use different keys or contexts")
+                + "; name the repository method's parameter after the entity property it compares"
+                + " with");
       }
-      byte[] plain = (byte[]) in.apply(envelope);
-      return text ? new String(plain, StandardCharsets.UTF_8) : plain;
+    }
+    Spec spec = candidates.iterator().next();
+    Set<EncryptedEntityField> fields = bySpec.getOrDefault(spec, Set.of());
+    if (fields.isEmpty()) {
+      throw new IllegalStateException(
+          what + " is @Encrypted, but no entity the application knows has such a field");
+    }
+    EncryptedEntityField field = fields.iterator().next();
+    if (field.isRowBound()) {
+      throw new IllegalStateException(
+          what
+              + " is written or compared without its entity, but "
+              + field.location().where()
+              + " is bound to its row (randomized, bindToRow = true): its value can only be"
+              + " written by saving or updating the entity, and no query can compare it; use"
+              + " deterministic = true with an AES_256_GCM_SIV key for fields you query");
+    }
+    return field;
+  }
+
+  /** What decides a field's conversion apart from its row: the annotation and the type. */
+  record Spec(String key, boolean deterministic, String context, boolean bindToRow, Class<?> type) {
+    Spec(Encrypted encrypted, Class<?> type) {
+      this(
+          encrypted.key(),
+          encrypted.deterministic(),
+          encrypted.context(),
+          encrypted.bindToRow() && !encrypted.deterministic(),
+          type);
     }
   }
 }

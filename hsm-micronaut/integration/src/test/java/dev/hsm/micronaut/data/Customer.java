@@ -1,19 +1,21 @@
 package dev.hsm.micronaut.data;
 
 import dev.hsm.annotation.Encrypted;
-import io.micronaut.data.annotation.GeneratedValue;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 
-/** An entity with a searchable (deterministic) and two randomized encrypted fields. */
+/**
+ * A mutable entity with a searchable (deterministic) and two randomized encrypted fields, bound to
+ * their row: its id is assigned by the application.
+ */
 @MappedEntity("customer")
 public class Customer {
-  @Id @GeneratedValue private Long id;
+  @Id private String id;
 
   private String name;
 
-  @Encrypted(key = "pii-search", deterministic = true, context = "customer.email")
-  private String email;
+  @Encrypted(key = "pii-search", deterministic = true, context = "customer.login")
+  private String login;
 
   @Encrypted(key = "pii", context = "customer.note")
   private String note;
@@ -21,11 +23,11 @@ public class Customer {
   @Encrypted(key = "pii", context = "customer.document")
   private byte[] document;
 
-  public Long getId() {
+  public String getId() {
     return id;
   }
 
-  public void setId(Long id) {
+  public void setId(String id) {
     this.id = id;
   }
 
@@ -37,12 +39,12 @@ public class Customer {
     this.name = name;
   }
 
-  public String getEmail() {
-    return email;
+  public String getLogin() {
+    return login;
   }
 
-  public void setEmail(String email) {
-    this.email = email;
+  public void setLogin(String login) {
+    this.login = login;
   }
 
   public String getNote() {

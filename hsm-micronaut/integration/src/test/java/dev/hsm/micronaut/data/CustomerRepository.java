@@ -8,10 +8,10 @@ import java.util.Optional;
 
 /** Micronaut Data JDBC over SQLite (ANSI dialect; the test owns the DDL). */
 @JdbcRepository(dialect = Dialect.ANSI)
-public interface CustomerRepository extends CrudRepository<Customer, Long> {
-  Optional<Customer> findByEmail(String email);
+public interface CustomerRepository extends CrudRepository<Customer, String> {
+  Optional<Customer> findByLogin(String login);
 
   List<Customer> findByName(String name);
 
-  long countByEmail(String email);
+  long countByLogin(String login);
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hsm.HsmClient;
+import dev.hsm.annotation.EncryptedEntityField;
 import dev.hsm.micronaut.TestHsm;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
@@ -38,6 +39,7 @@ class DataRoundTripTest implements TestPropertyProvider {
   @Inject HsmClient hsm;
   @Inject DataSource dataSource;
   @Inject MisnamedCustomerRepository misnamed;
+  @Inject BadgeRepository badges;
 
   @Override
   public Map<String, String> getProperties() {
@@ -49,8 +51,9 @@ class DataRoundTripTest implements TestPropertyProvider {
     try (Connection connection = DriverManager.getConnection(url);
         Statement statement = connection.createStatement()) {
       statement.execute(
-          "CREATE TABLE customer (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT,"
-              + " email TEXT, note TEXT, document TEXT)");
+          "CREATE TABLE customer (id TEXT PRIMARY KEY, name TEXT,"
+              + " login TEXT, note TEXT, document TEXT)");
+      statement.execute("CREATE TABLE badge (id TEXT PRIMARY KEY, holder TEXT)");
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
@@ -63,21 +66,22 @@ class DataRoundTripTest implements TestPropertyProvider {
     return properties;
   }
 
-  private static Customer customer(String name, String email, String note, byte[] document) {
+  private static Customer customer(String name, String login, String note, byte[] document) {
     Customer customer = new Customer();
+    customer.setId(java.util.UUID.randomUUID().toString());
     customer.setName(name);
-    customer.setEmail(email);
+    customer.setLogin(login);
     customer.setNote(note);
     customer.setDocument(document);
     return customer;
   }
 
   /** The column as stored, read with plain JDBC on the test transaction's connection. */
-  private byte[] rawColumn(long id, String column) throws SQLException {
+  private byte[] rawColumn(String id, String column) throws SQLException {
     Connection connection = dataSource.getConnection(); // the transaction's; it closes it
     try (PreparedStatement query =
         connection.prepareStatement("SELECT " + column + " FROM customer WHERE id = ?")) {
-      query.setLong(1, id);
+      query.setString(1, id);
       try (ResultSet row = query.executeQuery()) {
         assertThat(row.next()).isTrue();
         return row.getBytes(1);
@@ -89,11 +93,11 @@ class DataRoundTripTest implements TestPropertyProvider {
     return java.util.Base64.getUrlDecoder().decode(new String(column, StandardCharsets.US_ASCII));
   }
 
-  private String rawType(long id, String column) throws SQLException {
+  private String rawType(String id, String column) throws SQLException {
     Connection connection = dataSource.getConnection(); // the transaction's; it closes it
     try (PreparedStatement query =
         connection.prepareStatement("SELECT typeof(" + column + ") FROM customer WHERE id = ?")) {
-      query.setLong(1, id);
+      query.setString(1, id);
       try (ResultSet row = query.executeQuery()) {
         assertThat(row.next()).isTrue();
         return row.getString(1);
@@ -108,35 +112,47 @@ class DataRoundTripTest implements TestPropertyProvider {
 
     Customer read = customers.findById(saved.getId()).orElseThrow();
 
-    assertThat(read.getEmail()).isEqualTo("ada@example.com");
+    assertThat(read.getLogin()).isEqualTo("ada@example.com");
     assertThat(read.getNote()).isEqualTo("VIP since 2019");
     assertThat(read.getDocument()).containsExactly(1, 2, 3);
     assertThat(read.getName()).isEqualTo("Ada");
   }
 
   @Test
-  void rawColumns_holdCiphertextThatDecryptsWithTheFieldsKeyAndContext() throws SQLException {
+  void rawColumns_holdCiphertextThatDecryptsWithTheFieldsKeyAndContext_andRowForRandomizedOnes()
+      throws SQLException {
     Customer saved =
         customers.save(customer("Bob", "bob@example.com", "likes jazz", "passport".getBytes()));
 
-    byte[] email = rawColumn(saved.getId(), "email");
+    byte[] login = rawColumn(saved.getId(), "login");
     byte[] note = rawColumn(saved.getId(), "note");
     byte[] document = rawColumn(saved.getId(), "document");
 
-    for (byte[] column : new byte[][] {email, note, document}) {
+    for (byte[] column : new byte[][] {login, note, document}) {
       String asText = new String(column, StandardCharsets.ISO_8859_1);
       assertThat(asText).doesNotContain("bob").doesNotContain("jazz").doesNotContain("passport");
     }
     assertThat(new String(rawColumn(saved.getId(), "name"), StandardCharsets.UTF_8))
         .isEqualTo("Bob"); // the unannotated column is plain: the check above can see plaintext
     // the column holds the envelope as Base64url text (for String fields as in Spring)
-    assertThat(rawType(saved.getId(), "email")).isEqualTo("text");
+    assertThat(rawType(saved.getId(), "login")).isEqualTo("text");
     assertThat(rawType(saved.getId(), "document")).isEqualTo("text");
-    assertThat(hsm.key("pii-search").decrypt(fromText(email), "customer.email".getBytes()))
+    assertThat(hsm.key("pii-search").decrypt(fromText(login), "customer.login".getBytes()))
         .isEqualTo("bob@example.com".getBytes(StandardCharsets.UTF_8));
-    assertThat(hsm.key("pii").decrypt(fromText(note), "customer.note".getBytes()))
+    // the randomized fields are bound to their row
+    assertThat(
+            hsm.key("pii")
+                .decrypt(
+                    fromText(note),
+                    EncryptedEntityField.rowContext(
+                        "customer.note", "customer", "note", saved.getId())))
         .isEqualTo("likes jazz".getBytes(StandardCharsets.UTF_8));
-    assertThat(hsm.key("pii").decrypt(fromText(document), "customer.document".getBytes()))
+    assertThat(
+            hsm.key("pii")
+                .decrypt(
+                    fromText(document),
+                    EncryptedEntityField.rowContext(
+                        "customer.document", "customer", "document", saved.getId())))
         .isEqualTo("passport".getBytes());
   }
 
@@ -145,8 +161,8 @@ class DataRoundTripTest implements TestPropertyProvider {
     Customer first = customers.save(customer("Cy", "cy@example.com", "same note", null));
     Customer second = customers.save(customer("Cy", "cy@example.com", "same note", null));
 
-    assertThat(customers.countByEmail("cy@example.com")).isEqualTo(2);
-    assertThat(rawColumn(first.getId(), "email")).isEqualTo(rawColumn(second.getId(), "email"));
+    assertThat(customers.countByLogin("cy@example.com")).isEqualTo(2);
+    assertThat(rawColumn(first.getId(), "login")).isEqualTo(rawColumn(second.getId(), "login"));
     assertThat(rawColumn(first.getId(), "note")).isNotEqualTo(rawColumn(second.getId(), "note"));
   }
 
@@ -154,11 +170,11 @@ class DataRoundTripTest implements TestPropertyProvider {
   void findByDeterministicField_returnsTheDecryptedEntity() {
     customers.save(customer("Dee", "dee@example.com", "n", null));
 
-    Customer found = customers.findByEmail("dee@example.com").orElseThrow();
+    Customer found = customers.findByLogin("dee@example.com").orElseThrow();
 
     assertThat(found.getName()).isEqualTo("Dee");
-    assertThat(found.getEmail()).isEqualTo("dee@example.com");
-    assertThat(customers.findByEmail("nobody@example.com")).isEmpty();
+    assertThat(found.getLogin()).isEqualTo("dee@example.com");
+    assertThat(customers.findByLogin("nobody@example.com")).isEmpty();
   }
 
   @Test
@@ -173,12 +189,65 @@ class DataRoundTripTest implements TestPropertyProvider {
   void finderParameterNotNamedAfterTheEncryptedProperty_isRefusedWithAnExplanation() {
     customers.save(customer("Fay", "fay@example.com", null, null));
 
-    assertThatThrownBy(() -> misnamed.findByEmail("fay@example.com"))
+    assertThatThrownBy(() -> misnamed.findByLogin("fay@example.com"))
         .satisfies(
             thrown ->
                 assertThat(messages(thrown))
-                    .contains("query parameter 'address'")
+                    .contains("query parameter 'userName'")
                     .contains("name the repository method's parameter after the entity property"));
+  }
+
+  @Test
+  void autoPopulatedUuidId_isSetBeforeTheFieldIsBoundToItsRow() throws SQLException {
+    Badge badge = new Badge();
+    badge.setHolder("Hal");
+
+    Badge saved = badges.save(badge);
+
+    assertThat(saved.getId()).isNotNull();
+    assertThat(badges.findById(saved.getId()).orElseThrow().getHolder()).isEqualTo("Hal");
+    Connection connection = dataSource.getConnection(); // the transaction's; it closes it
+    try (PreparedStatement query =
+        connection.prepareStatement("SELECT holder FROM badge WHERE id = ?")) {
+      query.setString(1, saved.getId().toString());
+      try (ResultSet row = query.executeQuery()) {
+        assertThat(row.next()).isTrue();
+        assertThat(
+                hsm.key("pii")
+                    .decrypt(
+                        fromText(row.getBytes(1)),
+                        EncryptedEntityField.rowContext(
+                            "badge.holder", "badge", "holder", saved.getId())))
+            .isEqualTo("Hal".getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  @Test
+  void finderOnARandomizedField_isRefusedWithAnExplanation() {
+    customers.save(customer("Gus", "gus@example.com", "secret", null));
+
+    assertThatThrownBy(() -> misnamed.findByNote("secret"))
+        .satisfies(
+            thrown ->
+                assertThat(messages(thrown))
+                    .contains("query parameter 'note'")
+                    .contains("dev.hsm.micronaut.data.Customer.note is bound to its row")
+                    .contains("no query can compare it"));
+  }
+
+  @Test
+  void partialUpdateOfARowBoundField_isRefused_andTheRowKeepsItsValue() throws SQLException {
+    Customer saved = customers.save(customer("Ida", "ida@example.com", "original", null));
+    byte[] before = rawColumn(saved.getId(), "note");
+
+    assertThatThrownBy(() -> misnamed.update(saved.getId(), "replaced"))
+        .satisfies(
+            thrown ->
+                assertThat(messages(thrown))
+                    .contains("Customer.note is bound to its row")
+                    .contains("can only be written by saving or updating the entity"));
+    assertThat(rawColumn(saved.getId(), "note")).isEqualTo(before);
   }
 
   private static String messages(Throwable thrown) {
