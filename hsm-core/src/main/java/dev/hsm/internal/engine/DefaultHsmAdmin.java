@@ -356,7 +356,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
     try {
       List<KeyRecord> records = new ArrayList<>();
       for (StoredKey stored : engine.store().listKeys()) {
-        records.add(engine.read(stored.name())); // checked against the log before resealing
+        records.add(engine.keys().read(stored.name())); // checked against the log before resealing
       }
       StoreSettings settings = engine.settings();
       StoredAuditEntry entry =
@@ -397,7 +397,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
       rotated.close();
       throw e;
     }
-    engine.rewroteAllRows(rewrittenBy);
+    engine.keys().rewroteAllRows(rewrittenBy);
     engine.useUnlocked(rotated);
   }
 

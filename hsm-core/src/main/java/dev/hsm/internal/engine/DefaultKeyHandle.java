@@ -44,7 +44,7 @@ final class DefaultKeyHandle implements KeyHandle {
   @Override
   public KeyInfo info() {
     engine.checkOpen();
-    return engine.read(name).info();
+    return engine.keys().read(name).info();
   }
 
   // ---------------------------------------------------------------- encryption
@@ -259,7 +259,7 @@ final class DefaultKeyHandle implements KeyHandle {
   }
 
   private LoadedKey asymmetric(String action) {
-    LoadedKey key = engine.loaded(name);
+    LoadedKey key = engine.keys().loaded(name);
     if (!key.record.algorithm().isAsymmetric()) {
       throw engine.gate().wrongType(key, action);
     }
@@ -367,7 +367,7 @@ final class DefaultKeyHandle implements KeyHandle {
   public String toString() {
     LoadedKey key;
     try {
-      key = engine.loaded(name);
+      key = engine.keys().loaded(name);
     } catch (RuntimeException unavailable) {
       return "KeyHandle["
           + name

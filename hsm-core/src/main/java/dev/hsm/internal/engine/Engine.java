@@ -15,7 +15,6 @@ import dev.hsm.KeyIntegrityException;
 import dev.hsm.KeyMaterial;
 import dev.hsm.KeyNotFoundException;
 import dev.hsm.KeySpec;
-import dev.hsm.KeyState;
 import dev.hsm.Operation;
 import dev.hsm.internal.crypto.Randomness;
 import dev.hsm.internal.protection.AuditChain;
@@ -23,16 +22,13 @@ import dev.hsm.internal.protection.KeyRecord;
 import dev.hsm.internal.protection.Secrets;
 import dev.hsm.internal.protection.StoreSettings;
 import dev.hsm.internal.protection.Unlocking;
-import dev.hsm.spi.KeyOperations;
 import dev.hsm.spi.KeyRecordStore;
 import dev.hsm.spi.StoredKey;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -48,16 +44,14 @@ import java.util.regex.Pattern;
 public final class Engine implements HsmClient {
   private static final Pattern KEY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final int MAX_RANDOM_BYTES = 1 << 20;
-  private static final long RECHECK_MILLIS = 100;
 
   private final KeyRecordStore store;
   private final String where;
   private final HsmConfig config;
   private final Clock clock;
   private final AuditChain audit;
-  private final KeyCache cache;
-  private final RowAnchor anchor;
   private final UsageCounters usage = new UsageCounters();
+  private final LoadedKeys keys;
   private final RefusalTally refusalsOfInput = new RefusalTally();
   private final PolicyGate gate = new PolicyGate(this);
   private final KeyWrites writes;
@@ -72,8 +66,7 @@ public final class Engine implements HsmClient {
     this.clock = config.clock();
     this.unlocked = unlocked;
     this.audit = new AuditChain(store, unlocked.storeId(), auditKey, clock);
-    this.cache = new KeyCache(config.cacheSize());
-    this.anchor = new RowAnchor(store);
+    this.keys = new LoadedKeys(this, store, config, usage);
     this.writes = new KeyWrites(this);
     this.maintenance = new Maintenance(this, config.refreshInterval());
   }
@@ -113,7 +106,7 @@ public final class Engine implements HsmClient {
     Objects.requireNonNull(spec, "spec");
     for (int attempt = 0; ; attempt++) {
       // A key the log knows but whose rows are missing fails here: it is never made anew.
-      Optional<KeyRecord> existing = anchor.read(name, unlocked.master());
+      Optional<KeyRecord> existing = keys.find(name);
       if (existing.isPresent()) {
         KeyInfo info = existing.get().info();
         if (info.algorithm() != spec.algorithm()
@@ -201,7 +194,7 @@ public final class Engine implements HsmClient {
     try {
       // Loads the key into the cache: a cached key answers without the database, and the first
       // operation on a handle just looked up finds the key unwrapped and checked.
-      loaded(name);
+      keys.loaded(name);
     } catch (KeyNotFoundException absent) {
       return Optional.empty();
     } catch (KeyIntegrityException broken) {
@@ -220,7 +213,7 @@ public final class Engine implements HsmClient {
     checkOpen();
     List<KeyInfo> infos = new ArrayList<>();
     for (StoredKey stored : store.listKeys()) {
-      infos.add(read(stored.name()).info()); // anchored to the log, like every read
+      infos.add(keys.read(stored.name()).info()); // anchored to the log, like every read
     }
     return infos;
   }
@@ -330,116 +323,18 @@ public final class Engine implements HsmClient {
     refusalsOfInput.flushTo(audit);
   }
 
-  /**
-   * Whether the store may hold versions of {@code key} that its cached copy lacks: true if the
-   * stored revision differs from the cached one. Checked at most once every {@value
-   * #RECHECK_MILLIS} ms per key, so input naming versions that do not exist cannot make every call
-   * read the store or reload the key.
-   */
-  boolean mayHaveChanged(LoadedKey key) {
-    if (!key.recheckAllowed(System.nanoTime(), RECHECK_MILLIS * 1_000_000L)) {
-      return false;
-    }
-    return store.findKey(key.name()).map(StoredKey::revision).orElse(-1L) != key.record.revision();
-  }
-
   @Override
   public int applyDueChanges() {
     checkOpen();
     return writes.applyDueChanges();
   }
 
-  // ---------------------------------------------------------------- using keys
-
-  /** The key, ready for operations: from the cache, or loaded from the store on first use. */
-  LoadedKey loaded(String name) {
-    checkOpen();
-    return cache.get(name, this::load);
-  }
-
-  /** The key loaded afresh, for when the cached copy may be stale. */
-  LoadedKey reloaded(String name) {
-    cache.invalidate(name);
-    return loaded(name);
-  }
-
-  /** Forgets a cached key after it changed (here or in another client). */
-  void invalidate(String name) {
-    cache.invalidate(name);
-  }
-
-  /** Forgets every cached key. */
-  void invalidateAll() {
-    cache.clear();
-  }
-
-  /** How many keys are cached (for tests of the cache's bound). */
-  long cachedKeys() {
-    return cache.size();
-  }
-
-  /** Whether {@code name} is in the cache, without loading it (for tests). */
-  boolean isCached(String name) {
-    return cache.contains(name);
-  }
-
-  /** The key's record from the store, MACs checked and anchored to the audit log. */
-  KeyRecord read(String name) {
-    return read(name, unlocked);
-  }
-
-  private KeyRecord read(String name, Unlocked with) {
-    return anchor.read(name, with.master()).orElseThrow(() -> notFound(name));
-  }
-
-  /** Checks that no key named {@code name} exists or existed; see {@link RowAnchor#checkNew}. */
-  void checkNew(String name) {
-    anchor.checkNew(name);
-  }
-
-  /** After this client rewrote every key's rows under the audit entry {@code sequence}. */
-  void rewroteAllRows(long sequence) {
-    anchor.rewroteAll(sequence);
-  }
-
-  private LoadedKey load(String name) {
-    while (true) {
-      Unlocked with = unlocked;
-      try {
-        return load(name, with);
-      } catch (KeyIntegrityException e) {
-        if (with == unlocked) {
-          throw e;
-        }
-        // The master key was rotated while we read: read again under the new one.
-      }
-    }
-  }
-
-  private LoadedKey load(String name, Unlocked with) {
-    KeyRecord record = read(name, with);
-    Map<Integer, LoadedKey.LoadedVersion> versions = new HashMap<>();
-    for (KeyRecord.VersionRecord version : record.versions()) {
-      KeyOperations ops =
-          version.state() == KeyState.ENABLED
-              ? with.custody()
-                  .open(record.binding(with.storeId(), version.version()), version.custodyRecord())
-              : null;
-      versions.put(
-          version.version(),
-          new LoadedKey.LoadedVersion(
-              version.version(), version.state(), version.destroyAtMillis(), ops));
-    }
-    return new LoadedKey(
-        record,
-        versions,
-        usage.of(name),
-        KeyWrites.hasRandomNonces(record.algorithm())
-            ? usage.encryptions(name, record.primaryVersion())
-            : null);
-  }
-
   // ---------------------------------------------------------------- parts
+
+  /** The keys this client has loaded, and how they are read. */
+  LoadedKeys keys() {
+    return keys;
+  }
 
   KeyRecordStore store() {
     return store;
@@ -453,7 +348,7 @@ public final class Engine implements HsmClient {
   void useUnlocked(Unlocked rotated) {
     Unlocked old = unlocked;
     unlocked = rotated;
-    cache.clear(); // keys opened through the old custody are dropped before it closes
+    keys.invalidateAll(); // keys opened through the old custody are dropped before it closes
     old.close();
   }
 
@@ -532,7 +427,7 @@ public final class Engine implements HsmClient {
           "could not save key usage counters or refusals for " + where,
           e);
     }
-    cache.clear();
+    keys.invalidateAll();
     try {
       store.close();
     } finally {

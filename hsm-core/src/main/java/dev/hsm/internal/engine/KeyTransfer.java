@@ -75,7 +75,7 @@ final class KeyTransfer {
     engine.checkOpen();
     Objects.requireNonNull(transportPublicKeyPem, "transportPublicKeyPem");
     Objects.requireNonNull(signingKeyName, "signingKeyName");
-    KeyRecord record = engine.read(keyName);
+    KeyRecord record = engine.keys().read(keyName);
     if (!record.extractable()) {
       throw engine.refused(
           AuditChain.ADMIN,

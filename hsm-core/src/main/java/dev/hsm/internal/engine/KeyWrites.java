@@ -93,7 +93,7 @@ final class KeyWrites {
 
   /** {@link #insert(Unlocked, KeyRecord, String, String)} with the audit entry's detail. */
   void insert(Unlocked with, KeyRecord record, String actor, String action, String detail) {
-    engine.checkNew(record.name()); // a name whose rows were deleted is not taken over
+    engine.keys().checkNew(record.name()); // a name whose rows were deleted is not taken over
     newKeys.insert(new GroupCommit.Request(with, record, actor, action, detail));
   }
 
@@ -137,7 +137,7 @@ final class KeyWrites {
     KeyRecord result =
         withWriteLock(
             () -> {
-              KeyRecord current = engine.read(name);
+              KeyRecord current = engine.keys().read(name);
               KeyRecord changed = change.apply(current);
               if (changed == current) {
                 return current;
@@ -156,7 +156,7 @@ final class KeyWrites {
                   .updateKey(engine.unlocked().master().seal(changed), current.revision(), entry);
               return changed;
             });
-    engine.invalidate(name);
+    engine.keys().invalidate(name);
     return result;
   }
 
@@ -204,7 +204,7 @@ final class KeyWrites {
             engine.clock().millis() >= current.rotationDueAtMillis()
                 ? withNewVersion(current)
                 : current);
-    return engine.loaded(name);
+    return engine.keys().loaded(name);
   }
 
   /**
@@ -213,7 +213,7 @@ final class KeyWrites {
    */
   int destroyDue(String name) {
     int destroyed = 0;
-    for (KeyRecord.VersionRecord due : engine.read(name).versions()) {
+    for (KeyRecord.VersionRecord due : engine.keys().read(name).versions()) {
       if (due.state() != KeyState.SCHEDULED_FOR_DESTRUCTION
           || due.destroyAtMillis() > engine.clock().millis()) {
         continue;
@@ -275,7 +275,7 @@ final class KeyWrites {
         }
         int version =
             Integer.parseInt(count.getKey().substring(UsageCounters.VERSION_ENCRYPTIONS.length()));
-        KeyRecord before = engine.read(key.getKey());
+        KeyRecord before = engine.keys().read(key.getKey());
         KeyRecord after =
             update(
                 key.getKey(),
@@ -298,7 +298,7 @@ final class KeyWrites {
   int applyDueChanges() {
     int changes = rotateWornOutVersions();
     for (String name : engine.store().keysWithDueChanges(engine.clock().millis())) {
-      KeyRecord record = engine.read(name);
+      KeyRecord record = engine.keys().read(name);
       if (engine.clock().millis() >= record.rotationDueAtMillis()) {
         rotateIfDue(name);
         changes++;

@@ -94,9 +94,11 @@ final class Maintenance implements AutoCloseable {
       return; // a refusal changed nothing
     }
     if (entry.keyName() != null) {
-      engine.invalidate(entry.keyName());
+      engine.keys().invalidate(entry.keyName());
     } else if (entry.action().equals("store.rotate-master-key")) {
-      engine.invalidateAll(); // every row was resealed (this client must reopen to read them)
+      engine
+          .keys()
+          .invalidateAll(); // every row was resealed (this client must reopen to read them)
     }
   }
 

@@ -34,7 +34,7 @@ final class PolicyGate {
    * its policy allows the operation, and it is enabled.
    */
   LoadedKey admit(String name, KeyUse use) {
-    LoadedKey key = engine.loaded(name);
+    LoadedKey key = engine.keys().loaded(name);
     if (!use.worksOn(key.record.algorithm().kind())) {
       throw wrongType(key, use.description);
     }
@@ -111,8 +111,8 @@ final class PolicyGate {
     if (v == null) {
       // Only a version above the highest known can be new (versions are never deleted), and
       // only a key whose stored revision moved is reloaded: forged headers cost no reloads.
-      if (version > key.highestVersion && engine.mayHaveChanged(key)) {
-        key = engine.reloaded(name);
+      if (version > key.highestVersion && engine.keys().mayHaveChanged(key)) {
+        key = engine.keys().reloaded(name);
         v = key.versions.get(version);
       }
       if (v == null) {
@@ -141,7 +141,7 @@ final class PolicyGate {
     if (v.state() == KeyState.SCHEDULED_FOR_DESTRUCTION
         && v.destroyAtMillis() <= engine.clock().millis()) {
       engine.writes().destroyDue(name);
-      key = engine.loaded(name);
+      key = engine.keys().loaded(name);
       v = key.versions.get(version);
     }
     switch (v.state()) {

@@ -60,8 +60,8 @@ class ChangeDetectionTest {
 
     here.maintenance().dropChangedKeys();
 
-    assertThat(here.isCached("changed")).isFalse();
-    assertThat(here.isCached("untouched")).isTrue();
+    assertThat(here.keys().isCached("changed")).isFalse();
+    assertThat(here.keys().isCached("untouched")).isTrue();
     byte[] ciphertext = here.key("changed").encrypt(DATA, CONTEXT);
     assertThat(ByteBuffer.wrap(ciphertext, 1, 4).getInt())
         .as("new output uses the rotated version")
@@ -88,8 +88,8 @@ class ChangeDetectionTest {
 
     here.maintenance().dropChangedKeys();
 
-    assertThat(here.isCached("changed")).isTrue();
-    assertThat(here.isCached("untouched")).isTrue();
+    assertThat(here.keys().isCached("changed")).isTrue();
+    assertThat(here.keys().isCached("untouched")).isTrue();
   }
 
   @Test
@@ -103,8 +103,8 @@ class ChangeDetectionTest {
 
     here.maintenance().dropChangedKeys();
 
-    assertThat(here.isCached("changed")).isTrue();
-    assertThat(here.isCached("untouched")).isTrue();
+    assertThat(here.keys().isCached("changed")).isTrue();
+    assertThat(here.keys().isCached("untouched")).isTrue();
   }
 
   @Test
@@ -126,8 +126,8 @@ class ChangeDetectionTest {
 
     here.maintenance().dropChangedKeys();
 
-    assertThat(here.isCached("changed")).isFalse();
-    assertThat(here.isCached("untouched")).isTrue();
+    assertThat(here.keys().isCached("changed")).isFalse();
+    assertThat(here.keys().isCached("untouched")).isTrue();
   }
 
   @Test
@@ -136,7 +136,7 @@ class ChangeDetectionTest {
 
     here.maintenance().dropChangedKeys();
 
-    assertThat(here.isCached("changed")).isFalse();
-    assertThat(here.isCached("untouched")).isFalse();
+    assertThat(here.keys().isCached("changed")).isFalse();
+    assertThat(here.keys().isCached("untouched")).isFalse();
   }
 }

@@ -91,7 +91,7 @@ class ForgedInputTest {
 
   @Test
   void headersNamingVersionsTheKeyDoesNotHave_neverReloadTheKey() {
-    LoadedKey cached = hsm.loaded("signing");
+    LoadedKey cached = hsm.keys().loaded("signing");
     for (int version : new int[] {3, 999, Integer.MAX_VALUE, 3, 4}) {
       assertThatThrownBy(() -> signing.verify(DATA, forged(version)))
           .isInstanceOf(VerificationFailedException.class)
@@ -103,12 +103,12 @@ class ForgedInputTest {
     assertThatThrownBy(() -> aead.decrypt(ciphertext, new byte[0]))
         .isInstanceOf(InvalidCiphertextException.class);
 
-    assertThat(hsm.loaded("signing")).as("the same cached copy").isSameAs(cached);
+    assertThat(hsm.keys().loaded("signing")).as("the same cached copy").isSameAs(cached);
   }
 
   @Test
   void aVersionAnotherClientJustAdded_isStillFoundAtOnce() {
-    LoadedKey cached = hsm.loaded("signing");
+    LoadedKey cached = hsm.keys().loaded("signing");
     try (Engine other = StoreOpening.open(hsm.config())) {
       byte[] signature = other.key("signing").sign(DATA); // made with version 2
       other.key("signing").rotate();
@@ -117,7 +117,7 @@ class ForgedInputTest {
       signing.verify(DATA, signature);
       signing.verify(DATA, byVersion3); // version 3: unknown here, the store says it changed
 
-      assertThat(hsm.loaded("signing")).isNotSameAs(cached);
+      assertThat(hsm.keys().loaded("signing")).isNotSameAs(cached);
     }
   }
 

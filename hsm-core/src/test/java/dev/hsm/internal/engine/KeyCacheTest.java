@@ -27,7 +27,7 @@ class KeyCacheTest {
           hsm.key("k" + i).mac(new byte[] {1});
           hsm.key("k" + i).rotate(); // invalidates, and the next use loads it again
           hsm.key("k" + i).mac(new byte[] {2});
-          assertThat(hsm.cachedKeys()).isLessThanOrEqualTo(3);
+          assertThat(hsm.keys().cachedKeys()).isLessThanOrEqualTo(3);
         }
       }
     }
@@ -62,7 +62,7 @@ class KeyCacheTest {
   private LoadedKey aLoadedKey() {
     try (Engine hsm = StoreOpening.open(TestStores.keyFileConfig(dir, "one.db"))) {
       hsm.createKey("k", KeySpec.hmacSha256());
-      return hsm.loaded("k");
+      return hsm.keys().loaded("k");
     }
   }
 }
