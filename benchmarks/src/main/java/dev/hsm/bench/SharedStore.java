@@ -58,10 +58,16 @@ public class SharedStore {
   /** How long the child works before it says "ready" (its JIT warm-up), in seconds. */
   static final int CHILD_WARMUP_SECONDS = 5;
 
+  /**
+   * {@code lone} or {@code shared}; {@code separate} (not run by default, {@code -p mode=separate})
+   * is a control: the child runs the same workload on its own copy of the store, so the two
+   * processes share the machine but not the store file.
+   */
   @Param({"lone", "shared"})
   String mode;
 
   Path dir;
+  Path childDir;
   HsmClient client;
   Workload workload;
   Process child;
@@ -83,19 +89,30 @@ public class SharedStore {
 
   @Setup
   public void setup() throws Exception {
-    dir = Files.createTempDirectory(Support.workDir(), "shared-store-");
+    dir = copyOfTemplate();
+    client = HsmClient.open(config(dir));
+    if (mode.equals("shared")) {
+      startChild(dir);
+    } else if (mode.equals("separate")) {
+      childDir = copyOfTemplate();
+      startChild(childDir);
+    } else if (!mode.equals("lone")) {
+      throw new IllegalArgumentException("mode must be lone, shared or separate, not " + mode);
+    }
+    workload = new Workload(client); // loads every key into this client's cache
+  }
+
+  /** A fresh copy of {@link #template()} in a new temp directory. */
+  private static Path copyOfTemplate() throws Exception {
+    Path copy = Files.createTempDirectory(Support.workDir(), "shared-store-");
     try (Stream<Path> files = Files.list(template())) {
       for (Path file : (Iterable<Path>) files::iterator) {
         if (!file.getFileName().toString().equals(COMPLETE)) {
-          Files.copy(file, dir.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+          Files.copy(file, copy.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
         }
       }
     }
-    client = HsmClient.open(config(dir));
-    if (mode.equals("shared")) {
-      startChild();
-    }
-    workload = new Workload(client); // loads every key into this client's cache
+    return copy;
   }
 
   /**
@@ -141,8 +158,8 @@ public class SharedStore {
     }
   }
 
-  /** Starts the child JVM on the same store and waits until it has worked for a while. */
-  private void startChild() throws Exception {
+  /** Starts the child JVM on the store in {@code storeDir}; waits until it has worked a while. */
+  private void startChild(Path storeDir) throws Exception {
     String java =
         ProcessHandle.current()
             .info()
@@ -154,7 +171,7 @@ public class SharedStore {
             "-cp",
             System.getProperty("java.class.path"),
             SharedStoreWorker.class.getName(),
-            dir.toString(),
+            storeDir.toString(),
             Integer.toString(CHILD_WARMUP_SECONDS));
     builder.redirectError(ProcessBuilder.Redirect.INHERIT);
     child = builder.start();
@@ -173,7 +190,7 @@ public class SharedStore {
                   if (line.equals("ready")) {
                     ready.complete(null);
                   } else {
-                    System.out.println("[child] " + line);
+                    System.out.println(System.lineSeparator() + "[child] " + line);
                   }
                 }
               } catch (IOException e) {
@@ -202,6 +219,9 @@ public class SharedStore {
     } finally {
       client.close();
       Support.deleteTree(dir);
+      if (childDir != null) {
+        Support.deleteTree(childDir);
+      }
     }
   }
 
