@@ -7,6 +7,8 @@ import dev.hsm.KeySpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +22,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -225,15 +229,40 @@ public class SharedStore {
     }
   }
 
+  /**
+   * The next key, and two secondary results, summed over the measurement iterations: {@code ops}
+   * and {@code cpuNanos}, the benchmark thread's CPU time. Their quotient is what this process's
+   * thread spends on an operation whatever else runs on the machine, so it shows work a shared
+   * store adds (a key dropped after another process's commit is loaded again by the calling thread)
+   * apart from competition for the CPU.
+   */
   @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
   public static class Cursor {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     int next;
+    long cpuStart;
+    public long ops;
+    public long cpuNanos;
+
+    @Setup(Level.Iteration)
+    public void start() {
+      ops = 0;
+      cpuNanos = 0;
+      cpuStart = THREADS.getCurrentThreadCpuTime();
+    }
+
+    @TearDown(Level.Iteration)
+    public void stop() {
+      cpuNanos = THREADS.getCurrentThreadCpuTime() - cpuStart;
+    }
   }
 
   @Benchmark
   public byte[] signAndEncrypt(Cursor c, Blackhole bh) {
     int i = c.next;
     c.next = i + 1 == KEYS ? 0 : i + 1;
+    c.ops++;
     bh.consume(workload.sign(i));
     return workload.encrypt(i);
   }
