@@ -209,11 +209,8 @@ SHARED_TARGET = 0.9
 
 
 def shared_results():
-    """mode ("lone", "shared") -> primaryMetric, from shared.json; empty if it was not run."""
-    found = {}
-    for e in load("shared.json"):
-        found[e.get("params", {}).get("mode")] = e["primaryMetric"]
-    return found
+    """mode ("lone", "shared") -> JMH result entry, from shared.json; empty if it was not run."""
+    return {e.get("params", {}).get("mode"): e for e in load("shared.json")}
 
 
 def shared_child_rate():
@@ -229,13 +226,23 @@ def shared_child_rate():
     return None
 
 
+def cpu_per_op(entry):
+    """The benchmark thread's CPU time per operation (µs), from SharedStore's cpuNanos and ops."""
+    secondary = (entry or {}).get("secondaryMetrics") or {}
+    cpu, ops = secondary.get("cpuNanos"), secondary.get("ops")
+    if not cpu or not ops or not ops.get("score"):
+        return None
+    return cpu["score"] / ops["score"] / 1000.0
+
+
 def shared_section(found):
     """The "Two processes on one store" section of docs/BENCHMARKS.md, as lines; empty if not run."""
     if not found:
         return []
-    lone, shared = found.get("lone"), found.get("shared")
+    lone, shared = ((found.get(m) or {}).get("primaryMetric") for m in ("lone", "shared"))
     r = ratio(shared, lone)
     child = shared_child_rate()
+    cpu_lone, cpu_shared = cpu_per_op(found.get("lone")), cpu_per_op(found.get("shared"))
     return [
         "## Two processes on one store",
         "",
@@ -249,10 +256,16 @@ def shared_section(found):
         + (f", measured with `{machine['shared_opts']}`" if machine.get("shared_opts") else "")
         + "; JMH JSON: `shared.json` beside the others.",
         "",
-        "| workload | lone (ops/s) | shared (ops/s, per process) | shared/lone | target | verdict |",
-        "|---|---:|---:|---:|---|---|",
+        "The last column is the benchmark thread's own CPU time per operation (JMH secondary results `cpuNanos`",
+        "and `ops`): a key dropped from the cache after the other process's commit is loaded again by the",
+        "calling thread, so work the shared store adds shows there, apart from the two processes competing for",
+        "the CPU.",
+        "",
+        "| workload | lone (ops/s) | shared (ops/s, per process) | shared/lone | target | verdict | thread CPU per op, lone / shared (µs) |",
+        "|---|---:|---:|---:|---|---|---:|",
         f"| ECDSA P-256 sign 256 B + AES-256-GCM encrypt 1 KiB, 1,000 keys of each | {cell(lone)} | {cell(shared)} "
-        f"| {rnum(r)} | >= {SHARED_TARGET}x lone | {verdict(r, SHARED_TARGET)} |",
+        f"| {rnum(r)} | >= {SHARED_TARGET}x lone | {verdict(r, SHARED_TARGET)} "
+        f"| {num(cpu_lone) if cpu_lone else '—'} / {num(cpu_shared) if cpu_shared else '—'} |",
         "",
     ] + ([f"The second JVM's own rate while the shared trial ran (from its warm-up's end to the trial's end,",
           f"{child[1]:.0f} s, as it printed it into `shared.log`): {num(child[0])} ops/s.", ""]
