@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Runs every benchmark of issue 6 and writes docs/BENCHMARKS.md from the JMH JSON results.
 #
-#   benchmarks/run.sh            # from the repository root or anywhere; ~13-14 min on 2 cores
+#   benchmarks/run.sh            # from the repository root or anywhere; ~14 min on 2 cores
 #
 # It installs SoftHSM2 if missing (Debian/Ubuntu apt), builds the JMH uber-jar, initialises a
-# SoftHSM2 token in a temp dir, builds (once) a 100,000-key store under benchmarks/target/work,
-# runs JMH with 1 and with 2 threads, then two processes on one store (SharedStore, one thread),
-# then the annotation-path benchmarks (benchmarks/micronaut, benchmarks/spring: @Signed/@Encrypted
-# through each starter against the direct call), and generates the report. Short JMH settings, on
-# purpose (the whole run must stay under 15 minutes): one fork, 2 x 1 s warm-up and 3 x 1.5 s
-# measurement iterations per benchmark; key creation and first use 5 x 1 s warm-up and 3 x 2 s;
-# two processes on one store 3 x 2 s and 3 x 3 s.
+# SoftHSM2 token in a temp dir, builds (once) a 100,000-key store under benchmarks/target/work
+# (SharedStore builds its 2,000-key store there once too), runs JMH with 1 and with 2 threads, then
+# two processes on one store (SharedStore, one thread), then the annotation-path benchmarks
+# (benchmarks/micronaut, benchmarks/spring: @Signed/@Encrypted through each starter against the
+# direct call), and generates the report. Short JMH settings, on purpose (the whole run must stay
+# under 15 minutes): one fork, 2 x 1 s warm-up and 3 x 1.5 s measurement iterations per benchmark;
+# key creation and first use 5 x 1 s warm-up and 3 x 2 s; two processes on one store 3 x 2 s and
+# 3 x 3 s.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
