@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Runs every benchmark of issue 6 and writes docs/BENCHMARKS.md from the JMH JSON results.
 #
-#   benchmarks/run.sh            # from the repository root or anywhere; ~13-14 min on 2 cores
+#   benchmarks/run.sh            # from the repository root or anywhere; ~14 min on 2 cores
 #
 # It installs SoftHSM2 if missing (Debian/Ubuntu apt), builds the JMH uber-jar, initialises a
-# SoftHSM2 token in a temp dir, builds (once) a 100,000-key store under benchmarks/target/work,
-# runs JMH with 1 and with 2 threads, then the annotation-path benchmarks (benchmarks/micronaut,
-# benchmarks/spring: @Signed/@Encrypted through each starter against the direct call), and
-# generates the report. Short JMH settings, on purpose (the whole run must stay under 15 minutes):
-# one fork, 2 x 1 s warm-up and 3 x 1.5 s measurement iterations per benchmark; key creation and
-# first use 5 x 1 s warm-up and 3 x 2 s.
+# SoftHSM2 token in a temp dir, builds (once) a 100,000-key store under benchmarks/target/work
+# (SharedStore builds its 2,000-key store there once too), runs JMH with 1 and with 2 threads, then
+# two processes on one store (SharedStore, one thread), then the annotation-path benchmarks
+# (benchmarks/micronaut, benchmarks/spring: @Signed/@Encrypted through each starter against the
+# direct call), and generates the report. Short JMH settings, on purpose (the whole run must stay
+# under 15 minutes): one fork, 2 x 1 s warm-up and 3 x 1.5 s measurement iterations per benchmark;
+# key creation and first use 5 x 1 s warm-up and 3 x 2 s; two processes on one store 3 x 2 s and
+# 3 x 3 s.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +22,9 @@ JMH_OPTS=${JMH_OPTS:-"-f 1 -wi 2 -w 1s -i 3 -r 1500ms"}
 # JIT, which with two busy threads on two cores gets little CPU. They get a longer warm-up.
 KEYS_OPTS=${KEYS_OPTS:-"-f 1 -wi 5 -w 1s -i 3 -r 2s"}
 OPEN_OPTS=${OPEN_OPTS:-"-f 1 -bm ss -wi 3 -i 15"}
+# Two processes on one store: iterations long enough to span several 1 s refresh intervals (usage
+# saves, noticing the other process's commits). Always one thread: the child JVM takes the other core.
+SHARED_OPTS=${SHARED_OPTS:-"-f 1 -wi 3 -w 2s -i 3 -r 3s"}
 SOFTHSM2_LIB=${SOFTHSM2_LIB:-/usr/lib/softhsm/libsofthsm2.so}
 export SOFTHSM2_LIB
 
@@ -62,6 +67,7 @@ mkdir -p "$RESULTS"
   echo "jmh_opts=$JMH_OPTS"
   echo "keys_opts=$KEYS_OPTS"
   echo "open_opts=$OPEN_OPTS"
+  echo "shared_opts=$SHARED_OPTS"
   echo "started=$(date -u '+%Y-%m-%d %H:%M UTC')"
 } > "$RESULTS/machine.txt"
 echo "== machine"; cat "$RESULTS/machine.txt"
@@ -94,6 +100,13 @@ echo "== JMH, store open: $OPEN_OPTS"
 # shellcheck disable=SC2086
 java -jar "$JAR" '^dev.hsm.bench.StoreOpen\.' $OPEN_OPTS -foe false \
   -rf json -rff "$RESULTS/open.json" | tee "$RESULTS/open.log"
+
+# 6a. Two processes on one store: this JVM alone, then with a child JVM (started by the benchmark)
+# running the same workload on the same store file. About 1 min.
+echo "== JMH, two processes on one store: $SHARED_OPTS"
+# shellcheck disable=SC2086
+java -jar "$JAR" '^dev.hsm.bench.SharedStore\.' $SHARED_OPTS -t 1 -foe false \
+  -rf json -rff "$RESULTS/shared.json" | tee "$RESULTS/shared.log"
 
 # 6b. The annotation path: one thin jar per framework (jars in its target/lib), each fork starting
 # its application context; same JMH settings. 8 benchmarks per thread count, about 3 min in all.
