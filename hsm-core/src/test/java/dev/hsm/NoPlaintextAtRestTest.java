@@ -264,6 +264,10 @@ class NoPlaintextAtRestTest {
     secretValues.put("planted", secret);
     byte[] file = random(4096);
     System.arraycopy(secret, 7, file, 1000, WINDOW);
+    // The random neighbours must not extend the run: a byte equal to secret[6] before it would
+    // make the search report bytes 6..22 at 999 instead (once in 256 runs).
+    file[999] = (byte) ~secret[6];
+    file[1000 + WINDOW] = (byte) ~secret[7 + WINDOW];
     Path planted = Files.write(dir.resolve("planted.bin"), file);
 
     assertThat(findSecrets(planted)).containsExactly("planted bytes 7..23 at 1000");
