@@ -24,11 +24,14 @@ public enum Algorithm {
    * where that is wanted.
    */
   AES_256_GCM_SIV(Kind.AEAD, null),
-  /** HMAC with SHA-256, 256-bit key, full 32-byte tag. */
+  /**
+   * HMAC with SHA-256, full 32-byte tag; a generated key is 32 bytes (imported keys: see {@link
+   * KeyMaterial#secretKey}).
+   */
   HMAC_SHA256(Kind.MAC, "HS256"),
-  /** HMAC with SHA-384, 384-bit key, full 48-byte tag. */
+  /** HMAC with SHA-384, full 48-byte tag; a generated key is 48 bytes. */
   HMAC_SHA384(Kind.MAC, "HS384"),
-  /** HMAC with SHA-512, 512-bit key, full 64-byte tag. */
+  /** HMAC with SHA-512, full 64-byte tag; a generated key is 64 bytes. */
   HMAC_SHA512(Kind.MAC, "HS512"),
   /** ECDSA on NIST P-256 with SHA-256; signatures are IEEE P1363 {@code r||s} (64 bytes). */
   ECDSA_P256_SHA256(Kind.SIGNATURE, "ES256"),

@@ -29,15 +29,15 @@ public record Argon2Parameters(int memoryKib, int iterations, int parallelism) {
    */
   public Argon2Parameters {
     if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
-      throw new IllegalArgumentException(
+      throw new InvalidArgumentException(
           "Argon2 parallelism must be 1.." + MAX_PARALLELISM + ", not " + parallelism);
     }
     if (iterations < 1 || iterations > MAX_ITERATIONS) {
-      throw new IllegalArgumentException(
+      throw new InvalidArgumentException(
           "Argon2 iterations must be 1.." + MAX_ITERATIONS + ", not " + iterations);
     }
     if (memoryKib < 8 * parallelism || memoryKib > MAX_MEMORY_KIB) {
-      throw new IllegalArgumentException(
+      throw new InvalidArgumentException(
           "Argon2 memory must be between 8 KiB per lane and 1 GiB, not " + memoryKib + " KiB");
     }
   }

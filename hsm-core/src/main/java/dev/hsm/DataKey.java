@@ -21,14 +21,16 @@ public final class DataKey implements Destroyable {
 
   /** Creates a data key value; the arrays are copied. */
   public DataKey(byte[] plaintextKey, byte[] encryptedKey) {
-    this.plaintextKey = plaintextKey.clone();
-    this.encryptedKey = encryptedKey.clone();
+    this.plaintextKey =
+        InvalidArgumentException.requireNonNull(plaintextKey, "plaintextKey").clone();
+    this.encryptedKey =
+        InvalidArgumentException.requireNonNull(encryptedKey, "encryptedKey").clone();
   }
 
-  /** A copy of the key in clear (32 bytes). Throws {@link IllegalStateException} once destroyed. */
+  /** A copy of the key in clear (32 bytes). Throws {@link HsmException} once destroyed. */
   public byte[] plaintextKey() {
     if (destroyed) {
-      throw new IllegalStateException("data key was destroyed");
+      throw new HsmException("data key was destroyed");
     }
     return plaintextKey.clone();
   }

@@ -39,7 +39,7 @@ public interface HsmClient extends AutoCloseable {
    * Generates a new key inside the store. The call returns once the key is durably stored.
    *
    * @throws KeyAlreadyExistsException if the name is taken
-   * @throws IllegalArgumentException if the name is not 1-128 characters of {@code [A-Za-z0-9._-]}
+   * @throws InvalidArgumentException if the name is not 1-128 characters of {@code [A-Za-z0-9._-]}
    *     starting with a letter or digit
    */
   KeyHandle createKey(String name, KeySpec spec);

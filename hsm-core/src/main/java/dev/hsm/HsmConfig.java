@@ -7,7 +7,6 @@ import dev.hsm.spi.KeyRecordStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -39,6 +38,9 @@ public final class HsmConfig {
 
   /** Default interval at which a client notices changes made by other processes. */
   public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(1);
+
+  private static final Duration MIN_REFRESH_INTERVAL = Duration.ofMillis(10);
+  private static final Duration MAX_REFRESH_INTERVAL = Duration.ofDays(1);
 
   private final KeyRecordStore.Factory store;
   private final Path sqliteFile;
@@ -82,7 +84,7 @@ public final class HsmConfig {
 
   /** A store in the SQLite file at {@code path}, created on first open: the embedded default. */
   public static HsmConfig sqlite(Path path) {
-    Objects.requireNonNull(path, "path");
+    InvalidArgumentException.requireNonNull(path, "path");
     return defaults(SqliteKeyRecordStore.factory(path), path);
   }
 
@@ -91,7 +93,7 @@ public final class HsmConfig {
    * The factory is opened once per client, and closed with it.
    */
   public static HsmConfig store(KeyRecordStore.Factory factory) {
-    return defaults(Objects.requireNonNull(factory, "factory"), null);
+    return defaults(InvalidArgumentException.requireNonNull(factory, "factory"), null);
   }
 
   /**
@@ -99,7 +101,7 @@ public final class HsmConfig {
    * embedded SQLite file to a shared store without rebuilding the rest of its config.
    */
   public HsmConfig withStore(KeyRecordStore.Factory factory) {
-    Objects.requireNonNull(factory, "factory");
+    InvalidArgumentException.requireNonNull(factory, "factory");
     return new HsmConfig(
         factory, null, custody, secret, cacheSize, refreshInterval, clock, nativeCrypto);
   }
@@ -109,16 +111,16 @@ public final class HsmConfig {
    * token, instead of the default software custody.
    */
   public HsmConfig custody(KeyCustody.Factory factory) {
-    Objects.requireNonNull(factory, "factory");
+    InvalidArgumentException.requireNonNull(factory, "factory");
     return new HsmConfig(
         store, sqliteFile, factory, secret, cacheSize, refreshInterval, clock, nativeCrypto);
   }
 
   /** Unlock with {@code secret}. */
   public HsmConfig unlockWith(UnlockSecret secret) {
-    Objects.requireNonNull(secret, "secret");
+    InvalidArgumentException.requireNonNull(secret, "secret");
     if (this.secret != null) {
-      throw new IllegalArgumentException(
+      throw new InvalidArgumentException(
           "cannot use "
               + secret.describe()
               + ": this config already unlocks with "
@@ -161,7 +163,7 @@ public final class HsmConfig {
    */
   public HsmConfig argon2(Argon2Parameters parameters) {
     if (secret == null) {
-      throw new IllegalArgumentException("set the passphrase before its Argon2 parameters");
+      throw new InvalidArgumentException("set the passphrase before its Argon2 parameters");
     }
     return new HsmConfig(
         store,
@@ -177,7 +179,7 @@ public final class HsmConfig {
   /** How many unwrapped keys to keep in memory at most; default {@value #DEFAULT_CACHE_SIZE}. */
   public HsmConfig cacheSize(int maxKeys) {
     if (maxKeys < 1) {
-      throw new IllegalArgumentException("cacheSize must be at least 1, not " + maxKeys);
+      throw new InvalidArgumentException("cacheSize must be at least 1, not " + maxKeys);
     }
     return new HsmConfig(
         store, sqliteFile, custody, secret, maxKeys, refreshInterval, clock, nativeCrypto);
@@ -186,12 +188,14 @@ public final class HsmConfig {
   /**
    * How often a background thread checks whether another process changed the store (a rotation, a
    * disabled key) and drops those keys from the cache; also how often usage counters are saved.
-   * Default one second. Operations never wait for it.
+   * Default one second; 10 ms to one day. Operations never wait for it.
    */
   public HsmConfig refreshInterval(Duration interval) {
-    Objects.requireNonNull(interval, "interval");
-    if (interval.toMillis() < 10) {
-      throw new IllegalArgumentException("refreshInterval must be at least 10 ms, not " + interval);
+    InvalidArgumentException.requireNonNull(interval, "interval");
+    if (interval.compareTo(MIN_REFRESH_INTERVAL) < 0
+        || interval.compareTo(MAX_REFRESH_INTERVAL) > 0) {
+      throw new InvalidArgumentException(
+          "refreshInterval must be at least 10 ms and at most one day, not " + interval);
     }
     return new HsmConfig(
         store, sqliteFile, custody, secret, cacheSize, interval, clock, nativeCrypto);
@@ -199,7 +203,7 @@ public final class HsmConfig {
 
   /** The clock for timestamps, rotation and destruction dates; tests inject their own. */
   public HsmConfig clock(Clock clock) {
-    Objects.requireNonNull(clock, "clock");
+    InvalidArgumentException.requireNonNull(clock, "clock");
     return new HsmConfig(
         store, sqliteFile, custody, secret, cacheSize, refreshInterval, clock, nativeCrypto);
   }
@@ -209,7 +213,7 @@ public final class HsmConfig {
    * (use it when it is on the classpath and healthy).
    */
   public HsmConfig nativeCrypto(NativeCrypto mode) {
-    Objects.requireNonNull(mode, "mode");
+    InvalidArgumentException.requireNonNull(mode, "mode");
     return new HsmConfig(
         store, sqliteFile, custody, secret, cacheSize, refreshInterval, clock, mode);
   }

@@ -25,7 +25,7 @@ public interface KeyHandle {
    * Encrypts with the primary version, binding {@code context} as associated data: decryption must
    * present the same context (like an AWS KMS encryption context). A fresh random nonce is used
    * every time. RSA-OAEP keys use the context as the OAEP label and can encrypt only short messages
-   * (for 2048 bits, up to 190 bytes); larger input throws {@link IllegalArgumentException}.
+   * (for 2048 bits, up to 190 bytes); larger input throws {@link InvalidArgumentException}.
    *
    * @param plaintext the data, possibly empty
    * @param context associated data; may be empty, never {@code null}

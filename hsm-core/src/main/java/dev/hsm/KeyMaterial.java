@@ -2,7 +2,6 @@ package dev.hsm;
 
 import dev.hsm.internal.crypto.Pem;
 import java.util.Arrays;
-import java.util.Objects;
 import javax.security.auth.Destroyable;
 
 /**
@@ -34,31 +33,38 @@ public final class KeyMaterial implements Destroyable {
     this.encoded = encoded.clone();
   }
 
-  /** Raw secret key bytes: 32 for AES-256 and ChaCha20, at least the hash length for HMAC. */
+  /**
+   * Raw secret key bytes. The one statement of the lengths an import accepts: 32 bytes for AES-256
+   * (GCM and GCM-SIV) and ChaCha20; for HMAC at least the hash's output length, as RFC 2104
+   * recommends (32, 48 and 64 bytes for SHA-256, SHA-384 and SHA-512; shorter keys weaken the MAC),
+   * and at most 1024 bytes. Other lengths fail at import with {@link InvalidKeyMaterialException}.
+   */
   public static KeyMaterial secretKey(byte[] key) {
-    return new KeyMaterial(Form.SECRET, Objects.requireNonNull(key, "key"));
+    return new KeyMaterial(Form.SECRET, InvalidArgumentException.requireNonNull(key, "key"));
   }
 
   /** A private key as PKCS#8 DER. */
   public static KeyMaterial privateKeyPkcs8(byte[] der) {
-    return new KeyMaterial(Form.PRIVATE_PKCS8, Objects.requireNonNull(der, "der"));
+    return new KeyMaterial(Form.PRIVATE_PKCS8, InvalidArgumentException.requireNonNull(der, "der"));
   }
 
   /** A private key as PEM ({@code -----BEGIN PRIVATE KEY-----}, unencrypted PKCS#8). */
   public static KeyMaterial privateKeyPem(String pem) {
     return new KeyMaterial(
-        Form.PRIVATE_PKCS8, Pem.decode(Objects.requireNonNull(pem, "pem"), "PRIVATE KEY"));
+        Form.PRIVATE_PKCS8,
+        Pem.decode(InvalidArgumentException.requireNonNull(pem, "pem"), "PRIVATE KEY"));
   }
 
   /** A public key as X.509 SubjectPublicKeyInfo DER. */
   public static KeyMaterial publicKeyX509(byte[] der) {
-    return new KeyMaterial(Form.PUBLIC_X509, Objects.requireNonNull(der, "der"));
+    return new KeyMaterial(Form.PUBLIC_X509, InvalidArgumentException.requireNonNull(der, "der"));
   }
 
   /** A public key as PEM ({@code -----BEGIN PUBLIC KEY-----}). */
   public static KeyMaterial publicKeyPem(String pem) {
     return new KeyMaterial(
-        Form.PUBLIC_X509, Pem.decode(Objects.requireNonNull(pem, "pem"), "PUBLIC KEY"));
+        Form.PUBLIC_X509,
+        Pem.decode(InvalidArgumentException.requireNonNull(pem, "pem"), "PUBLIC KEY"));
   }
 
   /** The encoding of the material. */
@@ -69,11 +75,11 @@ public final class KeyMaterial implements Destroyable {
   /**
    * A copy of the encoded bytes, for the engine's import path.
    *
-   * @throws IllegalStateException once destroyed
+   * @throws InvalidKeyMaterialException once destroyed: destroyed material cannot be imported
    */
   public byte[] encoded() {
     if (destroyed) {
-      throw new IllegalStateException("key material was destroyed");
+      throw new InvalidKeyMaterialException("key material was destroyed");
     }
     return encoded.clone();
   }

@@ -53,9 +53,9 @@ public final class KeySpec {
    * #rsa(Algorithm, int)}, which also names the modulus size.
    */
   public static KeySpec of(Algorithm algorithm) {
-    Objects.requireNonNull(algorithm, "algorithm");
+    InvalidArgumentException.requireNonNull(algorithm, "algorithm");
     if (algorithm.isRsa()) {
-      throw new IllegalArgumentException(
+      throw new InvalidArgumentException(
           algorithm + " needs a modulus size: use KeySpec.rsa(" + algorithm + ", 3072)");
     }
     return new KeySpec(algorithm, 0, algorithm.kind().operations(), false, Map.of(), Duration.ZERO);
@@ -63,12 +63,12 @@ public final class KeySpec {
 
   /** An RSA key spec; {@code modulusBits} is 2048, 3072 or 4096. */
   public static KeySpec rsa(Algorithm algorithm, int modulusBits) {
-    Objects.requireNonNull(algorithm, "algorithm");
+    InvalidArgumentException.requireNonNull(algorithm, "algorithm");
     if (!algorithm.isRsa()) {
-      throw new IllegalArgumentException(algorithm + " is not an RSA algorithm");
+      throw new InvalidArgumentException(algorithm + " is not an RSA algorithm");
     }
     if (!GENERATED_RSA_SIZES.contains(modulusBits)) {
-      throw new IllegalArgumentException(
+      throw new InvalidArgumentException(
           "RSA modulus must be 2048, 3072 or 4096 bits, not " + modulusBits);
     }
     return new KeySpec(
@@ -148,10 +148,15 @@ public final class KeySpec {
    * can do (an AES key cannot be given {@link Operation#SIGN}).
    */
   public KeySpec withOperations(Operation first, Operation... more) {
+    InvalidArgumentException.requireNonNull(first, "operation");
+    InvalidArgumentException.requireNonNull(more, "operations");
+    for (Operation operation : more) {
+      InvalidArgumentException.requireNonNull(operation, "operation");
+    }
     Set<Operation> allowed = EnumSet.of(first, more);
     for (Operation operation : allowed) {
       if (!algorithm.kind().operations().contains(operation)) {
-        throw new IllegalArgumentException(
+        throw new InvalidArgumentException(
             algorithm
                 + " keys cannot "
                 + operation
@@ -175,14 +180,14 @@ public final class KeySpec {
    * values up to 256 characters.
    */
   public KeySpec withLabel(String key, String value) {
-    Objects.requireNonNull(key, "label key");
-    Objects.requireNonNull(value, "label value");
+    InvalidArgumentException.requireNonNull(key, "label key");
+    InvalidArgumentException.requireNonNull(value, "label value");
     if (!LABEL_KEY.matcher(key).matches()) {
-      throw new IllegalArgumentException(
+      throw new InvalidArgumentException(
           "label key '" + key + "' must match " + LABEL_KEY.pattern());
     }
     if (value.length() > MAX_LABEL_VALUE) {
-      throw new IllegalArgumentException(
+      throw new InvalidArgumentException(
           "label '" + key + "' is longer than " + MAX_LABEL_VALUE + " characters");
     }
     Map<String, String> copy = new TreeMap<>(labels);
@@ -202,9 +207,9 @@ public final class KeySpec {
 
   /** Validates a rotation period: zero, or at least an hour. */
   static Duration checkRotationPeriod(Duration period) {
-    Objects.requireNonNull(period, "period");
+    InvalidArgumentException.requireNonNull(period, "period");
     if (!period.isZero() && period.compareTo(Duration.ofHours(1)) < 0) {
-      throw new IllegalArgumentException(
+      throw new InvalidArgumentException(
           "rotation period must be zero (off) or at least one hour, not " + period);
     }
     return period;

@@ -2,7 +2,6 @@ package dev.hsm;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * A secret that unlocks a store: a passphrase (stretched with Argon2id), a passphrase held in an
@@ -40,9 +39,9 @@ public final class UnlockSecret {
 
   /** A passphrase (copied); new slots stretch it with {@link Argon2Parameters#DEFAULT}. */
   public static UnlockSecret passphrase(char[] passphrase) {
-    Objects.requireNonNull(passphrase, "passphrase must not be null");
+    InvalidArgumentException.requireNonNull(passphrase, "passphrase");
     if (passphrase.length == 0) {
-      throw new IllegalArgumentException("passphrase must not be empty");
+      throw new InvalidArgumentException("passphrase must not be empty");
     }
     return new UnlockSecret(
         Kind.PASSPHRASE, passphrase.clone(), null, null, Argon2Parameters.DEFAULT);
@@ -50,7 +49,7 @@ public final class UnlockSecret {
 
   /** A passphrase; new slots stretch it with {@link Argon2Parameters#DEFAULT}. */
   public static UnlockSecret passphrase(String passphrase) {
-    Objects.requireNonNull(passphrase, "passphrase must not be null");
+    InvalidArgumentException.requireNonNull(passphrase, "passphrase");
     return passphrase(passphrase.toCharArray());
   }
 
@@ -59,21 +58,31 @@ public final class UnlockSecret {
    * empty variable then fails with {@link UnlockFailedException}).
    */
   public static UnlockSecret passphraseFromEnv(String name) {
-    Objects.requireNonNull(name, "name");
+    InvalidArgumentException.requireNonNull(name, "name");
+    if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+      throw new InvalidArgumentException(
+          "the name of an environment variable must be non-empty, without '=' or NUL, not '"
+              + name
+              + "'");
+    }
     return new UnlockSecret(Kind.PASSPHRASE, null, name, null, Argon2Parameters.DEFAULT);
   }
 
   /** A key file: at least 32 bytes, ideally random, readable only by the application. */
   public static UnlockSecret keyFile(Path keyFile) {
     return new UnlockSecret(
-        Kind.KEY_FILE, null, null, Objects.requireNonNull(keyFile, "keyFile"), null);
+        Kind.KEY_FILE,
+        null,
+        null,
+        InvalidArgumentException.requireNonNull(keyFile, "keyFile"),
+        null);
   }
 
   /** A copy whose new passphrase slots use {@code parameters} (existing slots keep theirs). */
   public UnlockSecret withArgon2(Argon2Parameters parameters) {
-    Objects.requireNonNull(parameters, "parameters");
+    InvalidArgumentException.requireNonNull(parameters, "parameters");
     if (kind != Kind.PASSPHRASE) {
-      throw new IllegalArgumentException("Argon2 parameters apply to passphrases, not key files");
+      throw new InvalidArgumentException("Argon2 parameters apply to passphrases, not key files");
     }
     return new UnlockSecret(kind, passphrase, environmentVariable, keyFile, parameters);
   }

@@ -361,7 +361,7 @@ class AdminRoleTest {
   void emptyAdminPassphrase_isRejected_andLeavesTheStoreWithoutCredential() {
     try (HsmClient hsm = HsmClient.open(config)) {
       assertThat(catchThrowable(() -> hsm.admin().setAdminPassphrase(new char[0])))
-          .isExactlyInstanceOf(IllegalArgumentException.class)
+          .isExactlyInstanceOf(InvalidArgumentException.class)
           .hasMessageContaining("must not be empty");
       hsm.admin().setRotationPeriod(hsm.createKey("k", KeySpec.hmacSha256()).name(), Duration.ZERO);
     }

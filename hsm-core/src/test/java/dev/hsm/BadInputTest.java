@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -597,6 +598,32 @@ class BadInputTest {
     assertNamesTheKey("short-aes", thrown);
   }
 
+  /** RFC 2104: a key shorter than the hash's output is refused; that length and longer import. */
+  @ParameterizedTest
+  @CsvSource({"HMAC_SHA256, 32", "HMAC_SHA384, 48", "HMAC_SHA512, 64"})
+  void importKey_hmacKeyShorterThanTheHashOutput_throwsInvalidKeyMaterial_andStoresNothing(
+      Algorithm algorithm, int hashBytes) {
+    KeySpec spec = KeySpec.of(algorithm);
+    for (int length : new int[] {16, hashBytes - 1}) {
+      String name = "short-" + length;
+      expect(
+          InvalidKeyMaterialException.class,
+          () -> hsm.importKey(name, spec, KeyMaterial.secretKey(pattern(length, 0x45))),
+          String.valueOf(length),
+          String.valueOf(hashBytes));
+      assertThat(hsm.findKey(name)).isEmpty();
+    }
+    for (int length : new int[] {hashBytes, 1024}) {
+      KeyHandle key =
+          hsm.importKey("long-" + length, spec, KeyMaterial.secretKey(pattern(length, 0x46)));
+      key.verifyMac(DATA, key.mac(DATA));
+    }
+    expect(
+        InvalidKeyMaterialException.class,
+        () -> hsm.importKey("too-long", spec, KeyMaterial.secretKey(pattern(1025, 0x47))),
+        "1025");
+  }
+
   @Test
   void importKey_hmacKeyOf8Bytes_throwsInvalidKeyMaterial() {
     byte[] shortKey = pattern(8, 0x44);
@@ -749,48 +776,48 @@ class BadInputTest {
     expect(InvalidKeyMaterialException.class, () -> KeyMaterial.publicKeyPem("no pem here"));
   }
 
-  // ---- IllegalArgumentException and NullPointerException ----
+  // ---- InvalidArgumentException: null, malformed and out-of-range arguments ----
 
   @ParameterizedTest
   @ValueSource(strings = {"a b", "a/b", "../etc", "", ".hidden", "-dash", "tab\tname", "ü"})
-  void keyName_invalid_throwsIllegalArgumentNamingIt(String name) {
+  void keyName_invalid_throwsInvalidArgumentNamingIt(String name) {
     String quoted = "'" + name + "'";
-    expect(IllegalArgumentException.class, () -> hsm.createKey(name, KeySpec.aes256Gcm()), quoted);
-    expect(IllegalArgumentException.class, () -> hsm.ensureKey(name, KeySpec.aes256Gcm()), quoted);
+    expect(InvalidArgumentException.class, () -> hsm.createKey(name, KeySpec.aes256Gcm()), quoted);
+    expect(InvalidArgumentException.class, () -> hsm.ensureKey(name, KeySpec.aes256Gcm()), quoted);
     expect(
-        IllegalArgumentException.class,
+        InvalidArgumentException.class,
         () -> hsm.importKey(name, KeySpec.aes256Gcm(), KeyMaterial.secretKey(KNOWN_AES)),
         quoted);
-    expect(IllegalArgumentException.class, () -> hsm.key(name), quoted);
-    expect(IllegalArgumentException.class, () -> hsm.findKey(name), quoted);
+    expect(InvalidArgumentException.class, () -> hsm.key(name), quoted);
+    expect(InvalidArgumentException.class, () -> hsm.findKey(name), quoted);
   }
 
   @Test
-  void keyName_of129Characters_throwsIllegalArgument_while128AreAccepted() {
+  void keyName_of129Characters_throwsInvalidArgument_while128AreAccepted() {
     String tooLong = "k".repeat(129);
     expect(
-        IllegalArgumentException.class, () -> hsm.createKey(tooLong, KeySpec.aes256Gcm()), "128");
+        InvalidArgumentException.class, () -> hsm.createKey(tooLong, KeySpec.aes256Gcm()), "128");
 
     KeyHandle longest = hsm.createKey("k".repeat(128), KeySpec.aes256Gcm());
     assertThat(longest.decrypt(longest.encrypt(DATA))).isEqualTo(DATA);
   }
 
   @Test
-  void randomBytes_withNegativeCount_throwsIllegalArgument() {
-    expect(IllegalArgumentException.class, () -> hsm.randomBytes(-1), "-1");
+  void randomBytes_withNegativeCount_throwsInvalidArgument() {
+    expect(InvalidArgumentException.class, () -> hsm.randomBytes(-1), "-1");
     assertThat(hsm.randomBytes(0)).isEmpty();
     assertThat(hsm.randomBytes(32)).hasSize(32);
   }
 
   @Test
-  void rsaOaepEncrypt_ofMoreThan190BytesWith2048Bits_throwsIllegalArgument() {
+  void rsaOaepEncrypt_ofMoreThan190BytesWith2048Bits_throwsInvalidArgument() {
     KeyHandle rsa = hsm.createKey("rsa", KeySpec.rsaOaepSha256(2048));
     byte[] largest = new byte[190];
 
     assertThat(rsa.decrypt(rsa.encrypt(largest, CONTEXT), CONTEXT)).isEqualTo(largest);
-    IllegalArgumentException thrown =
+    InvalidArgumentException thrown =
         expect(
-            IllegalArgumentException.class,
+            InvalidArgumentException.class,
             () -> rsa.encrypt(new byte[191], CONTEXT),
             "190",
             "191");
@@ -798,22 +825,22 @@ class BadInputTest {
   }
 
   @Test
-  void keySpecMistakes_throwIllegalArgument() {
-    expect(IllegalArgumentException.class, () -> KeySpec.rsaPssSha256(1024), "1024");
+  void keySpecMistakes_throwInvalidArgument() {
+    expect(InvalidArgumentException.class, () -> KeySpec.rsaPssSha256(1024), "1024");
     expect(
-        IllegalArgumentException.class,
+        InvalidArgumentException.class,
         () -> KeySpec.aes256Gcm().withOperations(Operation.SIGN),
         "SIGN");
-    expect(IllegalArgumentException.class, () -> KeySpec.of(Algorithm.RSA_PSS_SHA256), "RSA");
-    expect(IllegalArgumentException.class, () -> KeySpec.aes256Gcm().withLabel("Bad Key", "v"));
+    expect(InvalidArgumentException.class, () -> KeySpec.of(Algorithm.RSA_PSS_SHA256), "RSA");
+    expect(InvalidArgumentException.class, () -> KeySpec.aes256Gcm().withLabel("Bad Key", "v"));
     expect(
-        IllegalArgumentException.class,
+        InvalidArgumentException.class,
         () -> HsmConfig.sqlite(dir.resolve("x.db")).cacheSize(0),
         "0");
   }
 
   @Test
-  void nullArguments_throwNullPointer() {
+  void nullArguments_throwInvalidArgument() {
     KeyHandle ed = hsm.createKey("ed", KeySpec.ed25519());
     KeyHandle hmac = hsm.key("known-hmac");
     byte[] signature = ed.sign(DATA);
@@ -849,7 +876,7 @@ class BadInputTest {
             () -> HsmConfig.sqlite(dir.resolve("x.db")).keyFile(null),
             () -> KeySpec.of(null));
     for (ThrowingCallable call : calls) {
-      expect(NullPointerException.class, call);
+      expect(InvalidArgumentException.class, call);
     }
     assertThat(hsm.listKeys()).extracting(KeyInfo::name).doesNotContain("x");
   }
@@ -913,7 +940,7 @@ class BadInputTest {
 
     dataKey.destroy();
     assertThat(dataKey.isDestroyed()).isTrue();
-    expect(IllegalStateException.class, dataKey::plaintextKey, "destroyed");
+    expect(HsmException.class, dataKey::plaintextKey, "destroyed");
     dataKeySecret.assertAbsentFrom("DataKey.toString", dataKey.toString());
   }
 

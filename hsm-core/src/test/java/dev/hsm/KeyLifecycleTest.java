@@ -292,14 +292,14 @@ class KeyLifecycleTest {
       for (Duration tooShort :
           List.of(Duration.ofMinutes(59), Duration.ofSeconds(1), Duration.ofDays(-30))) {
         secrets.thrown(
-            IllegalArgumentException.class,
+            InvalidArgumentException.class,
             () -> KeySpec.aes256Gcm().withRotationPeriod(tooShort),
             "rotation period");
       }
 
       hsm.createKey("k", KeySpec.aes256Gcm());
       secrets.thrown(
-          IllegalArgumentException.class,
+          InvalidArgumentException.class,
           () -> hsm.admin().setRotationPeriod("k", Duration.ofMinutes(30)),
           "rotation period");
       assertThat(hsm.key("k").info().rotationPeriod()).isEqualTo(Duration.ZERO);
@@ -616,7 +616,7 @@ class KeyLifecycleTest {
     @Test
     void aWaitingPeriodUnderADay_isRefused() {
       secrets.thrown(
-          IllegalArgumentException.class,
+          InvalidArgumentException.class,
           () -> hsm.admin().scheduleDestruction("k", 1, Duration.ofHours(23)),
           "one day");
 
@@ -740,7 +740,7 @@ class KeyLifecycleTest {
 
       for (int bad : new int[] {0, -1, 3}) {
         secrets.thrown(
-            IllegalArgumentException.class,
+            InvalidArgumentException.class,
             () -> hsm.admin().setMinDecryptionVersion("k", bad),
             "'k'",
             "1..2");

@@ -224,7 +224,7 @@ class MasterKeyRotationTest {
   }
 
   @Test
-  void rotation_withASlotsSecretMissing_throwsIllegalArgumentNamingTheSlot_andChangesNothing() {
+  void rotation_withASlotsSecretMissing_throwsInvalidArgumentNamingTheSlot_andChangesNothing() {
     List<String> rowsBefore = AdminTestSupport.keyAndSlotRows(db);
     try (HsmClient hsm = HsmClient.open(keyFileConfig)) {
       long auditBefore = hsm.auditLog().verify();
@@ -232,7 +232,7 @@ class MasterKeyRotationTest {
       Throwable thrown = catchThrowable(() -> hsm.admin().rotateMasterKey(keyFileSecret));
 
       assertThat(thrown)
-          .isExactlyInstanceOf(IllegalArgumentException.class)
+          .isExactlyInstanceOf(InvalidArgumentException.class)
           .hasMessageContaining("unlock slot " + passphraseSlot + " (passphrase)")
           .hasMessageContaining("Nothing was changed");
       secrets.assertAbsentFrom(thrown);
@@ -250,10 +250,10 @@ class MasterKeyRotationTest {
     List<String> rowsBefore = AdminTestSupport.keyAndSlotRows(db);
     try (HsmClient hsm = HsmClient.open(passphraseConfig)) {
       assertThat(catchThrowable(() -> hsm.admin().rotateMasterKey(passphraseSecret)))
-          .isExactlyInstanceOf(IllegalArgumentException.class)
+          .isExactlyInstanceOf(InvalidArgumentException.class)
           .hasMessageContaining("unlock slot " + keyFileSlot + " (key file)");
       assertThat(catchThrowable(() -> hsm.admin().rotateMasterKey()))
-          .isExactlyInstanceOf(IllegalArgumentException.class)
+          .isExactlyInstanceOf(InvalidArgumentException.class)
           .hasMessageContaining("unlock slot " + keyFileSlot);
     }
 
@@ -267,7 +267,7 @@ class MasterKeyRotationTest {
         UnlockSecret.passphrase("not the passphrase").withArgon2(TestStores.FAST_ARGON2);
     try (HsmClient hsm = HsmClient.open(keyFileConfig)) {
       assertThat(catchThrowable(() -> hsm.admin().rotateMasterKey(keyFileSecret, wrong)))
-          .isExactlyInstanceOf(IllegalArgumentException.class)
+          .isExactlyInstanceOf(InvalidArgumentException.class)
           .hasMessageContaining("unlock slot " + passphraseSlot);
     }
 

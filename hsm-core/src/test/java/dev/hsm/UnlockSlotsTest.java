@@ -216,17 +216,17 @@ class UnlockSlotsTest {
   }
 
   @Test
-  void removingAnUnknownSlot_throwsIllegalArgument_namingIt_andChangesNothing() {
+  void removingAnUnknownSlot_throwsInvalidArgument_namingIt_andChangesNothing() {
     try (HsmClient hsm = HsmClient.open(TestStores.keyFileConfig(dir, "store.db"))) {
       HsmAdmin admin = hsm.admin();
       admin.addUnlockSlot(fastPassphrase(NEW_PASSPHRASE));
       List<UnlockSlotInfo> before = admin.unlockSlots();
 
       assertThat(catchThrowable(() -> admin.removeUnlockSlot(9999)))
-          .isExactlyInstanceOf(IllegalArgumentException.class)
+          .isExactlyInstanceOf(InvalidArgumentException.class)
           .hasMessage("the store has no unlock slot 9999");
       assertThat(catchThrowable(() -> admin.removeUnlockSlot(-1)))
-          .isExactlyInstanceOf(IllegalArgumentException.class)
+          .isExactlyInstanceOf(InvalidArgumentException.class)
           .hasMessageContaining("-1");
 
       assertThat(admin.unlockSlots()).isEqualTo(before);

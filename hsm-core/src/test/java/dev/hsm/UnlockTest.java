@@ -176,11 +176,11 @@ class UnlockTest {
   }
 
   @Test
-  void open_withoutAnyCredential_throwsIllegalArgument() {
+  void open_withoutAnyCredential_throwsInvalidArgument() {
     Path db = dir.resolve("none.db");
 
     secrets.thrown(
-        IllegalArgumentException.class,
+        InvalidArgumentException.class,
         () -> HsmClient.open(HsmConfig.sqlite(db)),
         "no unlock secret");
 
@@ -188,27 +188,27 @@ class UnlockTest {
   }
 
   @Test
-  void config_withTwoCredentials_throwsIllegalArgumentNamingBoth() {
+  void config_withTwoCredentials_throwsInvalidArgumentNamingBoth() {
     Path keyFile = dir.resolve("hsm.key");
     HsmConfig base = HsmConfig.sqlite(dir.resolve("two.db"));
 
     secrets.thrown(
-        IllegalArgumentException.class,
+        InvalidArgumentException.class,
         () -> base.passphrase(PASSPHRASE).keyFile(keyFile),
         "a passphrase",
         "key file " + keyFile);
     secrets.thrown(
-        IllegalArgumentException.class,
+        InvalidArgumentException.class,
         () -> base.keyFile(keyFile).passphraseFromEnv("HSM_PASSPHRASE"),
         "key file " + keyFile,
         "environment variable HSM_PASSPHRASE");
     secrets.thrown(
-        IllegalArgumentException.class,
+        InvalidArgumentException.class,
         () -> base.passphraseFromEnv("HSM_PASSPHRASE").passphrase(PASSPHRASE),
         "environment variable HSM_PASSPHRASE",
         "a passphrase");
     secrets.thrown(
-        IllegalArgumentException.class,
+        InvalidArgumentException.class,
         () -> base.passphrase(PASSPHRASE).passphrase(WRONG_PASSPHRASE),
         "a passphrase");
   }

@@ -1,6 +1,7 @@
 package dev.hsm.annotation;
 
 import dev.hsm.Algorithm;
+import dev.hsm.InvalidArgumentException;
 import dev.hsm.KeyHandle;
 import dev.hsm.KeyInfo;
 import dev.hsm.KeyNotFoundException;
@@ -59,7 +60,7 @@ public final class BoundaryConverter {
       Function<String, KeyHandle> keys) {
     boolean signed = annotation instanceof Signed;
     if (!signed && !(annotation instanceof Encrypted)) {
-      throw new IllegalArgumentException("not @Signed or @Encrypted: " + annotation);
+      throw new InvalidArgumentException("not @Signed or @Encrypted: " + annotation);
     }
     String keyName = signed ? ((Signed) annotation).key() : ((Encrypted) annotation).key();
     String use =
@@ -77,7 +78,7 @@ public final class BoundaryConverter {
     try {
       key = keys.apply(keyName);
       info = key.info();
-    } catch (KeyNotFoundException | IllegalArgumentException e) {
+    } catch (KeyNotFoundException | InvalidArgumentException e) {
       throw new InvalidAnnotationException(use + ": no key named '" + keyName + "'", e);
     }
     Algorithm.Kind kind = info.algorithm().kind();

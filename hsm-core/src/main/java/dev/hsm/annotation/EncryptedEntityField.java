@@ -1,5 +1,6 @@
 package dev.hsm.annotation;
 
+import dev.hsm.InvalidArgumentException;
 import dev.hsm.InvalidCiphertextException;
 import dev.hsm.KeyHandle;
 import java.io.ByteArrayOutputStream;
@@ -198,7 +199,7 @@ public final class EncryptedEntityField {
     try {
       byte[] envelope = text ? FROM_TEXT.decode((String) stored) : (byte[]) stored;
       plain = key.decrypt(envelope, context(id, false));
-    } catch (InvalidCiphertextException | IllegalArgumentException e) {
+    } catch (InvalidCiphertextException | InvalidArgumentException | IllegalArgumentException e) {
       throw new InvalidCiphertextException(
           location.where()
               + " (column "
@@ -244,7 +245,7 @@ public final class EncryptedEntityField {
    * text is a string as it is, a whole number in decimal, a UUID in its lower-case 8-4-4-4-12 form.
    * docs/FORMATS.md has a worked example; a migration re-encrypting old data uses this.
    *
-   * @throws IllegalArgumentException if {@code id} is not a String, UUID or whole number
+   * @throws InvalidArgumentException if {@code id} is not a String, UUID or whole number
    */
   public static byte[] rowContext(String context, String table, String column, Object id) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -272,7 +273,7 @@ public final class EncryptedEntityField {
         || id instanceof UUID) {
       return id.toString();
     }
-    throw new IllegalArgumentException(
+    throw new InvalidArgumentException(
         "a row id must be a String, UUID or whole number, not "
             + (id == null ? "null" : id.getClass().getName()));
   }

@@ -2,6 +2,7 @@ package dev.hsm.config;
 
 import dev.hsm.Algorithm;
 import dev.hsm.HsmConfig;
+import dev.hsm.InvalidArgumentException;
 import dev.hsm.KeySpec;
 import dev.hsm.NativeCrypto;
 import dev.hsm.Operation;
@@ -183,19 +184,20 @@ public class CommonHsmProperties {
 
   private static <T> T required(T value) {
     if (value == null) {
-      throw new IllegalArgumentException("no value");
+      throw new InvalidArgumentException("no value");
     }
     return value;
   }
 
   /**
-   * {@code step}'s result; its {@code IllegalArgumentException} becomes an {@link
+   * {@code step}'s result; its {@link InvalidArgumentException} (or the JDK's {@code
+   * IllegalArgumentException}, such as an invalid path) becomes an {@link
    * InvalidHsmPropertyException} naming {@code property}.
    */
   static <T> T checked(String property, Supplier<T> step) {
     try {
       return step.get();
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidArgumentException | IllegalArgumentException e) {
       throw new InvalidHsmPropertyException(property, property + ": " + e.getMessage(), e);
     }
   }

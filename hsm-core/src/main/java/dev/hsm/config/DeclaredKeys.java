@@ -1,14 +1,15 @@
 package dev.hsm.config;
 
 import dev.hsm.HsmClient;
+import dev.hsm.InvalidArgumentException;
 import dev.hsm.KeyHandle;
 import dev.hsm.KeyInfo;
+import dev.hsm.KeyNotFoundException;
 import dev.hsm.KeySpec;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -40,8 +41,8 @@ public final class DeclaredKeys {
    */
   public static DeclaredKeys ensure(
       HsmClient hsm, Map<String, KeySpec> specs, Consumer<String> warnings) {
-    Objects.requireNonNull(hsm, "hsm");
-    Objects.requireNonNull(warnings, "warnings");
+    InvalidArgumentException.requireNonNull(hsm, "hsm");
+    InvalidArgumentException.requireNonNull(warnings, "warnings");
     Map<String, KeyHandle> handles = new LinkedHashMap<>();
     specs.forEach(
         (name, spec) -> {
@@ -98,12 +99,12 @@ public final class DeclaredKeys {
   /**
    * The declared key named {@code name}.
    *
-   * @throws IllegalArgumentException if no key of that name is declared
+   * @throws KeyNotFoundException if no key of that name is declared
    */
   public KeyHandle declared(String name) {
     KeyHandle handle = declared.get(name);
     if (handle == null) {
-      throw new IllegalArgumentException("hsm.keys." + name + " is not declared");
+      throw new KeyNotFoundException("hsm.keys." + name + " is not declared");
     }
     return handle;
   }

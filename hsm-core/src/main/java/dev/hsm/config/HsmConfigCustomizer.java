@@ -1,7 +1,7 @@
 package dev.hsm.config;
 
 import dev.hsm.HsmConfig;
-import java.util.Objects;
+import dev.hsm.InvalidArgumentException;
 
 /**
  * Adjusts the {@link HsmConfig} a starter builds from {@code hsm.*} before it opens the {@code
@@ -32,18 +32,18 @@ public interface HsmConfigCustomizer {
    * Applies {@code customizers} to {@code config} in iteration order, each to the previous one's
    * result.
    *
-   * @throws NullPointerException naming the customizer, if one returns {@code null}
+   * @throws InvalidArgumentException naming the customizer, if one returns {@code null}
    */
   static HsmConfig applyAll(HsmConfig config, Iterable<? extends HsmConfigCustomizer> customizers) {
-    HsmConfig result = Objects.requireNonNull(config, "config");
+    HsmConfig result = InvalidArgumentException.requireNonNull(config, "config");
     for (HsmConfigCustomizer customizer : customizers) {
-      result =
-          Objects.requireNonNull(
-              customizer.customize(result),
-              () ->
-                  "HsmConfigCustomizer "
-                      + customizer
-                      + " returned null; return the config it was given, or an adjusted copy");
+      result = customizer.customize(result);
+      if (result == null) {
+        throw new InvalidArgumentException(
+            "HsmConfigCustomizer "
+                + customizer
+                + " returned null; return the config it was given, or an adjusted copy");
+      }
     }
     return result;
   }

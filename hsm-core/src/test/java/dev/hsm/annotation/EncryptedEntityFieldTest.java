@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hsm.HsmClient;
+import dev.hsm.InvalidArgumentException;
 import dev.hsm.InvalidCiphertextException;
 import dev.hsm.KeySpec;
 import dev.hsm.TestStores;
@@ -184,7 +185,7 @@ class EncryptedEntityFieldTest {
             EncryptedEntityField.rowContext(
                 "c", "t", "id", "0f8fad5b-d9cb-469f-a165-70867728950e"));
     assertThatThrownBy(() -> EncryptedEntityField.rowContext("c", "t", "id", 1.5))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("java.lang.Double");
   }
 

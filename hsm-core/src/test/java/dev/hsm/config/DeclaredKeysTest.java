@@ -122,7 +122,7 @@ class DeclaredKeysTest {
       assertThat(keys.key("legacy").name()).isEqualTo("legacy");
       assertThatThrownBy(() -> keys.key("missing")).isInstanceOf(KeyNotFoundException.class);
       assertThatThrownBy(() -> keys.declared("legacy"))
-          .isInstanceOf(IllegalArgumentException.class)
+          .isInstanceOf(KeyNotFoundException.class)
           .hasMessage("hsm.keys.legacy is not declared");
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hsm.HsmConfig;
+import dev.hsm.InvalidArgumentException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class HsmConfigCustomizerTest {
         };
 
     assertThatThrownBy(() -> HsmConfigCustomizer.applyAll(base, List.of(broken)))
-        .isInstanceOf(NullPointerException.class)
+        .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("BrokenCustomizer returned null");
   }
 }

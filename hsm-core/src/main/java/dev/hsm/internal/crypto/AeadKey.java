@@ -1,6 +1,7 @@
 package dev.hsm.internal.crypto;
 
 import dev.hsm.Algorithm;
+import dev.hsm.HsmException;
 import dev.hsm.spi.KeyOperations;
 import java.security.GeneralSecurityException;
 import java.security.spec.AlgorithmParameterSpec;
@@ -66,7 +67,7 @@ final class AeadKey implements KeyOperations {
       cipher.doFinal(plaintext, 0, plaintext.length, out, nonceAt + NONCE_BYTES);
       return out;
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(algorithm + " encryption failed", e);
+      throw new HsmException(algorithm + " encryption failed", e);
     }
   }
 

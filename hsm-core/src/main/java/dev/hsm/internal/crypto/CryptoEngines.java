@@ -1,6 +1,7 @@
 package dev.hsm.internal.crypto;
 
 import dev.hsm.Algorithm;
+import dev.hsm.HsmException;
 import dev.hsm.NativeCrypto;
 import dev.hsm.NativeCryptoUnavailableException;
 import java.security.GeneralSecurityException;
@@ -137,8 +138,7 @@ public final class CryptoEngines {
     try {
       return Cipher.getInstance(transformation, provider);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(
-          transformation + " is not available from " + provider.getName(), e);
+      throw new HsmException(transformation + " is not available from " + provider.getName(), e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.hsm.internal.crypto;
 
 import dev.hsm.Algorithm;
+import dev.hsm.HsmException;
 import dev.hsm.spi.KeyOperations;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
@@ -39,7 +40,7 @@ final class DeterministicAeadKey implements KeyOperations {
       return mac.doFinal(
           "dev.hsm/v1/gcm-siv-nonce".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HMAC failed", e);
+      throw new HsmException("HMAC failed", e);
     }
   }
 
@@ -57,7 +58,7 @@ final class DeterministicAeadKey implements KeyOperations {
       mac.update(plaintext);
       return Arrays.copyOf(mac.doFinal(), NONCE_BYTES);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HMAC failed", e);
+      throw new HsmException("HMAC failed", e);
     }
   }
 
@@ -81,7 +82,7 @@ final class DeterministicAeadKey implements KeyOperations {
       cipher.doFinal(out, at + written);
       return out;
     } catch (InvalidCipherTextException e) {
-      throw new IllegalStateException("AES-GCM-SIV encryption failed", e);
+      throw new HsmException("AES-GCM-SIV encryption failed", e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.hsm.internal.crypto;
 
 import dev.hsm.Algorithm;
+import dev.hsm.HsmException;
 import dev.hsm.InvalidKeyMaterialException;
 import dev.hsm.KeyMaterial.Form;
 import dev.hsm.KeySpec;
@@ -18,6 +19,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAKeyGenParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.ECNamedDomainParameters;
@@ -40,7 +42,7 @@ public final class Keys {
   /** Symmetric AEAD keys are 256 bits. */
   public static final int AEAD_KEY_BYTES = 32;
 
-  private static final int MIN_HMAC_KEY_BYTES = 16;
+  /** The longest HMAC key an import takes; the shortest is the hash's output ({@link MacKey}). */
   private static final int MAX_HMAC_KEY_BYTES = 1024;
 
   private Keys() {}
@@ -82,7 +84,7 @@ public final class Keys {
       }
       return generator.generateKeyPair();
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot generate a " + spec.algorithm() + " key", e);
+      throw new HsmException("cannot generate a " + spec.algorithm() + " key", e);
     }
   }
 
@@ -107,8 +109,10 @@ public final class Keys {
     }
     try {
       if (form == Form.PRIVATE_PKCS8) {
-        AsymmetricKeyParameter privateKey = PrivateKeyFactory.createKey(encoded);
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(encoded);
+        AsymmetricKeyParameter privateKey = PrivateKeyFactory.createKey(info);
         AsymmetricKeyParameter publicKey = checkAndDerivePublic(spec, privateKey);
+        KeyConsistency.checkEmbeddedPublicKey(info, publicKey);
         PrivateKey jcaPrivate =
             Providers.pureJavaKeyFactory(algorithm)
                 .generatePrivate(new PKCS8EncodedKeySpec(encoded));
@@ -121,7 +125,10 @@ public final class Keys {
       PublicKey jcaPublic =
           Providers.pureJavaKeyFactory(algorithm).generatePublic(new X509EncodedKeySpec(encoded));
       return new Material(Form.PUBLIC_X509, jcaPublic.getEncoded(), jcaPublic.getEncoded());
-    } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      if (e instanceof InvalidKeyMaterialException) {
+        throw (InvalidKeyMaterialException) e;
+      }
       throw new InvalidKeyMaterialException(
           "cannot read the " + form + " material as a " + algorithm + " key: " + e.getMessage(), e);
     }
@@ -132,13 +139,14 @@ public final class Keys {
       throw new InvalidKeyMaterialException(
           algorithm + " keys are " + AEAD_KEY_BYTES + " bytes, not " + length);
     }
+    // RFC 2104, section 3: keys shorter than the hash output are "strongly discouraged".
     if (algorithm.kind() == Algorithm.Kind.MAC
-        && (length < MIN_HMAC_KEY_BYTES || length > MAX_HMAC_KEY_BYTES)) {
+        && (length < MacKey.tagBytes(algorithm) || length > MAX_HMAC_KEY_BYTES)) {
       throw new InvalidKeyMaterialException(
           algorithm
               + " keys must be "
-              + MIN_HMAC_KEY_BYTES
-              + " to "
+              + MacKey.tagBytes(algorithm)
+              + " (the hash's output length) to "
               + MAX_HMAC_KEY_BYTES
               + " bytes, not "
               + length);
@@ -164,6 +172,7 @@ public final class Keys {
       publicKey = ((Ed25519PrivateKeyParameters) privateKey).generatePublicKey();
     } else if (privateKey instanceof RSAPrivateCrtKeyParameters) {
       RSAPrivateCrtKeyParameters rsa = (RSAPrivateCrtKeyParameters) privateKey;
+      KeyConsistency.checkRsa(rsa);
       publicKey = new RSAKeyParameters(false, rsa.getModulus(), rsa.getPublicExponent());
     } else {
       throw new InvalidKeyMaterialException(
@@ -179,6 +188,7 @@ public final class Keys {
       if (!(publicKey instanceof RSAKeyParameters)) {
         throw new InvalidKeyMaterialException(algorithm + " needs an RSA key");
       }
+      KeyConsistency.checkRsaPublic((RSAKeyParameters) publicKey);
       int bits = ((RSAKeyParameters) publicKey).getModulus().bitLength();
       if (bits != spec.rsaModulusBits()) {
         throw new InvalidKeyMaterialException(

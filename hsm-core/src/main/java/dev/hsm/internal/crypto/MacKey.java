@@ -1,6 +1,7 @@
 package dev.hsm.internal.crypto;
 
 import dev.hsm.Algorithm;
+import dev.hsm.HsmException;
 import dev.hsm.spi.KeyOperations;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -30,7 +31,7 @@ final class MacKey implements KeyOperations {
       mac.init(key);
       return mac;
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(algorithm + " is not available from SunJCE", e);
+      throw new HsmException(algorithm + " is not available from SunJCE", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.hsm.internal.crypto;
 
+import dev.hsm.HsmException;
 import dev.hsm.InvalidKeyMaterialException;
 import java.io.IOException;
 import java.io.StringReader;
@@ -35,7 +36,7 @@ public final class Pem {
     try (PemWriter writer = new PemWriter(out)) {
       writer.writeObject(new PemObject(type, der));
     } catch (IOException e) {
-      throw new IllegalStateException("writing to a string cannot fail", e);
+      throw new HsmException("writing to a string cannot fail", e);
     }
     return out.toString();
   }

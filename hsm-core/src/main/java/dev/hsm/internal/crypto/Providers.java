@@ -1,6 +1,7 @@
 package dev.hsm.internal.crypto;
 
 import dev.hsm.Algorithm;
+import dev.hsm.HsmException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.Provider;
@@ -40,7 +41,7 @@ public final class Providers {
   private static Provider require(String name) {
     Provider provider = Security.getProvider(name);
     if (provider == null) {
-      throw new IllegalStateException("JDK provider " + name + " is missing");
+      throw new HsmException("JDK provider " + name + " is missing");
     }
     return provider;
   }

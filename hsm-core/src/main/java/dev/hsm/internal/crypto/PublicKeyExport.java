@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
+import dev.hsm.HsmException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PublicKey;
@@ -41,7 +42,7 @@ public final class PublicKeyExport {
               .getEncoded();
       return MessageDigest.getInstance("SHA-256").digest(canonical);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot read a stored " + algorithm + " public key", e);
+      throw new HsmException("cannot read a stored " + algorithm + " public key", e);
     }
   }
 

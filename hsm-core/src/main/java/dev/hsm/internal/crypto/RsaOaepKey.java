@@ -1,6 +1,7 @@
 package dev.hsm.internal.crypto;
 
 import dev.hsm.Algorithm;
+import dev.hsm.HsmException;
 import dev.hsm.spi.KeyOperations;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -66,7 +67,7 @@ final class RsaOaepKey implements KeyOperations {
       cipher.doFinal(plaintext, 0, plaintext.length, out, header.length);
       return out;
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("RSA-OAEP encryption failed", e);
+      throw new HsmException("RSA-OAEP encryption failed", e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.hsm.internal.crypto;
 
 import dev.hsm.Algorithm;
+import dev.hsm.HsmException;
 import dev.hsm.spi.KeyOperations;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -72,7 +73,7 @@ final class SignatureKey implements KeyOperations {
       signature.initSign(privateKey, Randomness.secureRandom());
       return signature;
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(algorithm + " signing key cannot be initialised", e);
+      throw new HsmException(algorithm + " signing key cannot be initialised", e);
     }
   }
 
@@ -82,7 +83,7 @@ final class SignatureKey implements KeyOperations {
       signature.initVerify(publicKey);
       return signature;
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(algorithm + " verification key cannot be initialised", e);
+      throw new HsmException(algorithm + " verification key cannot be initialised", e);
     }
   }
 
@@ -111,7 +112,7 @@ final class SignatureKey implements KeyOperations {
       return signature.sign(); // resets the engine to its initialised state, ready for the next
     } catch (GeneralSecurityException | RuntimeException e) {
       signer.remove(); // its state is unknown now
-      throw new IllegalStateException(algorithm + " signing failed", e);
+      throw new HsmException(algorithm + " signing failed", e);
     }
   }
 

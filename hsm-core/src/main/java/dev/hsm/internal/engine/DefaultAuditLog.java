@@ -2,6 +2,7 @@ package dev.hsm.internal.engine;
 
 import dev.hsm.AuditEntry;
 import dev.hsm.AuditLog;
+import dev.hsm.InvalidArgumentException;
 import dev.hsm.Operation;
 import dev.hsm.internal.protection.AuditChain;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ final class DefaultAuditLog implements AuditLog {
   public List<AuditEntry> entries(long fromSequence, int limit) {
     engine.checkOpen();
     if (limit < 0) {
-      throw new IllegalArgumentException("limit must not be negative");
+      throw new InvalidArgumentException("limit must not be negative");
     }
     engine.flushRefusals(); // what the log holds includes refusals counted so far
     List<AuditEntry> entries = new ArrayList<>();

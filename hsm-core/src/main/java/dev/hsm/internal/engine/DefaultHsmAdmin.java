@@ -3,6 +3,7 @@ package dev.hsm.internal.engine;
 import dev.hsm.AdminAuthenticationException;
 import dev.hsm.Argon2Parameters;
 import dev.hsm.HsmAdmin;
+import dev.hsm.InvalidArgumentException;
 import dev.hsm.KeyHandle;
 import dev.hsm.KeyMaterial;
 import dev.hsm.KeySpec;
@@ -30,7 +31,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * An authorised admin session: every act is written with an {@code admin} audit entry. A session is
@@ -39,6 +39,7 @@ import java.util.Objects;
  */
 final class DefaultHsmAdmin implements HsmAdmin {
   private static final Duration MIN_WAITING_PERIOD = Duration.ofDays(1);
+  private static final Duration MAX_WAITING_PERIOD = Duration.ofDays(3650);
 
   private final Engine engine;
   private final StoreSettings grantedUnder;
@@ -75,10 +76,14 @@ final class DefaultHsmAdmin implements HsmAdmin {
   @Override
   public void scheduleDestruction(String keyName, int version, Duration waitingPeriod) {
     authorise("schedule a destruction");
-    Objects.requireNonNull(waitingPeriod, "waitingPeriod");
-    if (waitingPeriod.compareTo(MIN_WAITING_PERIOD) < 0) {
-      throw new IllegalArgumentException(
-          "the waiting period before destruction must be at least one day, not " + waitingPeriod);
+    Engine.checkName(keyName);
+    InvalidArgumentException.requireNonNull(waitingPeriod, "waitingPeriod");
+    if (waitingPeriod.compareTo(MIN_WAITING_PERIOD) < 0
+        || waitingPeriod.compareTo(MAX_WAITING_PERIOD) > 0) {
+      throw new InvalidArgumentException(
+          "the waiting period before destruction must be at least one day and at most 3650 days,"
+              + " not "
+              + waitingPeriod);
     }
     long destroyAt = engine.clock().millis() + waitingPeriod.toMillis();
     engine
@@ -109,6 +114,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
   @Override
   public void cancelDestruction(String keyName, int version) {
     authorise("cancel a destruction");
+    Engine.checkName(keyName);
     engine
         .writes()
         .update(
@@ -133,6 +139,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
   @Override
   public void setMinDecryptionVersion(String keyName, int minimum) {
     authorise("set a minimum decryption version");
+    Engine.checkName(keyName);
     engine
         .writes()
         .update(
@@ -143,7 +150,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
             "minimum " + minimum,
             current -> {
               if (minimum < 1 || minimum > current.primaryVersion()) {
-                throw new IllegalArgumentException(
+                throw new InvalidArgumentException(
                     "the minimum decryption version of key '"
                         + keyName
                         + "' must be 1.."
@@ -159,6 +166,8 @@ final class DefaultHsmAdmin implements HsmAdmin {
   @Override
   public void setRotationPeriod(String keyName, Duration period) {
     authorise("set a rotation period");
+    Engine.checkName(keyName);
+    InvalidArgumentException.requireNonNull(period, "period");
     engine
         .writes()
         .update(
@@ -202,6 +211,8 @@ final class DefaultHsmAdmin implements HsmAdmin {
   @Override
   public byte[] exportKey(String keyName, String transportPublicKeyPem, String signingKeyName) {
     authorise("export a key");
+    Engine.checkName(keyName);
+    Engine.checkName(signingKeyName);
     return new KeyTransfer(engine).export(keyName, transportPublicKeyPem, signingKeyName);
   }
 
@@ -209,6 +220,9 @@ final class DefaultHsmAdmin implements HsmAdmin {
   public KeyHandle importExportedKey(
       String name, byte[] exported, String transportKeyName, String signerKeyName) {
     authorise("import an exported key");
+    Engine.checkName(name);
+    Engine.checkName(transportKeyName);
+    Engine.checkName(signerKeyName);
     return new KeyTransfer(engine).importExported(name, exported, transportKeyName, signerKeyName);
   }
 
@@ -234,7 +248,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
   @Override
   public long addUnlockSlot(UnlockSecret secret) {
     authorise("add an unlock slot");
-    Objects.requireNonNull(secret, "secret");
+    InvalidArgumentException.requireNonNull(secret, "secret");
     Unlocking.Secret read = Unlocking.read(secret);
     MasterKey master = engine.unlocked().master();
     byte[] masterKey = master.copy();
@@ -277,7 +291,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
             () -> {
               List<StoredSlot> slots = engine.store().unlockSlots();
               if (slots.stream().noneMatch(s -> s.id() == id)) {
-                throw new IllegalArgumentException("the store has no unlock slot " + id);
+                throw new InvalidArgumentException("the store has no unlock slot " + id);
               }
               if (slots.size() == 1) {
                 throw engine.refused(
@@ -325,9 +339,10 @@ final class DefaultHsmAdmin implements HsmAdmin {
   public void rotateMasterKey(UnlockSecret... everySlotSecret) {
     authorise("rotate the master key");
     engine.checkOpen();
+    InvalidArgumentException.requireNonNull(everySlotSecret, "everySlotSecret");
     List<Unlocking.Secret> secrets = new ArrayList<>();
     for (UnlockSecret secret : everySlotSecret) {
-      secrets.add(Unlocking.read(Objects.requireNonNull(secret, "secret")));
+      secrets.add(Unlocking.read(InvalidArgumentException.requireNonNull(secret, "secret")));
     }
     byte[] newMasterKey = Randomness.bytes(32);
     try {
@@ -411,7 +426,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
         return secret;
       }
     }
-    throw new IllegalArgumentException(
+    throw new InvalidArgumentException(
         "unlock slot "
             + slot.id()
             + " ("
@@ -448,10 +463,10 @@ final class DefaultHsmAdmin implements HsmAdmin {
   public void setAdminPassphrase(char[] newAdminPassphrase, Argon2Parameters argon2) {
     authorise("set the admin credential");
     engine.checkOpen();
-    Objects.requireNonNull(newAdminPassphrase, "newAdminPassphrase");
-    Objects.requireNonNull(argon2, "argon2");
+    InvalidArgumentException.requireNonNull(newAdminPassphrase, "newAdminPassphrase");
+    InvalidArgumentException.requireNonNull(argon2, "argon2");
     if (newAdminPassphrase.length == 0) {
-      throw new IllegalArgumentException("the admin passphrase must not be empty");
+      throw new InvalidArgumentException("the admin passphrase must not be empty");
     }
     byte[] salt = Randomness.bytes(16);
     String kdf = Unlocking.argon2Text(argon2);
@@ -466,7 +481,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
   public void backup(Path target) {
     authorise("back up the store");
     engine.checkOpen();
-    Objects.requireNonNull(target, "target");
+    InvalidArgumentException.requireNonNull(target, "target");
     engine.store().backupTo(target);
     engine
         .audit()

@@ -1,6 +1,7 @@
 package dev.hsm.internal.engine;
 
 import dev.hsm.DataKey;
+import dev.hsm.InvalidArgumentException;
 import dev.hsm.InvalidCiphertextException;
 import dev.hsm.KeyHandle;
 import dev.hsm.KeyInfo;
@@ -18,7 +19,6 @@ import dev.hsm.internal.protection.AuditChain;
 import dev.hsm.internal.protection.KeyRecord;
 import dev.hsm.internal.protection.Secrets;
 import java.security.GeneralSecurityException;
-import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -51,8 +51,8 @@ final class DefaultKeyHandle implements KeyHandle {
 
   @Override
   public byte[] encrypt(byte[] plaintext, byte[] context) {
-    Objects.requireNonNull(plaintext, "plaintext");
-    Objects.requireNonNull(context, "context");
+    InvalidArgumentException.requireNonNull(plaintext, "plaintext");
+    InvalidArgumentException.requireNonNull(context, "context");
     engine.gate().refuseReserved(name, KeyUse.ENCRYPT, context);
     Permit permit = engine.gate().primary(name, KeyUse.ENCRYPT);
     byte[] ciphertext;
@@ -62,7 +62,7 @@ final class DefaultKeyHandle implements KeyHandle {
               .ops()
               .encrypt(Envelope.header(Envelope.CIPHERTEXT, permit.version()), plaintext, context);
     } catch (IllegalArgumentException tooLong) {
-      throw new IllegalArgumentException("key '" + name + "': " + tooLong.getMessage());
+      throw new InvalidArgumentException("key '" + name + "': " + tooLong.getMessage());
     }
     permit.used();
     return ciphertext;
@@ -70,8 +70,8 @@ final class DefaultKeyHandle implements KeyHandle {
 
   @Override
   public byte[] decrypt(byte[] ciphertext, byte[] context) {
-    Objects.requireNonNull(ciphertext, "ciphertext");
-    Objects.requireNonNull(context, "context");
+    InvalidArgumentException.requireNonNull(ciphertext, "ciphertext");
+    InvalidArgumentException.requireNonNull(context, "context");
     engine.gate().refuseReserved(name, KeyUse.DECRYPT, context);
     LoadedKey key = engine.gate().admit(name, KeyUse.DECRYPT);
     String problem = Envelope.problem(ciphertext, Envelope.CIPHERTEXT);
@@ -107,7 +107,7 @@ final class DefaultKeyHandle implements KeyHandle {
 
   @Override
   public DataKey generateDataKey(byte[] context) {
-    Objects.requireNonNull(context, "context");
+    InvalidArgumentException.requireNonNull(context, "context");
     engine.gate().refuseReserved(name, KeyUse.GENERATE_DATA_KEY, context);
     engine.gate().admit(name, KeyUse.GENERATE_DATA_KEY);
     byte[] plaintextKey = Randomness.bytes(Keys.AEAD_KEY_BYTES);
@@ -147,7 +147,7 @@ final class DefaultKeyHandle implements KeyHandle {
    * has.
    */
   private byte[] signEnvelope(byte[] data, KeyUse use, byte format) {
-    Objects.requireNonNull(data, "data");
+    InvalidArgumentException.requireNonNull(data, "data");
     Permit permit = engine.gate().primary(name, use);
     byte[] header = Envelope.header(format, permit.version());
     byte[] envelope = Envelope.wrap(header, permit.ops().sign(header, data));
@@ -156,8 +156,8 @@ final class DefaultKeyHandle implements KeyHandle {
   }
 
   private void verifyEnvelope(byte[] data, byte[] envelope, KeyUse use, byte format) {
-    Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(envelope, use.input);
+    InvalidArgumentException.requireNonNull(data, "data");
+    InvalidArgumentException.requireNonNull(envelope, use.input);
     LoadedKey key = engine.gate().admit(name, use);
     if (Envelope.isRetired(envelope, format)) {
       throw retired(use, envelope[0], format);
@@ -205,8 +205,8 @@ final class DefaultKeyHandle implements KeyHandle {
 
   /** No envelope and no domain: the gate admits only keys that never sign ({@link KeyUse}). */
   private void verifyStandard(byte[] data, byte[] signature, int version, KeyUse use) {
-    Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(signature, use.input);
+    InvalidArgumentException.requireNonNull(data, "data");
+    InvalidArgumentException.requireNonNull(signature, use.input);
     LoadedKey key = engine.gate().admit(name, use);
     Permit permit = engine.gate().version(key, use, version);
     if (!permit.ops().verify(data, signature, 0)) {
@@ -218,7 +218,7 @@ final class DefaultKeyHandle implements KeyHandle {
 
   @Override
   public String signJws(byte[] payload) {
-    Objects.requireNonNull(payload, "payload");
+    InvalidArgumentException.requireNonNull(payload, "payload");
     Permit permit = engine.gate().primary(name, KeyUse.SIGN_JWS);
     String jws =
         Jws.sign(
@@ -229,7 +229,7 @@ final class DefaultKeyHandle implements KeyHandle {
 
   @Override
   public byte[] verifyJws(String jws) {
-    Objects.requireNonNull(jws, "jws");
+    InvalidArgumentException.requireNonNull(jws, "jws");
     LoadedKey key = engine.gate().admit(name, KeyUse.VERIFY_JWS);
     Jws.Parsed parsed = Jws.parse(jws, key.record.algorithm(), name);
     Permit permit = engine.gate().version(key, KeyUse.VERIFY_JWS, parsed.version());

@@ -7,6 +7,7 @@ import dev.hsm.HsmAdmin;
 import dev.hsm.HsmClient;
 import dev.hsm.HsmConfig;
 import dev.hsm.HsmException;
+import dev.hsm.InvalidArgumentException;
 import dev.hsm.InvalidKeyMaterialException;
 import dev.hsm.KeyAlreadyExistsException;
 import dev.hsm.KeyHandle;
@@ -29,7 +30,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -73,12 +73,14 @@ public final class Engine implements HsmClient {
 
   /** Opens, and on first use initialises, the store a config names. */
   public static HsmClient open(HsmConfig config) {
-    return StoreOpening.open(config);
+    return StoreOpening.open(InvalidArgumentException.requireNonNull(config, "config"));
   }
 
   /** Restores a backup file and opens it; see {@link HsmClient#restoreBackup}. */
   public static HsmClient restoreBackup(Path backupFile, HsmConfig config) {
-    return StoreOpening.restoreBackup(backupFile, config);
+    InvalidArgumentException.requireNonNull(backupFile, "backupFile");
+    return StoreOpening.restoreBackup(
+        backupFile, InvalidArgumentException.requireNonNull(config, "config"));
   }
 
   // ---------------------------------------------------------------- keys
@@ -87,7 +89,7 @@ public final class Engine implements HsmClient {
   public KeyHandle createKey(String name, KeySpec spec) {
     checkOpen();
     checkName(name);
-    Objects.requireNonNull(spec, "spec");
+    InvalidArgumentException.requireNonNull(spec, "spec");
     Unlocked with = unlocked;
     KeyMaterial.Form form =
         spec.algorithm().isAsymmetric() ? KeyMaterial.Form.PRIVATE_PKCS8 : KeyMaterial.Form.SECRET;
@@ -103,7 +105,7 @@ public final class Engine implements HsmClient {
   public KeyHandle ensureKey(String name, KeySpec spec) {
     checkOpen();
     checkName(name);
-    Objects.requireNonNull(spec, "spec");
+    InvalidArgumentException.requireNonNull(spec, "spec");
     for (int attempt = 0; ; attempt++) {
       // A key the log knows but whose rows are missing fails here: it is never made anew.
       Optional<KeyRecord> existing = keys.find(name);
@@ -148,8 +150,8 @@ public final class Engine implements HsmClient {
   KeyHandle importAsAdmin(String name, KeySpec spec, KeyMaterial material) {
     checkOpen();
     checkName(name);
-    Objects.requireNonNull(spec, "spec");
-    Objects.requireNonNull(material, "material");
+    InvalidArgumentException.requireNonNull(spec, "spec");
+    InvalidArgumentException.requireNonNull(material, "material");
     Set<Operation> operations = EnumSet.copyOf(spec.operations());
     if (material.form() == KeyMaterial.Form.PUBLIC_X509) {
       operations.retainAll(EnumSet.of(Operation.VERIFY, Operation.ENCRYPT));
@@ -220,14 +222,16 @@ public final class Engine implements HsmClient {
 
   @Override
   public String cryptoProvider(Algorithm algorithm) {
-    return unlocked.custody().provider(Objects.requireNonNull(algorithm, "algorithm"));
+    return unlocked
+        .custody()
+        .provider(InvalidArgumentException.requireNonNull(algorithm, "algorithm"));
   }
 
   @Override
   public byte[] randomBytes(int count) {
     checkOpen();
     if (count < 0 || count > MAX_RANDOM_BYTES) {
-      throw new IllegalArgumentException("count must be 0.." + MAX_RANDOM_BYTES + ", not " + count);
+      throw new InvalidArgumentException("count must be 0.." + MAX_RANDOM_BYTES + ", not " + count);
     }
     return Randomness.bytes(count);
   }
@@ -389,11 +393,9 @@ public final class Engine implements HsmClient {
   // ---------------------------------------------------------------- misc
 
   static void checkName(String name) {
-    if (name == null) {
-      throw new NullPointerException("key name");
-    }
+    InvalidArgumentException.requireNonNull(name, "key name");
     if (!KEY_NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
+      throw new InvalidArgumentException(
           "key name '"
               + name
               + "' must be 1-128 characters of letters, digits, '.', '_' or '-', starting with a"

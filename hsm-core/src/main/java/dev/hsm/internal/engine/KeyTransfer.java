@@ -3,6 +3,7 @@ package dev.hsm.internal.engine;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.hsm.Algorithm;
 import dev.hsm.HsmException;
+import dev.hsm.InvalidArgumentException;
 import dev.hsm.InvalidCiphertextException;
 import dev.hsm.InvalidKeyMaterialException;
 import dev.hsm.KeyHandle;
@@ -38,7 +39,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
@@ -73,8 +73,8 @@ final class KeyTransfer {
 
   byte[] export(String keyName, String transportPublicKeyPem, String signingKeyName) {
     engine.checkOpen();
-    Objects.requireNonNull(transportPublicKeyPem, "transportPublicKeyPem");
-    Objects.requireNonNull(signingKeyName, "signingKeyName");
+    InvalidArgumentException.requireNonNull(transportPublicKeyPem, "transportPublicKeyPem");
+    InvalidArgumentException.requireNonNull(signingKeyName, "signingKeyName");
     KeyRecord record = engine.keys().read(keyName);
     if (!record.extractable()) {
       throw engine.refused(
@@ -195,7 +195,7 @@ final class KeyTransfer {
       String name, byte[] exported, String transportKeyName, String signerKeyName) {
     engine.checkOpen();
     Engine.checkName(name);
-    Objects.requireNonNull(exported, "exported");
+    InvalidArgumentException.requireNonNull(exported, "exported");
     LoadedKey signer = engine.gate().admit(signerKeyName, KeyUse.VERIFY_EXPORT);
     LoadedKey transport = engine.gate().admit(transportKeyName, KeyUse.UNWRAP_EXPORT);
     ExportBlob.Parsed blob;

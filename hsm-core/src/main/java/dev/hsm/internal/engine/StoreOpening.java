@@ -2,6 +2,7 @@ package dev.hsm.internal.engine;
 
 import dev.hsm.HsmClient;
 import dev.hsm.HsmConfig;
+import dev.hsm.InvalidArgumentException;
 import dev.hsm.StoreException;
 import dev.hsm.internal.crypto.CryptoEngines;
 import dev.hsm.internal.crypto.Randomness;
@@ -222,7 +223,7 @@ final class StoreOpening {
                   config
                       .unlockSecret()
                       .orElseThrow(
-                          () -> new IllegalArgumentException("HsmConfig has no unlock secret"))))
+                          () -> new InvalidArgumentException("HsmConfig has no unlock secret"))))
           .close();
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.util.Base64URL;
 import dev.hsm.Algorithm;
+import dev.hsm.HsmException;
 import dev.hsm.VerificationFailedException;
 import dev.hsm.spi.KeyOperations;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ public final class Jws {
       return new JWSObject(encodedHeader, encodedPayload, Base64URL.encode(key.sign(signingInput)))
           .serialize();
     } catch (ParseException e) {
-      throw new IllegalStateException("nimbus rejected a header it built", e);
+      throw new HsmException("nimbus rejected a header it built", e);
     }
   }
 
@@ -48,8 +49,8 @@ public final class Jws {
     }
     JWSObject jws;
     try {
-      jws = JWSObject.parse(token);
-    } catch (ParseException e) {
+      jws = JWSObject.parse(token.trim());
+    } catch (ParseException | RuntimeException e) {
       throw new VerificationFailedException(
           "JWS for key '" + keyName + "' is malformed: " + e.getMessage());
     }

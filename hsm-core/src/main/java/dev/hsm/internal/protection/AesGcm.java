@@ -1,5 +1,6 @@
 package dev.hsm.internal.protection;
 
+import dev.hsm.HsmException;
 import dev.hsm.internal.crypto.Providers;
 import dev.hsm.internal.crypto.Randomness;
 import java.security.GeneralSecurityException;
@@ -31,7 +32,7 @@ public final class AesGcm {
       cipher.doFinal(plaintext, 0, plaintext.length, out, NONCE_BYTES);
       return out;
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM sealing failed", e);
+      throw new HsmException("AES-GCM sealing failed", e);
     }
   }
 

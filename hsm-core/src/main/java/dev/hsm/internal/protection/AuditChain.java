@@ -2,6 +2,7 @@ package dev.hsm.internal.protection;
 
 import dev.hsm.AuditEntry;
 import dev.hsm.AuditLogIntegrityException;
+import dev.hsm.HsmException;
 import dev.hsm.internal.crypto.Providers;
 import dev.hsm.spi.ConcurrentUpdateException;
 import dev.hsm.spi.KeyRecordStore;
@@ -176,7 +177,7 @@ public final class AuditChain {
       mac.init(macKey);
       return mac.doFinal(hash);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HMAC failed", e);
+      throw new HsmException("HMAC failed", e);
     }
   }
 
@@ -184,7 +185,7 @@ public final class AuditChain {
     try {
       return MessageDigest.getInstance("SHA-256").digest(input);
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      throw new HsmException("SHA-256 is not available", e);
     }
   }
 }

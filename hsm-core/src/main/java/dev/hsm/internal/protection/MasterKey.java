@@ -2,6 +2,7 @@ package dev.hsm.internal.protection;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.hsm.Algorithm;
+import dev.hsm.HsmException;
 import dev.hsm.KeyIntegrityException;
 import dev.hsm.KeyMaterial;
 import dev.hsm.KeyState;
@@ -278,7 +279,7 @@ public final class MasterKey implements AutoCloseable {
       mac.init(new SecretKeySpec(rowMacKey, "HmacSHA256"));
       return mac.doFinal(input);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HMAC failed", e);
+      throw new HsmException("HMAC failed", e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.hsm.internal.protection;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.hsm.HsmException;
 import dev.hsm.StoreException;
 import dev.hsm.internal.crypto.Randomness;
 import dev.hsm.spi.StoredSlot;
@@ -118,7 +119,7 @@ public final class StoreSettings {
     try {
       return MessageDigest.getInstance("SHA-256").digest(all.toBytes());
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      throw new HsmException("SHA-256 is not available", e);
     }
   }
 

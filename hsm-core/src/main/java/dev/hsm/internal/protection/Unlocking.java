@@ -2,6 +2,7 @@ package dev.hsm.internal.protection;
 
 import dev.hsm.Argon2Parameters;
 import dev.hsm.HsmConfig;
+import dev.hsm.InvalidArgumentException;
 import dev.hsm.UnlockFailedException;
 import dev.hsm.UnlockSecret;
 import dev.hsm.internal.crypto.Randomness;
@@ -108,7 +109,7 @@ public final class Unlocking {
             .unlockSecret()
             .orElseThrow(
                 () ->
-                    new IllegalArgumentException(
+                    new InvalidArgumentException(
                         "HsmConfig has no unlock secret: call passphrase(...),"
                             + " passphraseFromEnv(...) or keyFile(...)")));
   }
@@ -237,7 +238,7 @@ public final class Unlocking {
               Integer.parseInt(m.group(1)),
               Integer.parseInt(m.group(2)),
               Integer.parseInt(m.group(3)));
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidArgumentException | NumberFormatException e) {
       throw new UnlockFailedException("unlock slot has out-of-range Argon2 parameters", e);
     }
     Argon2BytesGenerator argon2 = new Argon2BytesGenerator();
