@@ -166,6 +166,33 @@ public interface KeyHandle {
   void verifyStandardMac(byte[] data, byte[] tag, int version);
 
   /**
+   * Decrypts an RSA-OAEP ciphertext made outside this library: the standard RSAES-OAEP ciphertext
+   * (RFC 8017; SHA-256, MGF1 with SHA-256), exactly the modulus length, with no envelope, under the
+   * given version of this {@link Algorithm#RSA_OAEP_SHA256} key. For ciphertexts that other parties
+   * make with the key's {@link #publicKeyPem()} or {@link #publicJwk()} ({@code RSA-OAEP-256});
+   * ciphertexts made by {@link #encrypt} are decrypted with {@link #decrypt}.
+   *
+   * <p>{@code label} is the OAEP label, which {@link #encrypt} sets to the context: most outside
+   * senders use none (empty). A label beginning with {@code dev.hsm/} is refused, as a context is:
+   * the library's own RSA-OAEP ciphertexts (a key export's ephemeral key) use that namespace.
+   *
+   * <p>Unlike {@link #verifyStandardSignature}, any key that allows {@link Operation#DECRYPT} may
+   * do this: an envelope's header is not part of what RSA-OAEP encrypts, so this call opens nothing
+   * that {@link #decrypt} does not open once the header is put in front, and every failure (wrong
+   * length, padding, label, key) gives one message, so it is no padding oracle. What it returns is
+   * as secret as what {@code decrypt} returns: do not hand plaintexts back to whoever sent the
+   * ciphertext unless the protocol means to.
+   *
+   * @param version the key version whose public key the sender used
+   * @throws InvalidCiphertextException if it does not decrypt with that version and label, or the
+   *     key has no such version
+   * @throws OperationNotPermittedException if the key does not allow DECRYPT, or the label begins
+   *     with {@code dev.hsm/}
+   * @throws WrongKeyTypeException if the key is not an RSA-OAEP key
+   */
+  byte[] decryptStandardOaep(byte[] ciphertext, byte[] label, int version);
+
+  /**
    * Re-encrypts a ciphertext under the primary version without handing the plaintext to the caller
    * (like Vault's rewrap and KMS ReEncrypt): use it after a rotation, before raising the minimum
    * decryption version. Needs {@link Operation#DECRYPT} and {@link Operation#ENCRYPT}.

@@ -96,6 +96,30 @@ final class DefaultKeyHandle implements KeyHandle {
   }
 
   @Override
+  public byte[] decryptStandardOaep(byte[] ciphertext, byte[] label, int version) {
+    InvalidArgumentException.requireNonNull(ciphertext, "ciphertext");
+    InvalidArgumentException.requireNonNull(label, "label");
+    KeyUse use = KeyUse.DECRYPT_STANDARD_OAEP;
+    engine.gate().refuseReserved(name, use, label); // a key export's ephemeral key
+    LoadedKey key = engine.gate().admit(name, use);
+    Permit permit = engine.gate().version(key, use, version);
+    byte[] plaintext;
+    try {
+      plaintext = permit.ops().decrypt(ciphertext, 0, label);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      // One message for every failure: no padding oracle (Manger's attack needs two).
+      throw new InvalidCiphertextException(
+          "standard-form ciphertext does not decrypt with key '"
+              + name
+              + "' version "
+              + version
+              + ": it was altered or truncated, made for another key, or the label differs");
+    }
+    permit.used();
+    return plaintext;
+  }
+
+  @Override
   public byte[] reencrypt(byte[] ciphertext, byte[] context) {
     byte[] plaintext = decrypt(ciphertext, context);
     try {

@@ -84,6 +84,18 @@ enum KeyUse {
       "standard-form signature",
       true,
       Kind.SIGNATURE),
+  /**
+   * An RSA-OAEP ciphertext made outside, with no envelope. Open to every key that decrypts: the
+   * envelope's header is not encrypted, so this opens only what {@link #DECRYPT} opens once a
+   * header is put in front. The public API's reserved-namespace check keeps it off a key export's
+   * ephemeral key.
+   */
+  DECRYPT_STANDARD_OAEP(
+      Operation.DECRYPT,
+      "key.decrypt-standard-oaep",
+      "decrypt a standard RSA-OAEP ciphertext",
+      "standard-form ciphertext",
+      Kind.ASYMMETRIC_ENCRYPTION),
   /** A MAC tag made outside over the bare data; only for keys that cannot compute tags here. */
   VERIFY_STANDARD_MAC(
       Operation.VERIFY,
