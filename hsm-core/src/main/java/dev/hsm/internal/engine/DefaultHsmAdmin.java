@@ -482,6 +482,10 @@ final class DefaultHsmAdmin implements HsmAdmin {
     authorise("back up the store");
     engine.checkOpen();
     InvalidArgumentException.requireNonNull(target, "target");
+    if (target.getFileName() == null || target.toString().isEmpty()) {
+      throw new InvalidArgumentException(
+          "the backup target must name a file, not '" + target + "'");
+    }
     engine.store().backupTo(target);
     engine
         .audit()

@@ -340,7 +340,7 @@ public final class SqliteKeyRecordStore implements KeyRecordStore {
   private static boolean createBackupFile(Path target) {
     try {
       return PrivateFiles.createOwnerOnly(target);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       throw new StoreException("cannot create backup file " + target + ": " + e.getMessage(), e);
     }
   }
