@@ -167,6 +167,42 @@ class FormatsDocTest {
   }
 
   @Test
+  void gcmSivExample_isWhatEncryptMakes_andDecrypts() throws IOException {
+    Map<String, String> example = example("aes-256-gcm-siv");
+    KeyHandle key =
+        hsm.importKey(
+            "doc-siv", KeySpec.aes256GcmSiv(), KeyMaterial.secretKey(hex(example.get("key"))));
+    byte[] context = utf8(example.get("context"));
+    byte[] envelope = hex(example.get("envelope"));
+
+    assertThat(key.encrypt(utf8(example.get("plaintext")), context))
+        .as("the documented nonce derivation is the one encrypt uses")
+        .isEqualTo(envelope);
+    assertThat(new String(key.decrypt(envelope, context), StandardCharsets.UTF_8))
+        .isEqualTo(example.get("plaintext"));
+  }
+
+  @Test
+  void pythonGcmSivWriter_producesTheExampleEnvelope() throws Exception {
+    Assumptions.assumeTrue(
+        exitCode(
+                dir,
+                "python3",
+                "-c",
+                "from cryptography.hazmat.primitives.ciphers.aead import AESGCMSIV")
+            == 0,
+        "python3 with cryptography 42 or later is not installed");
+    String check = snippet("python", "gcm-siv-python");
+    String envelope = example("aes-256-gcm-siv").get("envelope").replace(" ", "");
+    assertThat(check).contains(envelope);
+
+    assertThat(exitCode(dir, "python3", "-c", check)).isZero();
+    assertThat(exitCode(dir, "python3", "-c", check.replace("b\"customer.email\"", "b\"x\"")))
+        .as("the check fails for another context")
+        .isNotZero();
+  }
+
+  @Test
   void pythonCheck_acceptsTheExampleSignature_andRefusesOtherData() throws Exception {
     Assumptions.assumeTrue(
         exitCode(dir, "python3", "-c", "import cryptography") == 0,
