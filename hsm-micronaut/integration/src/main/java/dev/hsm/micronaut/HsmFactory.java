@@ -24,7 +24,8 @@ public class HsmFactory {
    * Opens the store from {@code hsm.*}, as adjusted by the context's {@link HsmConfigCustomizer}
    * beans (in {@code @Order}), and ensures each {@code hsm.keys.<name>}: created if missing, else
    * checked against the store. Eager, so a wrong setting or a declared key that differs from the
-   * stored one fails start-up; closed when the application context stops.
+   * stored one fails start-up; closed when the application context stops. Opened only once {@link
+   * ProcessorPathCheck} has found the application's annotations compiled for Micronaut.
    *
    * @throws dev.hsm.config.InvalidHsmPropertyException naming the property, if a setting is wrong
    * @throws dev.hsm.KeyAlreadyExistsException naming the key, if a declared key differs from the
@@ -33,7 +34,9 @@ public class HsmFactory {
   @Context
   @Bean(preDestroy = "close")
   public HsmClient hsmClient(
-      HsmConfiguration configuration, List<HsmConfigCustomizer> customizers) {
+      HsmConfiguration configuration,
+      List<HsmConfigCustomizer> customizers,
+      ProcessorPathCheck processorPath) {
     HsmClient hsm =
         HsmClient.open(HsmConfigCustomizer.applyAll(configuration.toConfig(), customizers));
     try {
