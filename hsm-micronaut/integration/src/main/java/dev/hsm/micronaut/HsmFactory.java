@@ -8,6 +8,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.EachBean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.env.Environment;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,7 @@ public class HsmFactory {
    * ProcessorPathCheck} has found the application's annotations compiled for Micronaut.
    *
    * @throws dev.hsm.config.InvalidHsmPropertyException naming the property, if a setting is wrong
+   *     or a key property is unknown
    * @throws dev.hsm.KeyAlreadyExistsException naming the key, if a declared key differs from the
    *     stored one
    */
@@ -36,7 +38,9 @@ public class HsmFactory {
   public HsmClient hsmClient(
       HsmConfiguration configuration,
       List<HsmConfigCustomizer> customizers,
-      ProcessorPathCheck processorPath) {
+      ProcessorPathCheck processorPath,
+      Environment environment) {
+    HsmKeyConfiguration.requireKnownProperties(environment);
     HsmClient hsm =
         HsmClient.open(HsmConfigCustomizer.applyAll(configuration.toConfig(), customizers));
     try {
