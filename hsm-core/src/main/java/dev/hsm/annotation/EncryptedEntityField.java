@@ -85,15 +85,22 @@ public final class EncryptedEntityField {
   private final Location location;
   private final KeyHandle key;
   private final boolean text;
+  private final boolean deterministic;
   private final boolean rowBound;
   private final byte[] fieldContext;
   private final String use;
 
   private EncryptedEntityField(
-      Location location, KeyHandle key, boolean text, boolean rowBound, byte[] fieldContext) {
+      Location location,
+      KeyHandle key,
+      boolean text,
+      boolean deterministic,
+      boolean rowBound,
+      byte[] fieldContext) {
     this.location = location;
     this.key = key;
     this.text = text;
+    this.deterministic = deterministic;
     this.rowBound = rowBound;
     this.fieldContext = fieldContext;
     this.use = "@Encrypted(key = \"" + key.name() + "\") on " + location.where() + " (field)";
@@ -151,8 +158,51 @@ public final class EncryptedEntityField {
         location,
         key,
         type == String.class,
+        annotation.deterministic(),
         rowBound,
         annotation.context().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Refuses a repository method that compares this field with an argument (a derived finder, a
+   * count, an exists or a delete by it, a query's parameter), unless the field is deterministic: a
+   * randomized field encrypts equal values differently, so no query can match it. Both starters
+   * call this for each such method when the application starts.
+   *
+   * @param method the repository method, {@code Repository.method}, for the message
+   * @throws InvalidAnnotationException naming the field, its key and the method, if the field is
+   *     randomized
+   */
+  public void requireComparable(String method) {
+    if (!deterministic) {
+      throw new InvalidAnnotationException(
+          use
+              + ": the repository method "
+              + method
+              + " compares it with an argument, but the field is encrypted with random nonces"
+              + " (deterministic = false), so no query can match it; use deterministic = true"
+              + " with an AES_256_GCM_SIV key for fields you query");
+    }
+  }
+
+  /**
+   * Refuses a repository method that sets this field from an argument, without its entity (a
+   * partial update), if the field is bound to its row: only saving the entity knows the row's id.
+   *
+   * @param method the repository method, {@code Repository.method}, for the message
+   * @throws InvalidAnnotationException naming the field, its key and the method, if the field is
+   *     bound to its row
+   */
+  public void requireWritableWithoutEntity(String method) {
+    if (rowBound) {
+      throw new InvalidAnnotationException(
+          use
+              + ": the repository method "
+              + method
+              + " sets it from an argument, without its entity, but the field is bound to its row"
+              + " (randomized, bindToRow = true): its value can only be written by saving or"
+              + " updating the entity");
+    }
   }
 
   /** Whether the ciphertext is bound to its row (a randomized field that did not opt out). */

@@ -320,6 +320,19 @@ public class CommonHsmProperties {
    * </pre>
    */
   public static class Key {
+    /**
+     * The properties a key takes after {@code hsm.keys.<name>.}, in kebab-case; {@code labels}
+     * takes a label's name after it.
+     */
+    public static final List<String> PROPERTIES =
+        List.of(
+            "algorithm",
+            "rsa-modulus-bits",
+            "operations",
+            "extractable",
+            "rotation-period",
+            "labels");
+
     /** The algorithm, e.g. ECDSA_P256_SHA256, ED25519, AES_256_GCM, AES_256_GCM_SIV. */
     private Algorithm algorithm;
 
@@ -452,6 +465,108 @@ public class CommonHsmProperties {
                 () -> before.withLabel(label.getKey(), label.getValue()));
       }
       return spec;
+    }
+
+    /**
+     * Whether a property set under {@code hsm.keys.<name>.} is one a key takes. Frameworks ignore a
+     * property they cannot bind (Spring Boot even drops a key none of whose properties it can
+     * bind), so each starter passes every such property of the application's configuration to
+     * {@link #requireProperty} at start-up.
+     *
+     * @param elements the property's name after {@code hsm.keys.<name>.}, split at its dots, as the
+     *     framework spells it: {@code [algorithm]}, {@code [labels, team]}; case, dashes and
+     *     underscores do not matter ({@code rotationPeriod}, {@code ROTATION_PERIOD}). Since an
+     *     environment variable cannot tell a dash from a dot ({@code HSM_KEYS_PII_ROTATION_PERIOD}
+     *     is read as {@code rotation.period} too), elements that together spell a property are
+     *     accepted as well.
+     */
+    public static boolean isProperty(List<String> elements) {
+      StringBuilder joined = new StringBuilder();
+      for (int i = 0; i < elements.size(); i++) {
+        joined.append(uniform(elements.get(i)));
+        for (String property : PROPERTIES) {
+          if (uniform(property).contentEquals(joined)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Refuses a property set under {@code hsm.keys.<name>.} that a key does not take (a misspelled
+     * one), which the framework would otherwise ignore.
+     *
+     * @param key the key's name
+     * @param elements the property's name after {@code hsm.keys.<name>.}, as for {@link
+     *     #isProperty}
+     * @throws InvalidHsmPropertyException naming the property, the properties a key takes, and the
+     *     one it most likely meant
+     */
+    public static void requireProperty(String key, List<String> elements) {
+      if (elements.isEmpty() || isProperty(elements)) {
+        return;
+      }
+      String prefix = "hsm.keys." + key + ".";
+      String rest =
+          elements.size() == 1 ? "" : "." + String.join(".", elements.subList(1, elements.size()));
+      String name = prefix + elements.get(0) + rest;
+      String closest = closest(elements.get(0));
+      throw new InvalidHsmPropertyException(
+          name,
+          name
+              + " is not a key property: a key takes "
+              + String.join(", ", PROPERTIES)
+              + ".<label>"
+              + (closest == null
+                  ? "; check its spelling"
+                  : "; did you mean " + prefix + closest + rest + "?"));
+    }
+
+    /** The key property {@code element} is most likely a misspelling of, or null. */
+    private static String closest(String element) {
+      String spelled = uniform(element);
+      String closest = null;
+      int best = Math.max(2, spelled.length() / 4) + 1;
+      for (String property : PROPERTIES) {
+        int distance = editDistance(spelled, uniform(property));
+        if (distance < best) {
+          best = distance;
+          closest = property;
+        }
+      }
+      return closest;
+    }
+
+    /** Lower case, letters and digits only: how names compare whatever their form. */
+    private static String uniform(String element) {
+      StringBuilder uniform = new StringBuilder(element.length());
+      for (char c : element.toCharArray()) {
+        if (Character.isLetterOrDigit(c)) {
+          uniform.append(Character.toLowerCase(c));
+        }
+      }
+      return uniform.toString();
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions. */
+    private static int editDistance(String a, String b) {
+      int[] previous = new int[b.length() + 1];
+      int[] current = new int[b.length() + 1];
+      for (int j = 0; j <= b.length(); j++) {
+        previous[j] = j;
+      }
+      for (int i = 1; i <= a.length(); i++) {
+        current[0] = i;
+        for (int j = 1; j <= b.length(); j++) {
+          int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+          current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+        }
+        int[] swap = previous;
+        previous = current;
+        current = swap;
+      }
+      return previous[b.length()];
     }
 
     @Override

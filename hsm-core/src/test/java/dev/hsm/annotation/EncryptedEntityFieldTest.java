@@ -308,6 +308,38 @@ class EncryptedEntityFieldTest {
   }
 
   @Test
+  void onlyADeterministicField_canBeComparedByARepositoryMethod() {
+    field("email").requireComparable("Customers.findByEmail");
+
+    for (String randomized : new String[] {"address", "note"}) {
+      assertThatThrownBy(() -> field(randomized).requireComparable("Customers.findBy" + randomized))
+          .as(randomized)
+          .isInstanceOf(InvalidAnnotationException.class)
+          .hasMessageContaining("@Encrypted(key = \"pii\") on ")
+          .hasMessageContaining("Customer." + randomized + " (field)")
+          .hasMessageContaining(
+              "the repository method Customers.findBy"
+                  + randomized
+                  + " compares it with an argument")
+          .hasMessageContaining("deterministic = false")
+          .hasMessageContaining("no query can match it");
+    }
+  }
+
+  @Test
+  void aRowBoundField_cannotBeSetWithoutItsEntity_otherFieldsCan() {
+    field("email").requireWritableWithoutEntity("Customers.updateEmail");
+    field("note").requireWritableWithoutEntity("Customers.updateNote");
+
+    assertThatThrownBy(
+            () -> field("address").requireWritableWithoutEntity("Customers.updateAddress"))
+        .isInstanceOf(InvalidAnnotationException.class)
+        .hasMessageContaining("Customer.address (field)")
+        .hasMessageContaining("the repository method Customers.updateAddress sets it")
+        .hasMessageContaining("can only be written by saving or updating the entity");
+  }
+
+  @Test
   void rowBoundField_onAnEntityWhoseIdTheDatabaseGenerates_isRefusedAtStartup() {
     assertThatThrownBy(
             () ->

@@ -196,4 +196,48 @@ class CommonHsmPropertiesTest {
     assertThatThrownBy(() -> shouting.toSpec("k"))
         .hasMessageStartingWith("hsm.keys.k.labels.Team: label key 'Team' must match");
   }
+
+  @Test
+  void keyProperties_areRecognisedInEveryFormAFrameworkGivesThem() {
+    for (List<String> name :
+        List.of(
+            List.of("algorithm"),
+            List.of("rsa-modulus-bits"),
+            List.of("rsaModulusBits"),
+            List.of("RSA_MODULUS_BITS"),
+            List.of("rsa", "modulus", "bits"), // HSM_KEYS_K_RSA_MODULUS_BITS
+            List.of("rotation", "period"),
+            List.of("operations", "[0]"),
+            List.of("labels", "cost", "center"))) {
+      assertThat(CommonHsmProperties.Key.isProperty(name)).as(name.toString()).isTrue();
+      CommonHsmProperties.Key.requireProperty("k", name);
+    }
+  }
+
+  @Test
+  void misspelledKeyProperty_isRefused_namingItAndTheLikelyProperty() {
+    assertThatThrownBy(() -> CommonHsmProperties.Key.requireProperty("pii", List.of("algoritm")))
+        .isInstanceOf(InvalidHsmPropertyException.class)
+        .hasMessage(
+            "hsm.keys.pii.algoritm is not a key property: a key takes algorithm,"
+                + " rsa-modulus-bits, operations, extractable, rotation-period, labels.<label>;"
+                + " did you mean hsm.keys.pii.algorithm?")
+        .extracting(e -> ((InvalidHsmPropertyException) e).property())
+        .isEqualTo("hsm.keys.pii.algoritm");
+    assertThatThrownBy(
+            () -> CommonHsmProperties.Key.requireProperty("pii", List.of("lables", "team")))
+        .hasMessageStartingWith("hsm.keys.pii.lables.team is not a key property")
+        .hasMessageEndingWith("did you mean hsm.keys.pii.labels.team?");
+    assertThatThrownBy(
+            () -> CommonHsmProperties.Key.requireProperty("pii", List.of("rotationPeriode")))
+        .hasMessageEndingWith("did you mean hsm.keys.pii.rotation-period?");
+  }
+
+  @Test
+  void unrelatedKeyProperty_isRefused_withoutAGuess() {
+    assertThatThrownBy(() -> CommonHsmProperties.Key.requireProperty("pii", List.of("colour")))
+        .isInstanceOf(InvalidHsmPropertyException.class)
+        .hasMessageStartingWith("hsm.keys.pii.colour is not a key property")
+        .hasMessageEndingWith("; check its spelling");
+  }
 }

@@ -174,6 +174,33 @@ public abstract class StartupFailureContract {
     assertThat(failure).hasMessageStartingWith("hsm.keys.orphan.algorithm is required");
   }
 
+  /** Before, Spring dropped such a key without a word, and later lookups found no key. */
+  @Test
+  void misspelledKeyProperty_failsNamingItAndWhatAKeyTakes() {
+    InvalidHsmPropertyException failure =
+        invalidProperty(with("hsm.keys.pii.algoritm", "AES_256_GCM"));
+
+    assertThat(failure.property()).isEqualTo("hsm.keys.pii.algoritm");
+    assertThat(failure)
+        .hasMessageStartingWith("hsm.keys.pii.algoritm is not a key property")
+        .hasMessageContaining(
+            "algorithm, rsa-modulus-bits, operations, extractable, rotation-period,"
+                + " labels.<label>")
+        .hasMessageContaining("did you mean hsm.keys.pii.algorithm?");
+  }
+
+  @Test
+  void unknownPropertyBesideACompleteKey_failsNamingIt() {
+    InvalidHsmPropertyException failure =
+        invalidProperty(
+            with("hsm.keys.pii.algorithm", "AES_256_GCM", "hsm.keys.pii.extractible", "true"));
+
+    assertThat(failure.property()).isEqualTo("hsm.keys.pii.extractible");
+    assertThat(failure)
+        .hasMessageStartingWith("hsm.keys.pii.extractible is not a key property")
+        .hasMessageContaining("did you mean hsm.keys.pii.extractable?");
+  }
+
   @Test
   void rsaKeyWithoutModulusSize_failsNamingTheProperty() {
     InvalidHsmPropertyException failure =

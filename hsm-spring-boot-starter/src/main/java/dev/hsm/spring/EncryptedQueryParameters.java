@@ -35,8 +35,9 @@ import org.springframework.util.ReflectionUtils;
  * {@code findByEmail("alice@example.com")} is run as {@code findByEmail(<ciphertext>)}, which
  * matches the column because equal plaintexts give equal AES-GCM-SIV ciphertexts. Each JDBC
  * repository is checked when Spring Data builds it: a derived query that cannot work on ciphertext
- * (a randomized field, {@code Like}, {@code IgnoreCase}, ordering, comparisons) fails start-up
- * naming the method, the field and the key. Queries written with {@code @Query} are not touched.
+ * (a randomized field compared with an argument, {@code Like}, {@code IgnoreCase}, ordering,
+ * comparisons) fails start-up naming the method, the field and the key; {@code IsNull} and {@code
+ * IsNotNull} work on any encrypted field. Queries written with {@code @Query} are not touched.
  */
 final class EncryptedQueryParameters implements BeanPostProcessor {
   private static final Set<Part.Type> EQUALITY =
@@ -148,13 +149,10 @@ final class EncryptedQueryParameters implements BeanPostProcessor {
 
   private static ArgumentConverter converter(
       EncryptedEntities.Field field, Part part, String where) {
-    if (!field.annotation().deterministic()) {
-      throw refused(
-          field,
-          where,
-          "the field is encrypted with random nonces (deterministic = false), so no query can match"
-              + " it; use deterministic = true with an AES_256_GCM_SIV key for fields you query");
+    if (NULL_CHECKS.contains(part.getType())) {
+      return null; // no argument: nothing to encrypt, and a null column is null for any field
     }
+    field.conversion().requireComparable(where);
     if (part.shouldIgnoreCase() != Part.IgnoreCaseType.NEVER) {
       throw refused(
           field,
@@ -166,9 +164,6 @@ final class EncryptedQueryParameters implements BeanPostProcessor {
     }
     if (MEMBERSHIP.contains(part.getType())) {
       return new ArgumentConverter(field, true);
-    }
-    if (NULL_CHECKS.contains(part.getType())) {
-      return null;
     }
     throw refused(
         field,

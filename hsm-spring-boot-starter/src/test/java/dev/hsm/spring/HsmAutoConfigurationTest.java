@@ -36,6 +36,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * The auto-configuration's conditions, beans and start-up failures, with ApplicationContextRunner.
@@ -120,6 +122,33 @@ class HsmAutoConfigurationTest {
               assertThat(legacy.operations())
                   .isEqualTo(EnumSet.of(Operation.SIGN, Operation.VERIFY));
               assertThat(legacy.extractable()).isFalse();
+            });
+  }
+
+  /** The unknown-property check reads names as Spring reads environment variables. */
+  @Test
+  void keyPropertiesSetAsEnvironmentVariables_bindAndPassTheCheck() {
+    runner()
+        .withInitializer(
+            context ->
+                context
+                    .getEnvironment()
+                    .getPropertySources()
+                    .addFirst(
+                        new SystemEnvironmentPropertySource(
+                            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                            Map.of(
+                                "HSM_KEYS_LEGACY_ALGORITHM", "RSA_PSS_SHA256",
+                                "HSM_KEYS_LEGACY_RSA_MODULUS_BITS", "2048",
+                                "HSM_KEYS_LEGACY_ROTATIONPERIOD", "30d",
+                                "HSM_KEYS_LEGACY_LABELS_TEAM", "billing"))))
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              KeyInfo legacy = context.getBean(HsmClient.class).key("legacy").info();
+              assertThat(legacy.rsaModulusBits()).isEqualTo(2048);
+              assertThat(legacy.rotationPeriod()).isEqualTo(Duration.ofDays(30));
+              assertThat(legacy.labels()).isEqualTo(Map.of("team", "billing"));
             });
   }
 

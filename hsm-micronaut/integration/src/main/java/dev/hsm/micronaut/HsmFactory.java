@@ -8,6 +8,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.EachBean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.env.Environment;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,16 +25,22 @@ public class HsmFactory {
    * Opens the store from {@code hsm.*}, as adjusted by the context's {@link HsmConfigCustomizer}
    * beans (in {@code @Order}), and ensures each {@code hsm.keys.<name>}: created if missing, else
    * checked against the store. Eager, so a wrong setting or a declared key that differs from the
-   * stored one fails start-up; closed when the application context stops.
+   * stored one fails start-up; closed when the application context stops. Opened only once {@link
+   * ProcessorPathCheck} has found the application's annotations compiled for Micronaut.
    *
    * @throws dev.hsm.config.InvalidHsmPropertyException naming the property, if a setting is wrong
+   *     or a key property is unknown
    * @throws dev.hsm.KeyAlreadyExistsException naming the key, if a declared key differs from the
    *     stored one
    */
   @Context
   @Bean(preDestroy = "close")
   public HsmClient hsmClient(
-      HsmConfiguration configuration, List<HsmConfigCustomizer> customizers) {
+      HsmConfiguration configuration,
+      List<HsmConfigCustomizer> customizers,
+      ProcessorPathCheck processorPath,
+      Environment environment) {
+    HsmKeyConfiguration.requireKnownProperties(environment);
     HsmClient hsm =
         HsmClient.open(HsmConfigCustomizer.applyAll(configuration.toConfig(), customizers));
     try {

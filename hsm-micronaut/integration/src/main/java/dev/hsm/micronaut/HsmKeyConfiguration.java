@@ -3,7 +3,10 @@ package dev.hsm.micronaut;
 import dev.hsm.config.CommonHsmProperties;
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
+import io.micronaut.context.env.Environment;
 import io.micronaut.core.convert.format.MapFormat;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,6 +46,44 @@ public class HsmKeyConfiguration extends CommonHsmProperties.Key {
   public void setLabels(
       @MapFormat(transformation = MapFormat.MapTransformation.FLAT) Map<String, String> labels) {
     super.setLabels(labels);
+  }
+
+  /**
+   * Refuses a property under {@code hsm.keys.<name>.} that a key does not take (a misspelled {@code
+   * algoritm}), with hsm-core's {@link CommonHsmProperties.Key#requireProperty}, as the Spring Boot
+   * starter does: Micronaut would ignore it.
+   *
+   * @throws dev.hsm.config.InvalidHsmPropertyException naming the first such property
+   */
+  static void requireKnownProperties(Environment environment) {
+    for (String key : environment.getPropertyEntries("hsm.keys")) {
+      for (String property : environment.getPropertyEntries("hsm.keys." + key)) {
+        requireKnownProperty(
+            environment, key, "hsm.keys." + key + "." + property, List.of(property));
+      }
+    }
+  }
+
+  /**
+   * Checks {@code elements}, the name after {@code hsm.keys.<key>.}; a name that is not a key
+   * property yet is checked again with each of its sub-entries, which together may spell one (an
+   * environment variable's {@code rotation.period}).
+   */
+  private static void requireKnownProperty(
+      Environment environment, String key, String path, List<String> elements) {
+    if (CommonHsmProperties.Key.isProperty(elements)) {
+      return;
+    }
+    var children = environment.getPropertyEntries(path);
+    if (children.isEmpty() || elements.size() >= 4) {
+      CommonHsmProperties.Key.requireProperty(key, elements);
+      return;
+    }
+    for (String child : children) {
+      List<String> longer = new ArrayList<>(elements);
+      longer.add(child);
+      requireKnownProperty(environment, key, path + "." + child, longer);
+    }
   }
 
   @Override

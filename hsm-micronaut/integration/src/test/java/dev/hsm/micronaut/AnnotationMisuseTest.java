@@ -111,6 +111,17 @@ class AnnotationMisuseTest {
   }
 
   @Test
+  void annotationOnABeanAFactoryMethodCreates_failsStartup_insteadOfDoingNothing() {
+    Throwable root = rootCause(startFailing(with("factory-made")));
+
+    assertThat(root)
+        .isInstanceOf(InvalidAnnotationException.class)
+        .hasMessageContaining("MisusedAnnotations$FactoryMade.receipt")
+        .hasMessageContaining("created by a @Factory method")
+        .hasMessageContaining("make the class a bean of its own");
+  }
+
+  @Test
   void encryptedEntityFieldWithTheWrongKindOfKey_failsStartup_namingTheField() {
     // Customer.login and Contact.email are @Encrypted(deterministic = true): they need an
     // AES_256_GCM_SIV key

@@ -11,6 +11,7 @@ import dev.hsm.KeyInfo;
 import dev.hsm.NativeCrypto;
 import dev.hsm.Operation;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.PropertySource;
 import io.micronaut.inject.qualifiers.Qualifiers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,6 +48,31 @@ class BeansTest {
       assertThat(context.getBean(HsmClient.class).listKeys())
           .extracting(KeyInfo::name)
           .containsExactly("billing", "pii", "pii-search", "receipts");
+    }
+  }
+
+  /** The unknown-property check reads names as Micronaut reads environment variables. */
+  @Test
+  void keyPropertiesSetAsEnvironmentVariables_bindAndPassTheCheck() {
+    PropertySource environmentVariables =
+        PropertySource.of(
+            "test-env",
+            Map.of(
+                "HSM_KEYS_LEGACY_ALGORITHM", "RSA_PSS_SHA256",
+                "HSM_KEYS_LEGACY_RSA_MODULUS_BITS", "2048",
+                "HSM_KEYS_LEGACY_ROTATION_PERIOD", "30d",
+                "HSM_KEYS_LEGACY_LABELS_TEAM", "billing"),
+            PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE);
+
+    try (ApplicationContext context =
+        ApplicationContext.builder()
+            .properties(TestHsm.properties(TestHsm.newDirectory()))
+            .propertySources(environmentVariables)
+            .start()) {
+      KeyInfo legacy = context.getBean(HsmClient.class).key("legacy").info();
+      assertThat(legacy.rsaModulusBits()).isEqualTo(2048);
+      assertThat(legacy.rotationPeriod()).isEqualTo(Duration.ofDays(30));
+      assertThat(legacy.labels()).isEqualTo(Map.of("team", "billing"));
     }
   }
 

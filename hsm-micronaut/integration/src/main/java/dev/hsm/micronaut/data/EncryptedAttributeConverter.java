@@ -14,7 +14,8 @@ import jakarta.inject.Singleton;
  * for {@link DecryptingEntityListener}, which decrypts it once the row's id is known. A finder's
  * argument ({@code findByEmail(String email)}, whose parameter must be named after the property) is
  * encrypted here, for deterministic fields only: equal values give equal ciphertexts, so the finder
- * compares ciphertexts and still works.
+ * compares ciphertexts and still works. {@link EncryptedRepositoryMethods} checks every such
+ * repository method when the application starts.
  */
 @Singleton
 @Requires(classes = AttributeConverter.class)

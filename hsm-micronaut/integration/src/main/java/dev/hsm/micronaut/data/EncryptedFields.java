@@ -67,8 +67,7 @@ public class EncryptedFields {
         BeanIntrospector.SHARED.findIntrospections(MappedEntity.class)) {
       EntityFields entity = entityFields(introspection, hsm::key);
       for (Field field : entity.fields()) {
-        Spec spec =
-            new Spec(field.property().synthesize(Encrypted.class), field.property().getType());
+        Spec spec = spec(field);
         bySpec.computeIfAbsent(spec, s -> new LinkedHashSet<>()).add(field.conversion());
         byPropertyName
             .computeIfAbsent(field.property().getName(), n -> new LinkedHashSet<>())
@@ -202,45 +201,162 @@ public class EncryptedFields {
   }
 
   private EncryptedEntityField unbound(Argument<?> argument) {
-    AnnotationMetadata metadata = argument.getAnnotationMetadata();
-    Set<Spec> candidates;
-    String what;
-    if (metadata.hasAnnotation(Encrypted.class)) {
-      candidates = Set.of(new Spec(metadata.synthesize(Encrypted.class), argument.getType()));
-      what = "the @Encrypted property '" + argument.getName() + "'";
-    } else {
-      candidates = byPropertyName.getOrDefault(argument.getName(), Set.of());
-      what = "query parameter '" + argument.getName() + "'";
-      if (candidates.size() != 1) {
-        throw new IllegalStateException(
-            what
-                + " is compared with an @Encrypted column, but "
-                + (candidates.isEmpty()
-                    ? "no @Encrypted entity property is named '" + argument.getName() + "'"
-                    : "several @Encrypted entity properties named '"
-                        + argument.getName()
-                        + "' use different keys or contexts")
-                + "; name the repository method's parameter after the entity property it compares"
-                + " with");
-      }
-    }
-    Spec spec = candidates.iterator().next();
-    Set<EncryptedEntityField> fields = bySpec.getOrDefault(spec, Set.of());
-    if (fields.isEmpty()) {
-      throw new IllegalStateException(
-          what + " is @Encrypted, but no entity the application knows has such a field");
-    }
-    EncryptedEntityField field = fields.iterator().next();
+    EncryptedEntityField field = fieldFor(argument, null, null);
     if (field.isRowBound()) {
-      throw new IllegalStateException(
-          what
-              + " is written or compared without its entity, but "
+      throw new InvalidAnnotationException(
+          "query parameter '"
+              + argument.getName()
+              + "' is written or compared without its entity, but "
               + field.location().where()
               + " is bound to its row (randomized, bindToRow = true): its value can only be"
               + " written by saving or updating the entity, and no query can compare it; use"
               + " deterministic = true with an AES_256_GCM_SIV key for fields you query");
     }
     return field;
+  }
+
+  /**
+   * Checks, at start-up, one parameter of a repository method that Micronaut Data passes to the
+   * converter without its entity: the converter must find the field the query uses, and that field
+   * must allow what the method does with it.
+   *
+   * @param entity the repository's entity
+   * @param property the entity property the query binds the parameter to (a dotted path through
+   *     embedded values or associations)
+   * @param parameter the method's parameter, as the converter will receive it
+   * @param sets whether the method sets the column from the parameter (a partial update, an insert)
+   *     rather than comparing the column with it
+   * @param method {@code Repository.method}, for messages
+   * @throws InvalidAnnotationException naming the method, the parameter and the field, if the
+   *     converter would not find the field, would find another one, or the field cannot be used so
+   */
+  void checkRepositoryParameter(
+      Class<?> entity, String property, Argument<?> parameter, boolean sets, String method) {
+    Field target = field(entity, property);
+    EncryptedEntityField found = fieldFor(parameter, method, target);
+    if (target != null && !bySpec.get(spec(target)).contains(found)) {
+      throw new InvalidAnnotationException(
+          use(target)
+              + ": the repository method "
+              + method
+              + " passes it its parameter '"
+              + parameter.getName()
+              + "', but the converter takes the key and context of "
+              + found.location().where()
+              + (parameter.getAnnotationMetadata().hasAnnotation(Encrypted.class)
+                  ? ", which the parameter's own @Encrypted describes"
+                  : ", the property the parameter is named after")
+              + ", so the value would never match; "
+              + rename(parameter, target));
+    }
+    EncryptedEntityField field = target != null ? target.conversion() : found;
+    if (sets) {
+      field.requireWritableWithoutEntity(method);
+    } else {
+      field.requireComparable(method);
+    }
+  }
+
+  /**
+   * The field a value passed without its entity is converted for, as the converter finds it: by the
+   * parameter's own {@code @Encrypted}, else by its name.
+   *
+   * @param method the repository method, or null when it is not known (a call)
+   * @param target the field the query uses, or null when it is not known
+   */
+  private EncryptedEntityField fieldFor(Argument<?> parameter, String method, Field target) {
+    AnnotationMetadata metadata = parameter.getAnnotationMetadata();
+    String what =
+        (method == null ? "query parameter '" : "the repository method " + method + ": parameter '")
+            + parameter.getName()
+            + "'"
+            + (target == null ? "" : " (used with " + target.conversion().location().where() + ")");
+    if (metadata.hasAnnotation(Encrypted.class)) {
+      Encrypted encrypted = metadata.synthesize(Encrypted.class);
+      Set<EncryptedEntityField> fields =
+          bySpec.getOrDefault(new Spec(encrypted, parameter.getType()), Set.of());
+      if (fields.isEmpty()) {
+        throw new InvalidAnnotationException(
+            what
+                + " is @Encrypted(key = \""
+                + encrypted.key()
+                + "\"), but no @Encrypted entity field has that key, context and type, so its"
+                + " value would match no column; "
+                + (target == null
+                    ? "give it the annotation of the field it is compared with"
+                    : "remove the parameter's annotation, or give it the one on "
+                        + target.conversion().location().where()));
+      }
+      return fields.iterator().next();
+    }
+    Set<Spec> candidates = byPropertyName.getOrDefault(parameter.getName(), Set.of());
+    if (candidates.size() != 1) {
+      throw new InvalidAnnotationException(
+          what
+              + " is passed to an @Encrypted column, but Micronaut Data hands the converter only"
+              + " the parameter, and the converter finds the field's key and context by the"
+              + " parameter's name: "
+              + (candidates.isEmpty()
+                  ? "no @Encrypted entity property is named '" + parameter.getName() + "'"
+                  : "several @Encrypted entity properties named '"
+                      + parameter.getName()
+                      + "' use different keys or contexts")
+              + "; "
+              + (target == null
+                  ? "name the repository method's parameter after the entity property it compares"
+                      + " with"
+                  : rename(parameter, target)));
+    }
+    return bySpec.get(candidates.iterator().next()).iterator().next();
+  }
+
+  private static String rename(Argument<?> parameter, Field target) {
+    return "name the parameter '"
+        + target.property().getName()
+        + "'"
+        + (parameter.getAnnotationMetadata().hasAnnotation(Encrypted.class)
+            ? " without an @Encrypted of its own"
+            : "")
+        + ", after the property it is used with";
+  }
+
+  private static String use(Field field) {
+    return "@Encrypted(key = \""
+        + field.property().synthesize(Encrypted.class).key()
+        + "\") on "
+        + field.conversion().location().where()
+        + " (field)";
+  }
+
+  private static Spec spec(Field field) {
+    return new Spec(field.property().synthesize(Encrypted.class), field.property().getType());
+  }
+
+  /**
+   * The encrypted field at {@code path} from {@code entity}, through embedded values and
+   * associations; null if it is none the application knows (a plain column, a collection).
+   */
+  private Field field(Class<?> entity, String path) {
+    String[] segments = path.split("\\.");
+    Class<?> owner = entity;
+    for (int i = 0; i < segments.length - 1 && owner != null; i++) {
+      String segment = segments[i];
+      owner =
+          BeanIntrospector.SHARED
+              .findIntrospection(owner)
+              .flatMap(introspection -> introspection.getProperty(segment))
+              .<Class<?>>map(BeanProperty::getType)
+              .orElse(null);
+    }
+    EntityFields fields = owner == null ? null : entities.get(owner);
+    if (fields == null) {
+      return null;
+    }
+    String name = segments[segments.length - 1];
+    return fields.fields().stream()
+        .filter(field -> field.property().getName().equals(name))
+        .findFirst()
+        .orElse(null);
   }
 
   /** What decides a field's conversion apart from its row: the annotation and the type. */

@@ -2,6 +2,7 @@ package dev.hsm.micronaut.bad;
 
 import dev.hsm.annotation.Encrypted;
 import dev.hsm.annotation.Signed;
+import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 
@@ -71,6 +72,24 @@ public final class MisusedAnnotations {
     @Override
     public String receipt(String order) {
       return order;
+    }
+  }
+
+  /** A class with {@code @Signed}, whose instance a factory method makes a bean. */
+  public static class FactoryMade {
+    @Signed(key = "receipts")
+    public String receipt(String order) {
+      return order;
+    }
+  }
+
+  /** Makes {@link FactoryMade} a bean: Micronaut does not intercept what a factory returns. */
+  @Factory
+  @Requires(property = "bad.case", value = "factory-made")
+  public static class FactoryMadeFactory {
+    @Singleton
+    FactoryMade factoryMade() {
+      return new FactoryMade();
     }
   }
 }

@@ -1,7 +1,6 @@
 package dev.hsm.micronaut.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hsm.HsmClient;
 import dev.hsm.annotation.EncryptedEntityField;
@@ -38,7 +37,6 @@ class DataRoundTripTest implements TestPropertyProvider {
   @Inject CustomerRepository customers;
   @Inject HsmClient hsm;
   @Inject DataSource dataSource;
-  @Inject MisnamedCustomerRepository misnamed;
   @Inject BadgeRepository badges;
 
   @Override
@@ -186,18 +184,6 @@ class DataRoundTripTest implements TestPropertyProvider {
   }
 
   @Test
-  void finderParameterNotNamedAfterTheEncryptedProperty_isRefusedWithAnExplanation() {
-    customers.save(customer("Fay", "fay@example.com", null, null));
-
-    assertThatThrownBy(() -> misnamed.findByLogin("fay@example.com"))
-        .satisfies(
-            thrown ->
-                assertThat(messages(thrown))
-                    .contains("query parameter 'userName'")
-                    .contains("name the repository method's parameter after the entity property"));
-  }
-
-  @Test
   void autoPopulatedUuidId_isSetBeforeTheFieldIsBoundToItsRow() throws SQLException {
     Badge badge = new Badge();
     badge.setHolder("Hal");
@@ -221,40 +207,5 @@ class DataRoundTripTest implements TestPropertyProvider {
             .isEqualTo("Hal".getBytes(StandardCharsets.UTF_8));
       }
     }
-  }
-
-  @Test
-  void finderOnARandomizedField_isRefusedWithAnExplanation() {
-    customers.save(customer("Gus", "gus@example.com", "secret", null));
-
-    assertThatThrownBy(() -> misnamed.findByNote("secret"))
-        .satisfies(
-            thrown ->
-                assertThat(messages(thrown))
-                    .contains("query parameter 'note'")
-                    .contains("dev.hsm.micronaut.data.Customer.note is bound to its row")
-                    .contains("no query can compare it"));
-  }
-
-  @Test
-  void partialUpdateOfARowBoundField_isRefused_andTheRowKeepsItsValue() throws SQLException {
-    Customer saved = customers.save(customer("Ida", "ida@example.com", "original", null));
-    byte[] before = rawColumn(saved.getId(), "note");
-
-    assertThatThrownBy(() -> misnamed.update(saved.getId(), "replaced"))
-        .satisfies(
-            thrown ->
-                assertThat(messages(thrown))
-                    .contains("Customer.note is bound to its row")
-                    .contains("can only be written by saving or updating the entity"));
-    assertThat(rawColumn(saved.getId(), "note")).isEqualTo(before);
-  }
-
-  private static String messages(Throwable thrown) {
-    StringBuilder all = new StringBuilder();
-    for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
-      all.append(cause.getMessage()).append('\n');
-    }
-    return all.toString();
   }
 }
