@@ -1375,7 +1375,10 @@ public abstract class KeyRecordStoreContract {
         aes.rotate();
         signature = hsm.createKey("sig", KeySpec.ed25519()).sign(data);
         hsm.createKey("off", KeySpec.hmacSha256()).disable();
-        hsm.admin().addUnlockSlot(UnlockSecret.passphrase("second secret"));
+        hsm.admin()
+            .addUnlockSlot(
+                UnlockSecret.passphrase("second secret")
+                    .withArgon2(dev.hsm.TestStores.FAST_ARGON2));
       }
     }
 
