@@ -46,7 +46,7 @@ class ConfigurationMetadataTest {
                     .isNotBlank());
     HsmProperties model = new HsmProperties();
     assertThat(properties.get("hsm.store.path"))
-        .containsEntry("defaultValue", model.getStore().getPath());
+        .containsEntry("defaultValue", HsmProperties.Store.DEFAULT_PATH);
     assertThat(((Number) properties.get("hsm.cache-size").get("defaultValue")).intValue())
         .isEqualTo(HsmConfig.DEFAULT_CACHE_SIZE);
     assertThat(
