@@ -4,6 +4,7 @@ import dev.hsm.HsmClient;
 import dev.hsm.KeyHandle;
 import dev.hsm.config.DeclaredKeys;
 import dev.hsm.config.HsmConfigCustomizer;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.EachBean;
@@ -24,7 +25,9 @@ public class HsmFactory {
    * Opens the store from {@code hsm.*}, as adjusted by the context's {@link HsmConfigCustomizer}
    * beans (in {@code @Order}), and ensures each {@code hsm.keys.<name>}: created if missing, else
    * checked against the store. Eager, so a wrong setting or a declared key that differs from the
-   * stored one fails start-up; closed when the application context stops.
+   * stored one fails start-up; closed when the application context stops. {@code
+   * hsm.store.data-source} names one of the context's DataSources ({@code application}: the one
+   * injected without a qualifier).
    *
    * @throws dev.hsm.config.InvalidHsmPropertyException naming the property, if a setting is wrong
    * @throws dev.hsm.KeyAlreadyExistsException naming the key, if a declared key differs from the
@@ -33,9 +36,13 @@ public class HsmFactory {
   @Context
   @Bean(preDestroy = "close")
   public HsmClient hsmClient(
-      HsmConfiguration configuration, List<HsmConfigCustomizer> customizers) {
+      HsmConfiguration configuration,
+      List<HsmConfigCustomizer> customizers,
+      ApplicationContext context) {
     HsmClient hsm =
-        HsmClient.open(HsmConfigCustomizer.applyAll(configuration.toConfig(), customizers));
+        HsmClient.open(
+            HsmConfigCustomizer.applyAll(
+                configuration.toConfig(new MicronautStarterContext(context)), customizers));
     try {
       DeclaredKeys.ensure(hsm, configuration.keySpecs(), LOG::warn);
     } catch (RuntimeException e) {
