@@ -17,7 +17,10 @@ import javax.sql.DataSource;
  * default), a PostgreSQL database by URL ({@code url}, {@code user}, {@code password}, {@code
  * schema}) or through one of the application's DataSources ({@code data-source}, {@code schema}).
  * Checks that the properties of one kind are not mixed with another's, and that no unknown {@code
- * hsm.store.*} property is set. Never puts the password in a message.
+ * hsm.store.*} property is set. An empty value counts as unset, so that a profile can switch an
+ * application whose base configuration names an SQLite file to PostgreSQL ({@code hsm.store.path=},
+ * {@code hsm.store.url=...}); an empty {@code hsm.store.path} alone still fails. Never puts the
+ * password in a message.
  */
 final class StoreLocation {
   /** The {@code hsm.store.*} properties, as written in kebab case. */
@@ -38,10 +41,10 @@ final class StoreLocation {
    */
   static HsmConfig configure(CommonHsmProperties.Store store, StarterContext context) {
     checkNames(context.propertyNames());
-    if (store.getDataSource() != null) {
+    if (value(store, "data-source") != null) {
       return HsmConfig.store(onDataSource(store, context));
     }
-    if (store.getUrl() != null) {
+    if (value(store, "url") != null) {
       return HsmConfig.store(byUrl(store, context));
     }
     for (String property : List.of("user", "password", "schema")) {
@@ -58,22 +61,18 @@ final class StoreLocation {
         store.getPath() == null ? CommonHsmProperties.Store.DEFAULT_PATH : store.getPath();
     if (path.isBlank()) {
       throw new InvalidHsmPropertyException(
-          "hsm.store.path", "hsm.store.path is empty; name the store's SQLite file, e.g. hsm.db");
+          "hsm.store.path",
+          "hsm.store.path is empty; name the store's SQLite file, e.g. hsm.db (an empty"
+              + " hsm.store.path only counts as unset beside hsm.store.url or"
+              + " hsm.store.data-source)");
     }
     return CommonHsmProperties.checked("hsm.store.path", () -> HsmConfig.sqlite(Path.of(path)));
   }
 
   private static KeyRecordStore.Factory byUrl(
       CommonHsmProperties.Store store, StarterContext context) {
-    String url = store.getUrl();
+    String url = value(store, "url");
     refuseBeside("hsm.store.url", store, "path");
-    if (url.isBlank()) {
-      throw new InvalidHsmPropertyException(
-          "hsm.store.url",
-          "hsm.store.url is empty; name the PostgreSQL database, e.g."
-              + " jdbc:postgresql://db.internal:5432/app, or remove it for the embedded SQLite"
-              + " store");
-    }
     if (!url.startsWith("jdbc:postgresql:")) {
       throw new InvalidHsmPropertyException(
           "hsm.store.url",
@@ -89,22 +88,15 @@ final class StoreLocation {
         context.classLoader(),
         "hsm.store.url",
         url,
-        store.getUser(),
-        store.getPassword(),
+        value(store, "user"),
+        value(store, "password"),
         schema(store));
   }
 
   private static KeyRecordStore.Factory onDataSource(
       CommonHsmProperties.Store store, StarterContext context) {
-    String name = store.getDataSource();
+    String name = value(store, "data-source");
     refuseBeside("hsm.store.data-source", store, "path", "url", "user", "password");
-    if (name.isBlank()) {
-      throw new InvalidHsmPropertyException(
-          "hsm.store.data-source",
-          "hsm.store.data-source is empty; set it to '"
-              + StarterContext.APPLICATION_DATA_SOURCE
-              + "' for the application's DataSource, or to a DataSource's name");
-    }
     DataSource dataSource =
         context
             .dataSource(name)
@@ -128,7 +120,7 @@ final class StoreLocation {
   }
 
   private static String schema(CommonHsmProperties.Store store) {
-    String schema = store.getSchema();
+    String schema = value(store, "schema");
     return schema == null ? PostgresqlModule.DEFAULT_SCHEMA : schema;
   }
 
@@ -155,23 +147,35 @@ final class StoreLocation {
     }
   }
 
+  /**
+   * The property's value; {@code null} if unset or empty, so that a profile or an environment
+   * variable can clear what the base configuration sets ({@code hsm.store.path=}).
+   */
   private static String value(CommonHsmProperties.Store store, String property) {
+    String value;
     switch (property) {
       case "path":
-        return store.getPath();
+        value = store.getPath();
+        break;
       case "url":
-        return store.getUrl();
+        value = store.getUrl();
+        break;
       case "user":
-        return store.getUser();
+        value = store.getUser();
+        break;
       case "password":
-        return store.getPassword();
+        value = store.getPassword();
+        break;
       case "schema":
-        return store.getSchema();
+        value = store.getSchema();
+        break;
       case "data-source":
-        return store.getDataSource();
+        value = store.getDataSource();
+        break;
       default:
         throw new IllegalArgumentException(property);
     }
+    return value == null || value.isBlank() ? null : value;
   }
 
   /**

@@ -239,10 +239,28 @@ class CommonHsmPropertiesTest {
     sqlite.getStore().setUrl("jdbc:sqlite:hsm.db");
     assertThatThrownBy(sqlite::toConfig)
         .hasMessageEndingWith("the embedded SQLite store is set with hsm.store.path instead");
+  }
 
-    CommonHsmProperties empty = withKeyFile();
-    empty.getStore().setUrl(" ");
-    assertThatThrownBy(empty::toConfig).hasMessageStartingWith("hsm.store.url is empty");
+  @Test
+  void emptyStoreValues_countAsUnset_soAProfileCanSwitchStores() {
+    CommonHsmProperties switched = withKeyFile();
+    switched.getStore().setPath("");
+    switched.getStore().setDataSource("application");
+    switched.getStore().setUrl("");
+    assertThatThrownBy(switched::toConfig)
+        .as("past the conflict checks, to the DataSource look-up")
+        .hasMessageContaining("works in the framework starters");
+
+    CommonHsmProperties cleared = withKeyFile();
+    cleared.getStore().setPath("app-hsm.db");
+    cleared.getStore().setUrl("");
+    cleared.getStore().setUser("");
+    assertThat(cleared.toConfig().sqliteFile()).contains(Path.of("app-hsm.db"));
+
+    CommonHsmProperties nowhere = withKeyFile();
+    nowhere.getStore().setPath("");
+    nowhere.getStore().setUrl(" ");
+    assertThatThrownBy(nowhere::toConfig).hasMessageStartingWith("hsm.store.path is empty");
   }
 
   @Test
