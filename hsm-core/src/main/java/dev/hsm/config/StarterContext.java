@@ -18,8 +18,9 @@ public interface StarterContext {
 
   /**
    * Every property name the application's configuration holds, as its sources spell them ({@code
-   * hsm.store.url}, {@code HSM_STORE_URL}, {@code hsm.store.dataSource}...); only those under
-   * {@code hsm.store} are looked at.
+   * hsm.store.url}, {@code hsm.store.dataSource}...); only those under {@code hsm.store} are looked
+   * at. The starters leave environment variables out: platforms set their own, such as the {@code
+   * HSM_STORE_SERVICE_HOST} Kubernetes gives every pod for a service named {@code hsm-store}.
    */
   Iterable<String> propertyNames();
 

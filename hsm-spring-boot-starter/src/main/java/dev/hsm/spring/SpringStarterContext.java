@@ -10,11 +10,13 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
- * What the Spring Boot application adds to {@code hsm.*}: the property names of its environment,
- * its DataSource beans ({@code hsm.store.data-source=application} is the one Spring injects without
- * a qualifier, any other value a bean name), and its class loader.
+ * What the Spring Boot application adds to {@code hsm.*}: the property names of its configuration
+ * (environment variables aside, see {@link StarterContext#propertyNames()}), its DataSource beans
+ * ({@code hsm.store.data-source=application} is the one Spring injects without a qualifier, any
+ * other value a bean name), and its class loader.
  */
 final class SpringStarterContext implements StarterContext {
   private final Environment environment;
@@ -32,7 +34,9 @@ final class SpringStarterContext implements StarterContext {
     List<String> names = new ArrayList<>();
     if (environment instanceof ConfigurableEnvironment configurable) {
       for (PropertySource<?> source : configurable.getPropertySources()) {
-        if (source instanceof EnumerablePropertySource<?> enumerable) {
+        // not environment variables: platforms set their own (HSM_STORE_SERVICE_HOST...)
+        if (source instanceof EnumerablePropertySource<?> enumerable
+            && !(source instanceof SystemEnvironmentPropertySource)) {
           names.addAll(List.of(enumerable.getPropertyNames()));
         }
       }

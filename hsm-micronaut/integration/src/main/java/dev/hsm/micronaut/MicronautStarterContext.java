@@ -11,10 +11,10 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * What the Micronaut application adds to {@code hsm.*}: the property names of its environment, its
- * DataSources ({@code hsm.store.data-source=application} is the one injected without a qualifier,
- * the {@code default} datasource; any other value a {@code datasources.<name>}), and its class
- * loader.
+ * What the Micronaut application adds to {@code hsm.*}: the property names of its configuration
+ * (environment variables aside, see {@link StarterContext#propertyNames()}), its DataSources
+ * ({@code hsm.store.data-source=application} is the one injected without a qualifier, the {@code
+ * default} datasource; any other value a {@code datasources.<name>}), and its class loader.
  *
  * <p>Micronaut Data hands out DataSource beans whose connections belong to the caller's
  * transaction; the store runs its own transactions, so it is given the pool behind them ({@code
@@ -33,7 +33,10 @@ final class MicronautStarterContext implements StarterContext {
   public Iterable<String> propertyNames() {
     List<String> names = new ArrayList<>();
     for (PropertySource source : context.getEnvironment().getPropertySources()) {
-      source.forEach(names::add);
+      // not environment variables: platforms set their own (HSM_STORE_SERVICE_HOST...)
+      if (source.getConvention() != PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE) {
+        source.forEach(names::add);
+      }
     }
     return names;
   }

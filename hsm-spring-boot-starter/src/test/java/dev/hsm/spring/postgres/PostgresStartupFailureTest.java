@@ -1,15 +1,22 @@
 package dev.hsm.spring.postgres;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.hsm.contract.PostgresRoles;
 import dev.hsm.contract.StoreStartupFailureContract;
 import dev.hsm.postgresql.TestDatabase;
 import dev.hsm.spring.HsmAutoConfiguration;
 import dev.hsm.spring.HsmHealthAutoConfiguration;
+import dev.hsm.spring.TestStores;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /** hsm-core's start-up failure cases for a PostgreSQL store, run through the auto-configuration. */
 class PostgresStartupFailureTest extends StoreStartupFailureContract {
@@ -49,5 +56,18 @@ class PostgresStartupFailureTest extends StoreStartupFailureContract {
   @Override
   protected PostgresRoles.Superuser superuser() {
     return () -> TestDatabase.server().getPostgresDatabase().getConnection();
+  }
+
+  @Test
+  void environmentVariablesUnderHsmStore_areNotChecked(@TempDir Path dir) {
+    Map<String, Object> kubernetes = Map.of("HSM_STORE_SERVICE_HOST", "10.0.0.7");
+    runner(Map.of("hsm.unlock.key-file", TestStores.keyFile(dir).toString()))
+        .withInitializer(
+            context ->
+                context
+                    .getEnvironment()
+                    .getPropertySources()
+                    .addFirst(new SystemEnvironmentPropertySource("kubernetes", kubernetes)))
+        .run(context -> assertThat(context).hasNotFailed());
   }
 }

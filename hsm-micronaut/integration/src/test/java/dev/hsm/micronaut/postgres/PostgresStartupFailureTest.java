@@ -1,11 +1,16 @@
 package dev.hsm.micronaut.postgres;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hsm.HsmClient;
 import dev.hsm.contract.PostgresRoles;
 import dev.hsm.contract.StoreStartupFailureContract;
 import dev.hsm.micronaut.TestHsm;
 import dev.hsm.postgresql.TestDatabase;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.PropertySource;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** hsm-core's start-up failure cases for a PostgreSQL store, run through Micronaut's context. */
 class PostgresStartupFailureTest extends StoreStartupFailureContract {
@@ -56,6 +61,20 @@ class PostgresStartupFailureTest extends StoreStartupFailureContract {
         throw new ClassNotFoundException(name);
       }
       return super.loadClass(name, resolve);
+    }
+  }
+
+  @Test
+  void environmentVariablesUnderHsmStore_areNotChecked() {
+    Map<String, Object> properties = TestHsm.properties(TestHsm.newDirectory());
+    PropertySource kubernetes =
+        PropertySource.of(
+            "kubernetes",
+            Map.of("HSM_STORE_SERVICE_HOST", "10.0.0.7"),
+            PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE);
+    try (ApplicationContext context =
+        ApplicationContext.builder().properties(properties).propertySources(kubernetes).start()) {
+      assertThat(context.getBean(HsmClient.class).listKeys()).isNotEmpty();
     }
   }
 }
