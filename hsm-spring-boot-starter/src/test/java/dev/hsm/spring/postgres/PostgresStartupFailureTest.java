@@ -61,7 +61,8 @@ class PostgresStartupFailureTest extends StoreStartupFailureContract {
   @Test
   void environmentVariablesUnderHsmStore_areNotChecked(@TempDir Path dir) {
     Map<String, Object> kubernetes = Map.of("HSM_STORE_SERVICE_HOST", "10.0.0.7");
-    runner(Map.of("hsm.unlock.key-file", TestStores.keyFile(dir).toString()))
+    runner(Map.of())
+        .withPropertyValues(TestStores.storeIn(dir))
         .withInitializer(
             context ->
                 context
