@@ -1,5 +1,6 @@
 package dev.hsm;
 
+import dev.hsm.spi.KeyRecordStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -133,7 +134,27 @@ public interface HsmAdmin {
 
   /**
    * Writes a consistent copy of the whole store to {@code target} (a new file) while the
-   * application keeps running. Restore it with {@link HsmClient#restoreBackup}.
+   * application keeps running. Restore it with {@link HsmClient#restoreBackup}. Every built-in
+   * store writes the same format, an SQLite store file (a PostgreSQL store too), so a backup of any
+   * of them restores into an SQLite store, or is copied into any store with {@link
+   * HsmClient#copyStore}.
    */
   void backup(Path target);
+
+  /**
+   * Copies the whole store, as of one moment and while the application keeps running, into the
+   * empty store {@code target} opens, of any backend: SQLite to PostgreSQL and back. Keys stay
+   * wrapped; the copy has the same store id, master key, unlock slots (so it opens with the same
+   * secrets), admin credential, keys, audit log and usage counters. The source is checked first
+   * (its audit chain and every key's rows) and the copy after, by opening it with this client's
+   * unlock secret; the act is recorded in this store's audit log as {@code store.copy}.
+   *
+   * <p>Afterwards the two stores are independent: changes to one do not reach the other.
+   *
+   * @throws StoreException if the target is not empty (it is left as it was) or cannot take a copy,
+   *     or if the copy does not open and verify
+   * @throws AuditLogIntegrityException if this store's audit chain is broken (nothing is copied)
+   * @throws KeyIntegrityException if a key's rows fail their checks (nothing is copied)
+   */
+  void copyTo(KeyRecordStore.Factory target);
 }

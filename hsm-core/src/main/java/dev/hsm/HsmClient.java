@@ -1,6 +1,7 @@
 package dev.hsm;
 
 import dev.hsm.internal.engine.Engine;
+import dev.hsm.spi.KeyRecordStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -116,6 +117,32 @@ public interface HsmClient extends AutoCloseable {
    */
   static HsmClient restoreBackup(Path backupFile, HsmConfig config) {
     return Engine.restoreBackup(backupFile, config);
+  }
+
+  /**
+   * Copies the whole store {@code from} names into the empty store {@code to} opens, of any backend
+   * (SQLite to PostgreSQL and back, or a backup file into PostgreSQL): opens {@code from}, runs
+   * {@link HsmAdmin#copyTo} in an admin session, and closes it. Open the copy with the same unlock
+   * secret: {@code HsmClient.open(from.withStore(to))}.
+   *
+   * <p>Copying is an administrative act: for a store with an admin credential, open it and call
+   * {@code admin(credential).copyTo(to)} instead; here it is refused with {@link
+   * AdminAuthenticationException}.
+   *
+   * @throws StoreException if the target is not empty, or the copy does not open and verify
+   */
+  static void copyStore(HsmConfig from, KeyRecordStore.Factory to) {
+    try (HsmClient source = open(from)) {
+      source.admin().copyTo(to);
+    }
+  }
+
+  /**
+   * What the store is, for logs and health checks: its factory's description, e.g. {@code SQLite
+   * file /srv/app-hsm.db} or a PostgreSQL database and schema. Never a password.
+   */
+  default String storeDescription() {
+    return toString();
   }
 
   /** {@code count} bytes from the library's CSPRNG. */

@@ -3,12 +3,16 @@
  * imports (the shape of resilience4j's {@code resilience4j-framework-common}).
  *
  * <ul>
- *   <li>{@link dev.hsm.config.CommonHsmProperties}: the properties model (store, unlock, cache,
- *       refresh interval, native crypto, declared keys) with its defaults, its checks and its
- *       messages, which name the property ({@code hsm.unlock.key-file}, {@code
- *       hsm.keys.<name>.algorithm}). Each starter subclasses it thinly to bind it: Spring Boot with
- *       {@code @ConfigurationProperties("hsm")}, Micronaut with {@code @ConfigurationProperties}
- *       and {@code @EachProperty("hsm.keys")}.
+ *   <li>{@link dev.hsm.config.CommonHsmProperties}: the properties model (store: SQLite file or
+ *       PostgreSQL, unlock, cache, refresh interval, native crypto, declared keys) with its
+ *       defaults, its checks and its messages, which name the property ({@code
+ *       hsm.unlock.key-file}, {@code hsm.keys.<name>.algorithm}). Each starter subclasses it thinly
+ *       to bind it: Spring Boot with {@code @ConfigurationProperties("hsm")}, Micronaut with
+ *       {@code @ConfigurationProperties} and {@code @EachProperty("hsm.keys")}.
+ *   <li>{@link dev.hsm.config.StarterContext}: what a starter adds to the properties: the property
+ *       names it sees (an unknown {@code hsm.store.*} one fails start-up), the application's
+ *       DataSources ({@code hsm.store.data-source}) and the class loader in which the optional
+ *       {@code hsm-postgresql} module is looked for, by name, so that no starter depends on it.
  *   <li>{@link dev.hsm.config.HsmConfigCustomizer}: the callback through which an application
  *       adjusts the {@link dev.hsm.HsmConfig} a starter builds, instead of replacing its {@code
  *       HsmClient} bean.

@@ -1,6 +1,8 @@
 package dev.hsm.spi;
 
+import dev.hsm.StoreException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -242,6 +244,86 @@ public interface KeyRecordStore extends AutoCloseable {
    * interval to notice other processes' rotations and state changes.
    */
   long dataVersion();
+
+  /**
+   * Calls {@code onChange} soon after another client commits a write, so that the engine looks at
+   * once (reading {@link #dataVersion()} and the audit log) instead of at its next refresh. A store
+   * that cannot push keeps this default, which never calls it, and is polled every refresh
+   * interval; a store that can push (PostgreSQL's {@code LISTEN}/{@code NOTIFY}) is still polled,
+   * so a lost notification delays a change by one interval at most.
+   *
+   * <p>{@code onChange} is cheap and thread-safe (the engine only schedules a look on its own
+   * thread): a store may call it from any thread, as often as it likes, also spuriously, and must
+   * stop calling it once this client is closed.
+   */
+  default void watchChanges(Runnable onChange) {}
+
+  /**
+   * Everything the store holds, as of one moment: every write that returned before the call began,
+   * none half, and none that began after it. For copying a whole store into another ({@link
+   * #load}).
+   *
+   * <p>This default reads through the other methods and reads again if the audit log's head, the
+   * settings or the unlock slots moved meanwhile (every change to keys, slots or settings appends
+   * an entry); only usage counters saved meanwhile may be newer than the rest. A store that can
+   * read in one transaction (a snapshot) should override it.
+   *
+   * @throws dev.hsm.StoreException if the store is not initialised, or keeps changing
+   */
+  default StoreContents snapshot() {
+    for (int attempt = 1; attempt <= 100; attempt++) {
+      Optional<StoredAuditEntry> head = lastAuditEntry();
+      Optional<String> settings = settings();
+      List<StoredSlot> slots = unlockSlots();
+      String storeId = storeId().orElseThrow(() -> new StoreException(description() + " is empty"));
+      List<StoredKey> keys = listKeys();
+      long last = head.map(StoredAuditEntry::sequence).orElse(0L);
+      List<StoredAuditEntry> audit = new ArrayList<>();
+      for (long from = 0; from <= last; ) {
+        List<StoredAuditEntry> page = auditEntries(from, 10_000);
+        if (page.isEmpty()) {
+          break;
+        }
+        for (StoredAuditEntry entry : page) {
+          if (entry.sequence() <= last) {
+            audit.add(entry);
+          }
+        }
+        from = page.get(page.size() - 1).sequence() + 1;
+      }
+      Map<String, Map<String, Long>> usage = usage();
+      boolean unchanged =
+          lastAuditEntry().map(StoredAuditEntry::sequence).orElse(0L) == last
+              && settings().equals(settings)
+              && unlockSlots().stream()
+                  .map(StoredSlot::id)
+                  .toList()
+                  .equals(slots.stream().map(StoredSlot::id).toList());
+      if (unchanged) {
+        long highest = slots.stream().mapToLong(StoredSlot::id).max().orElse(0);
+        return new StoreContents(
+            storeId, settings.orElseThrow(), slots, highest, keys, audit, usage);
+      }
+    }
+    throw new StoreException(
+        "cannot read a consistent copy of " + description() + ": it kept changing");
+  }
+
+  /**
+   * Fills this empty store with {@code contents} (another store's {@link #snapshot()}), in one
+   * transaction: afterwards every read returns exactly what the source's reads returned (slots with
+   * their ids, keys, every audit entry, usage counters), and new slots get ids above {@link
+   * StoreContents#highestSlotId()}. Other clients see nothing of it until it is complete.
+   *
+   * <p>This default refuses: a store that can be the target of a copy overrides it.
+   *
+   * @throws dev.hsm.StoreException if the store is not empty (it was initialised: then nothing was
+   *     written), or cannot load at all
+   */
+  default void load(StoreContents contents) {
+    throw new StoreException(
+        "cannot load a copy of another store into " + description() + ": it does not support it");
+  }
 
   /**
    * Releases this client's resources (connections, threads); the store and its other clients are

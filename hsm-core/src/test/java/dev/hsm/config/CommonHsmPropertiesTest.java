@@ -240,4 +240,150 @@ class CommonHsmPropertiesTest {
         .hasMessageStartingWith("hsm.keys.pii.colour is not a key property")
         .hasMessageEndingWith("; check its spelling");
   }
+
+  @Test
+  void store_isTheSqliteFileUnlessAnotherIsSet() {
+    CommonHsmProperties properties = withKeyFile();
+
+    assertThat(properties.getStore().getPath()).isNull();
+    assertThat(properties.toConfig().sqliteFile())
+        .contains(Path.of(CommonHsmProperties.Store.DEFAULT_PATH));
+  }
+
+  @Test
+  void postgresqlUrl_withoutTheModule_failsGivingTheDependencyLines() {
+    CommonHsmProperties properties = withKeyFile();
+    properties.getStore().setUrl("jdbc:postgresql://db.internal:5432/app");
+    properties.getStore().setPassword("hunter2");
+
+    assertThatThrownBy(properties::toConfig)
+        .isInstanceOf(InvalidHsmPropertyException.class)
+        .hasMessageStartingWith("hsm.store.url asks for a PostgreSQL store")
+        .hasMessageContaining("dev.hsm:hsm-postgresql")
+        .hasMessageContaining(
+            "<dependency><groupId>dev.hsm</groupId><artifactId>hsm-postgresql</artifactId>")
+        .hasMessageContaining("implementation(\"dev.hsm:hsm-postgresql:")
+        .hasMessageNotContaining("${")
+        .hasMessageNotContaining("hunter2")
+        .extracting(e -> ((InvalidHsmPropertyException) e).property())
+        .isEqualTo("hsm.store.url");
+  }
+
+  @Test
+  void storeUrl_mustBePostgresql_andIsShownWithoutSecrets() {
+    CommonHsmProperties mysql = withKeyFile();
+    mysql.getStore().setUrl("jdbc:mysql://app:hunter2@db.internal/app?password=hunter2");
+    assertThatThrownBy(mysql::toConfig)
+        .isInstanceOf(InvalidHsmPropertyException.class)
+        .hasMessage(
+            "hsm.store.url must be a PostgreSQL JDBC URL such as"
+                + " jdbc:postgresql://db.internal:5432/app, not 'jdbc:mysql://db.internal/app'");
+
+    CommonHsmProperties sqlite = withKeyFile();
+    sqlite.getStore().setUrl("jdbc:sqlite:hsm.db");
+    assertThatThrownBy(sqlite::toConfig)
+        .hasMessageEndingWith("the embedded SQLite store is set with hsm.store.path instead");
+  }
+
+  @Test
+  void emptyStoreValues_countAsUnset_soAProfileCanSwitchStores() {
+    CommonHsmProperties switched = withKeyFile();
+    switched.getStore().setPath("");
+    switched.getStore().setDataSource("application");
+    switched.getStore().setUrl("");
+    assertThatThrownBy(switched::toConfig)
+        .as("past the conflict checks, to the DataSource look-up")
+        .hasMessageContaining("works in the framework starters");
+
+    CommonHsmProperties cleared = withKeyFile();
+    cleared.getStore().setPath("app-hsm.db");
+    cleared.getStore().setUrl("");
+    cleared.getStore().setUser("");
+    assertThat(cleared.toConfig().sqliteFile()).contains(Path.of("app-hsm.db"));
+
+    CommonHsmProperties nowhere = withKeyFile();
+    nowhere.getStore().setPath("");
+    nowhere.getStore().setUrl(" ");
+    assertThatThrownBy(nowhere::toConfig).hasMessageStartingWith("hsm.store.path is empty");
+  }
+
+  @Test
+  void storeProperties_ofTwoKinds_failNamingBoth() {
+    CommonHsmProperties both = withKeyFile();
+    both.getStore().setPath("hsm.db");
+    both.getStore().setUrl("jdbc:postgresql://db/app");
+    assertThatThrownBy(both::toConfig)
+        .isInstanceOf(InvalidHsmPropertyException.class)
+        .hasMessageStartingWith("hsm.store.url and hsm.store.path cannot be set together");
+
+    CommonHsmProperties dataSourceAndUrl = withKeyFile();
+    dataSourceAndUrl.getStore().setDataSource("application");
+    dataSourceAndUrl.getStore().setUrl("jdbc:postgresql://db/app");
+    dataSourceAndUrl.getStore().setPassword("hunter2");
+    assertThatThrownBy(dataSourceAndUrl::toConfig)
+        .hasMessageStartingWith(
+            "hsm.store.data-source and hsm.store.url, hsm.store.password cannot be set together")
+        .hasMessageNotContaining("hunter2");
+
+    CommonHsmProperties userAlone = withKeyFile();
+    userAlone.getStore().setUser("app_hsm");
+    assertThatThrownBy(userAlone::toConfig)
+        .hasMessageStartingWith("hsm.store.user applies to a PostgreSQL store only")
+        .extracting(e -> ((InvalidHsmPropertyException) e).property())
+        .isEqualTo("hsm.store.user");
+
+    CommonHsmProperties schemaAlone = withKeyFile();
+    schemaAlone.getStore().setSchema("keys");
+    assertThatThrownBy(schemaAlone::toConfig)
+        .hasMessageStartingWith("hsm.store.schema applies to a PostgreSQL store only");
+  }
+
+  @Test
+  void dataSource_outsideAStarter_failsPointingToTheFactory() {
+    CommonHsmProperties properties = withKeyFile();
+    properties.getStore().setDataSource("application");
+
+    assertThatThrownBy(properties::toConfig)
+        .isInstanceOf(InvalidHsmPropertyException.class)
+        .hasMessageContaining("works in the framework starters")
+        .hasMessageContaining("PostgresKeyRecordStore.factory(dataSource, schema)");
+  }
+
+  @Test
+  void unknownStoreProperty_failsNamingIt_howeverTheSourceSpellsIt() {
+    assertThatThrownBy(
+            () ->
+                StoreLocation.checkNames(
+                    List.of("hsm.store.url", "hsm.cache-size", "hsm.store.usr")))
+        .isInstanceOf(InvalidHsmPropertyException.class)
+        .hasMessageStartingWith("unknown property hsm.store.usr: hsm.store has path, url, user,")
+        .extracting(e -> ((InvalidHsmPropertyException) e).property())
+        .isEqualTo("hsm.store.usr");
+    assertThatThrownBy(() -> StoreLocation.checkNames(List.of("HSM_STORE_PASWORD")))
+        .hasMessageStartingWith("unknown property HSM_STORE_PASWORD");
+
+    StoreLocation.checkNames(
+        List.of(
+            "hsm.store.data-source",
+            "hsm.store.dataSource",
+            "HSM_STORE_DATA_SOURCE",
+            "hsm.store.data.source",
+            "HSM_STORE_PASSWORD",
+            "hsm.storage",
+            "hsm.unlock.key-file"));
+  }
+
+  @Test
+  void storePassword_isMaskedInToString_andUrlShownWithoutParameters() {
+    CommonHsmProperties properties = withKeyFile();
+    properties.getStore().setUrl("jdbc:postgresql://db.internal:5432/app?password=hunter2");
+    properties.getStore().setUser("app_hsm");
+    properties.getStore().setPassword("correct horse");
+
+    assertThat(properties.toString())
+        .contains("url=jdbc:postgresql://db.internal:5432/app, user=app_hsm")
+        .contains("password=<masked>")
+        .doesNotContain("hunter2")
+        .doesNotContain("horse");
+  }
 }

@@ -4,6 +4,7 @@ import dev.hsm.KeyAlreadyExistsException;
 import dev.hsm.StoreException;
 import dev.hsm.spi.ConcurrentUpdateException;
 import dev.hsm.spi.KeyRecordStore;
+import dev.hsm.spi.StoreContents;
 import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
 import dev.hsm.spi.StoredKeyVersion;
@@ -43,6 +44,8 @@ public final class InMemoryKeyRecordStore implements KeyRecordStore {
   private long ownCommits; // guarded by database
   private boolean closed; // guarded by database
 
+  private final List<Runnable> watchers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private InMemoryKeyRecordStore(Database database) {
     this.database = database;
   }
@@ -67,6 +70,7 @@ public final class InMemoryKeyRecordStore implements KeyRecordStore {
     final String description;
     State state; // guarded by this; never changed once in place
     long commits; // guarded by this
+    final List<InMemoryKeyRecordStore> clients = new ArrayList<>(); // guarded by this
 
     Database(String description, State state) {
       this.description = description;
@@ -78,7 +82,11 @@ public final class InMemoryKeyRecordStore implements KeyRecordStore {
       return new KeyRecordStore.Factory() {
         @Override
         public KeyRecordStore open() {
-          return new InMemoryKeyRecordStore(database);
+          InMemoryKeyRecordStore client = new InMemoryKeyRecordStore(database);
+          synchronized (database) {
+            database.clients.add(client);
+          }
+          return client;
         }
 
         @Override
@@ -145,6 +153,7 @@ public final class InMemoryKeyRecordStore implements KeyRecordStore {
    * true}; if it returns {@code false} or throws, nothing was written.
    */
   private boolean write(Predicate<State> change) {
+    List<InMemoryKeyRecordStore> others;
     synchronized (database) {
       checkOpen();
       State next = database.state.duplicate();
@@ -154,8 +163,15 @@ public final class InMemoryKeyRecordStore implements KeyRecordStore {
       database.state = next;
       database.commits++;
       ownCommits++;
-      return true;
+      others = new ArrayList<>(database.clients);
     }
+    // Pushed after the commit and outside the lock, as a database's notification would be.
+    for (InMemoryKeyRecordStore other : others) {
+      if (other != this) {
+        other.watchers.forEach(Runnable::run);
+      }
+    }
+    return true;
   }
 
   private void checkOpen() {
@@ -460,6 +476,53 @@ public final class InMemoryKeyRecordStore implements KeyRecordStore {
   }
 
   @Override
+  public StoreContents snapshot() {
+    return read(
+        state -> {
+          if (state.storeId == null) {
+            throw new StoreException(database.description + " is empty: there is nothing to copy");
+          }
+          return new StoreContents(
+              state.storeId,
+              state.settings,
+              state.slots.values().stream().map(InMemoryKeyRecordStore::copy).toList(),
+              state.lastSlotId,
+              state.keys.values().stream().map(InMemoryKeyRecordStore::copy).toList(),
+              state.audit.values().stream().map(InMemoryKeyRecordStore::copy).toList(),
+              usage());
+        });
+  }
+
+  @Override
+  public void load(StoreContents contents) {
+    write(
+        state -> {
+          if (state.storeId != null
+              || !state.slots.isEmpty()
+              || !state.keys.isEmpty()
+              || !state.audit.isEmpty()
+              || !state.usage.isEmpty()) {
+            throw new StoreException(
+                "cannot load a copy into " + database.description + ": it is not empty");
+          }
+          state.storeId = contents.storeId();
+          state.settings = contents.settings();
+          contents.slots().forEach(state::putSlot);
+          state.lastSlotId = Math.max(state.lastSlotId, contents.highestSlotId());
+          contents.keys().forEach(key -> state.keys.put(key.name(), copy(key)));
+          contents.audit().forEach(state::append);
+          contents.usage().forEach((key, counts) -> state.usage.put(key, new TreeMap<>(counts)));
+          return true;
+        });
+  }
+
+  /** Another client's commits call {@code onChange} at once, on the committing thread. */
+  @Override
+  public void watchChanges(Runnable onChange) {
+    watchers.add(onChange);
+  }
+
+  @Override
   public long dataVersion() {
     synchronized (database) {
       checkOpen();
@@ -471,7 +534,9 @@ public final class InMemoryKeyRecordStore implements KeyRecordStore {
   public void close() {
     synchronized (database) {
       closed = true;
+      database.clients.remove(this);
     }
+    watchers.clear();
   }
 
   @Override

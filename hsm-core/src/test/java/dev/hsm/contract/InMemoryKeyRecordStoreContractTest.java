@@ -14,4 +14,9 @@ class InMemoryKeyRecordStoreContractTest extends KeyRecordStoreContract {
   protected KeyRecordStore.Factory openBackup(Path backupFile) {
     return InMemoryKeyRecordStore.restore(backupFile);
   }
+
+  @Override
+  protected boolean pushesChanges() {
+    return true;
+  }
 }

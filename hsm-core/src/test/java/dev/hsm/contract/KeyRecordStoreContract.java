@@ -10,10 +10,16 @@ import static dev.hsm.contract.StoreRecords.version;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hsm.HsmClient;
+import dev.hsm.HsmConfig;
 import dev.hsm.KeyAlreadyExistsException;
+import dev.hsm.KeyHandle;
+import dev.hsm.KeySpec;
 import dev.hsm.StoreException;
+import dev.hsm.UnlockSecret;
 import dev.hsm.spi.ConcurrentUpdateException;
 import dev.hsm.spi.KeyRecordStore;
+import dev.hsm.spi.StoreContents;
 import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
 import dev.hsm.spi.StoredKeyVersion;
@@ -116,7 +122,13 @@ public abstract class KeyRecordStoreContract {
    * and on another, returns what it did before, and the other client's data version has not moved.
    */
   private void assertWritesNothing(KeyRecordStore store, Consumer<KeyRecordStore> call) {
-    KeyRecordStore observer = open();
+    assertWritesNothing(factory, store, call);
+  }
+
+  /** {@link #assertWritesNothing} on a store of another factory of this test. */
+  private void assertWritesNothing(
+      KeyRecordStore.Factory storesFactory, KeyRecordStore store, Consumer<KeyRecordStore> call) {
+    KeyRecordStore observer = openOn(storesFactory);
     Contents before = contents(store);
     long version = observer.dataVersion();
 
@@ -125,6 +137,17 @@ public abstract class KeyRecordStoreContract {
     assertThat(contents(store)).usingRecursiveComparison().isEqualTo(before);
     assertThat(contents(observer)).usingRecursiveComparison().isEqualTo(before);
     assertThat(observer.dataVersion()).as("another client's data version").isEqualTo(version);
+  }
+
+  /** Checks that {@code refusedWrite} throws {@code expected} and writes nothing to {@code on}. */
+  private void assertRefusedWritingNothing(
+      KeyRecordStore.Factory on,
+      Class<? extends Exception> expected,
+      Consumer<KeyRecordStore> refusedWrite) {
+    assertWritesNothing(
+        on,
+        openOn(on),
+        s -> assertThatThrownBy(() -> refusedWrite.accept(s)).isInstanceOf(expected));
   }
 
   /** Checks that {@code refusedWrite} throws {@code expected} and writes nothing. */
@@ -1164,6 +1187,314 @@ public abstract class KeyRecordStoreContract {
     KeyRecordStore copy = backup.open();
     clients.add(copy);
     assertThat(contents(copy)).usingRecursiveComparison().isEqualTo(before);
+  }
+
+  // ---------------------------------------------------------------- pushed changes
+
+  /**
+   * Whether this store pushes other clients' commits ({@link KeyRecordStore#watchChanges}); a store
+   * that returns {@code false} (the default) keeps the SPI's default and skips those cases.
+   */
+  protected boolean pushesChanges() {
+    return false;
+  }
+
+  @Test
+  void watchChanges_callsBackSoonAfterAnotherClientCommits_andNeverOnceClosed() throws Exception {
+    Assumptions.assumeTrue(pushesChanges(), "this store does not push changes");
+    KeyRecordStore writer = initialized();
+    KeyRecordStore watcher = open();
+    java.util.concurrent.Semaphore calls = new java.util.concurrent.Semaphore(0);
+    watcher.watchChanges(calls::release);
+    calls.tryAcquire(200, TimeUnit.MILLISECONDS); // a store may call once as it starts to listen
+    calls.drainPermits();
+
+    List<Consumer<KeyRecordStore>> writes =
+        List.of(
+            s -> s.insertKeys(List.of(key("k").build()), List.of(entry(1, "key.create", "k"))),
+            s -> s.updateKey(copyOf(key("k").build()).revision(2).build(), 1, entry(2)),
+            s -> s.updateSettings("settings-1", "settings-2", entry(3)),
+            s -> s.addUsage(Map.of("k", Map.of("SIGN", 1L))));
+    for (int i = 0; i < writes.size(); i++) {
+      long started = System.nanoTime();
+      writes.get(i).accept(writer);
+      assertThat(calls.tryAcquire(5, TimeUnit.SECONDS))
+          .as("called back after write %d", i)
+          .isTrue();
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+          .as("milliseconds from write %d to the call", i)
+          .isLessThan(1_000);
+      calls.drainPermits();
+    }
+
+    watcher.close();
+    writer.appendAudit(entry(4));
+    assertThat(calls.tryAcquire(300, TimeUnit.MILLISECONDS)).as("called after close").isFalse();
+  }
+
+  // ---------------------------------------------------------------- copies of the whole store
+
+  /**
+   * Whether this store can take a copy of another ({@link KeyRecordStore#load}); a store that
+   * returns {@code false} keeps the SPI's refusing default and skips those cases.
+   */
+  protected boolean loadsCopies() {
+    return true;
+  }
+
+  /** A factory for a second new, empty store of this backend, for a copy. */
+  private KeyRecordStore.Factory anotherStore(String name) throws IOException {
+    return newStore(Files.createDirectory(dir.resolve(name)));
+  }
+
+  private KeyRecordStore openOn(KeyRecordStore.Factory other) {
+    KeyRecordStore client = other.open();
+    clients.add(client);
+    return client;
+  }
+
+  private static Contents contents(StoreContents copy) {
+    return new Contents(
+        Optional.of(copy.storeId()),
+        Optional.of(copy.settings()),
+        copy.slots(),
+        copy.keys(),
+        copy.audit(),
+        copy.usage());
+  }
+
+  /** A store with slots (one removed), keys with versions, audit entries and usage counters. */
+  private KeyRecordStore storeToCopy() {
+    KeyRecordStore store = storeToRewrap(); // slots 1 and 2, keys a and b, entries 1-3
+    long removed = addSlot(store, newSlot(3), entry(4, "slot.add", null));
+    assertThat(removeSlot(store, removed, entry(5, "slot.remove", null))).isTrue();
+    store.updateKey(
+        copyOf(store.findKey("a").orElseThrow())
+            .revision(2)
+            .primaryVersion(2)
+            .versions(version(1, "SCHEDULED_FOR_DESTRUCTION", 9_000), version(2, 2_000))
+            .build(),
+        1,
+        entry(6, "key.rotate", "a"));
+    store.appendAudit(refused(7, "key.export", "b"));
+    store.addUsage(Map.of("a", Map.of("SIGN", 5L, "v2.ENCRYPT", 3L), "b", Map.of("VERIFY", 1L)));
+    return store;
+  }
+
+  @Test
+  void snapshot_returnsEverythingTheStoreHolds_asItsReadsDo() {
+    KeyRecordStore store = storeToCopy();
+    long highestGiven = store.unlockSlots().get(1).id() + 1; // slot 3, removed
+
+    StoreContents copy = open().snapshot();
+
+    assertThat(contents(copy)).usingRecursiveComparison().isEqualTo(contents(store));
+    assertThat(copy.highestSlotId()).isGreaterThanOrEqualTo(highestGiven);
+  }
+
+  @Test
+  void snapshot_ofAStoreNeverInitialised_throwsStoreException() {
+    assertThatThrownBy(() -> open().snapshot()).isInstanceOf(StoreException.class);
+  }
+
+  @Test
+  void load_intoAnEmptyStore_makesEveryReadOfEveryClientReturnWhatTheSourceHeld()
+      throws IOException {
+    Assumptions.assumeTrue(loadsCopies(), "this store cannot take copies");
+    KeyRecordStore source = storeToCopy();
+    StoreContents copy = source.snapshot();
+    KeyRecordStore.Factory target = anotherStore("copy");
+
+    openOn(target).load(copy);
+
+    KeyRecordStore reader = openOn(target);
+    assertThat(contents(reader)).usingRecursiveComparison().isEqualTo(contents(source));
+    assertThat(reader.lastAuditSequenceOf("a", List.of("key.create", "key.rotate"))).isEqualTo(6);
+    assertThat(reader.lastAuditSequenceOf(List.of("slot.remove"))).isEqualTo(5);
+    assertThat(reader.keysWithDueChanges(Long.MAX_VALUE)).containsExactly("a");
+    assertSameRecords(reader.lastAuditEntry().orElseThrow(), refused(7, "key.export", "b"));
+  }
+
+  @Test
+  void load_keepsSlotIds_andGivesNewSlotsHigherIdsThanAnyTheSourceEverGave() throws IOException {
+    Assumptions.assumeTrue(loadsCopies(), "this store cannot take copies");
+    StoreContents copy = storeToCopy().snapshot();
+    KeyRecordStore.Factory target = anotherStore("copy");
+    openOn(target).load(copy);
+    KeyRecordStore client = openOn(target);
+
+    long added = addSlot(client, newSlot(4), entry(8, "slot.add", null));
+
+    assertThat(added).isGreaterThan(copy.highestSlotId());
+    assertThat(client.unlockSlots())
+        .extracting(StoredSlot::id)
+        .containsExactly(copy.slots().get(0).id(), copy.slots().get(1).id(), added);
+  }
+
+  @Test
+  void aLoadedStore_refusesATakenAuditSequence_andATakenKeyName_likeTheSource() throws IOException {
+    Assumptions.assumeTrue(loadsCopies(), "this store cannot take copies");
+    StoreContents copy = storeToCopy().snapshot();
+    KeyRecordStore.Factory target = anotherStore("copy");
+    openOn(target).load(copy);
+
+    assertRefusedWritingNothing(
+        target, ConcurrentUpdateException.class, s -> s.appendAudit(entry(7)));
+    assertRefusedWritingNothing(
+        target,
+        KeyAlreadyExistsException.class,
+        s -> s.insertKeys(List.of(key("b").build()), List.of(entry(8, "key.create", "b"))));
+  }
+
+  @Test
+  void load_intoAStoreThatIsNotEmpty_throwsStoreException_andWritesNothing() throws IOException {
+    Assumptions.assumeTrue(loadsCopies(), "this store cannot take copies");
+    StoreContents copy = storeToCopy().snapshot();
+    KeyRecordStore.Factory target = anotherStore("copy");
+    assertThat(openOn(target).initialize("other", "other settings", newSlot(9))).isTrue();
+
+    assertRefusedWritingNothing(target, StoreException.class, s -> s.load(copy));
+  }
+
+  // ---------------------------------------------------------------- the engine on a copy
+
+  /** A store made by the engine in an SQLite file, with keys of several kinds and states. */
+  private static final class EngineStore {
+    final HsmConfig config;
+    final byte[] ciphertext;
+    final byte[] signature;
+    final byte[] data = "pay 100 to bob".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    EngineStore(Path dir) {
+      config =
+          HsmConfig.sqlite(dir.resolve("source.db"))
+              .keyFile(dev.hsm.TestStores.keyFile(dir, "source.key"));
+      try (HsmClient hsm = HsmClient.open(config)) {
+        KeyHandle aes = hsm.createKey("aes", KeySpec.aes256Gcm());
+        ciphertext = aes.encrypt(data, new byte[0]);
+        aes.rotate();
+        signature = hsm.createKey("sig", KeySpec.ed25519()).sign(data);
+        hsm.createKey("off", KeySpec.hmacSha256()).disable();
+        hsm.admin()
+            .addUnlockSlot(
+                UnlockSecret.passphrase("second secret")
+                    .withArgon2(dev.hsm.TestStores.FAST_ARGON2));
+      }
+    }
+
+    void checkKeysIn(HsmClient copy) {
+      assertThat(copy.key("aes").decrypt(ciphertext, new byte[0])).isEqualTo(data);
+      assertThat(copy.key("aes").info().primaryVersion()).isEqualTo(2);
+      copy.key("sig").verify(data, signature);
+      assertThatThrownBy(() -> copy.key("off").mac(data))
+          .isInstanceOf(dev.hsm.KeyDisabledException.class);
+      assertThat(copy.auditLog().verify()).isPositive();
+    }
+  }
+
+  @Test
+  void theEngine_copiesAStoreIn_andOpensTheCopyWithTheSameSecrets_andEveryKeyWorks()
+      throws IOException {
+    Assumptions.assumeTrue(loadsCopies(), "this store cannot take copies");
+    EngineStore source = new EngineStore(Files.createDirectory(dir.resolve("engine")));
+
+    HsmClient.copyStore(source.config, factory);
+
+    try (HsmClient bySecondSlot =
+        HsmClient.open(HsmConfig.store(factory).passphrase("second secret"))) {
+      source.checkKeysIn(bySecondSlot);
+    }
+    try (HsmClient copy = HsmClient.open(source.config.withStore(factory))) {
+      source.checkKeysIn(copy);
+      copy.key("aes").rotate(); // the copy lives on by itself
+      assertThat(copy.key("aes").info().primaryVersion()).isEqualTo(3);
+    }
+    try (HsmClient original = HsmClient.open(source.config)) {
+      assertThat(original.key("aes").info().primaryVersion()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void theEngine_copiesThisStoreOutToSqlite_andBack() throws IOException {
+    Assumptions.assumeTrue(loadsCopies(), "this store cannot take copies");
+    EngineStore source = new EngineStore(Files.createDirectory(dir.resolve("engine")));
+    HsmClient.copyStore(source.config, factory);
+    HsmConfig here = source.config.withStore(factory);
+    Path out = dir.resolve("engine").resolve("out.db");
+
+    HsmClient.copyStore(here, HsmConfig.sqlite(out).store());
+    KeyRecordStore.Factory back = anotherStore("back");
+    HsmClient.copyStore(HsmConfig.sqlite(out).unlockWith(here.unlockSecret().orElseThrow()), back);
+
+    List<dev.hsm.AuditEntry> hereLog;
+    try (HsmClient copied = HsmClient.open(here)) {
+      hereLog = copied.auditLog().entries(1, Integer.MAX_VALUE);
+    }
+    dev.hsm.AuditEntry recorded = hereLog.get(hereLog.size() - 1);
+    assertThat(recorded.action()).isEqualTo("store.copy");
+    assertThat(recorded.detail()).isEqualTo("SQLite file " + out);
+    try (HsmClient copy = HsmClient.open(here.withStore(back))) {
+      assertThat(copy.auditLog().entries(1, Integer.MAX_VALUE))
+          .as("the log as it was copied out, without the copy's own entry, written after it")
+          .usingRecursiveComparison()
+          .isEqualTo(hereLog.subList(0, hereLog.size() - 1));
+      source.checkKeysIn(copy);
+    }
+  }
+
+  @Test
+  void aCopyWhoseKeyRowsAreOlderThanItsLog_failsClosedForThatKey_andTheOthersWork()
+      throws IOException {
+    Assumptions.assumeTrue(loadsCopies(), "this store cannot take copies");
+    EngineStore source = new EngineStore(Files.createDirectory(dir.resolve("engine")));
+    StoreContents before;
+    StoreContents after;
+    try (KeyRecordStore raw = source.config.store().open()) {
+      before = raw.snapshot();
+      try (HsmClient hsm = HsmClient.open(source.config)) {
+        hsm.key("aes").rotate();
+      }
+      after = raw.snapshot();
+    }
+    List<StoredKey> rolledBack = new ArrayList<>();
+    for (StoredKey key : after.keys()) {
+      rolledBack.add(
+          key.name().equals("aes")
+              ? before.keys().stream().filter(k -> k.name().equals("aes")).findFirst().orElseThrow()
+              : key);
+    }
+
+    open()
+        .load(
+            new StoreContents(
+                after.storeId(),
+                after.settings(),
+                after.slots(),
+                after.highestSlotId(),
+                rolledBack,
+                after.audit(),
+                after.usage()));
+
+    try (HsmClient copy = HsmClient.open(source.config.withStore(factory))) {
+      assertThatThrownBy(() -> copy.key("aes").encrypt(source.data, new byte[0]))
+          .isInstanceOf(dev.hsm.KeyIntegrityException.class)
+          .hasMessageContaining("older copy of the store");
+      copy.key("sig").verify(source.data, source.signature);
+    }
+  }
+
+  @Test
+  void theEngine_refusesToCopyIntoAStoreThatIsNotEmpty_andLeavesItAsItWas() throws IOException {
+    Assumptions.assumeTrue(loadsCopies(), "this store cannot take copies");
+    EngineStore source = new EngineStore(Files.createDirectory(dir.resolve("engine")));
+    KeyRecordStore existing = initialized();
+    Contents before = contents(existing);
+
+    assertThatThrownBy(() -> HsmClient.copyStore(source.config, factory))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("not empty");
+
+    assertThat(contents(open())).usingRecursiveComparison().isEqualTo(before);
   }
 
   // ---------------------------------------------------------------- closing

@@ -3,6 +3,7 @@ package dev.hsm.spring;
 import dev.hsm.HsmClient;
 import dev.hsm.config.DeclaredKeys;
 import dev.hsm.config.HsmConfigCustomizer;
+import dev.hsm.config.StarterContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -11,6 +12,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
@@ -33,14 +35,20 @@ public class HsmAutoConfiguration {
 
   /**
    * The client, opened from {@code hsm.*} as adjusted by the context's {@link HsmConfigCustomizer}
-   * beans, in order; closed with the context.
+   * beans, in order; closed with the context. {@code hsm.store.data-source} names a DataSource bean
+   * of the context ({@code application}: the one injected without a qualifier).
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public HsmClient hsmClient(
-      HsmProperties properties, ObjectProvider<HsmConfigCustomizer> customizers) {
+      HsmProperties properties,
+      ObjectProvider<HsmConfigCustomizer> customizers,
+      ApplicationContext context) {
+    StarterContext starter =
+        new SpringStarterContext(context.getEnvironment(), context, context.getClassLoader());
     return HsmClient.open(
-        HsmConfigCustomizer.applyAll(properties.toConfig(), customizers.orderedStream().toList()));
+        HsmConfigCustomizer.applyAll(
+            properties.toConfig(starter), customizers.orderedStream().toList()));
   }
 
   /**

@@ -8,8 +8,10 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * Reports the key store {@code UP} when the client is open and unlocked and its database answers
- * (it lists the keys), with the number of keys as detail; {@code DOWN} with the error otherwise.
- * Shown as {@code hsm} under {@code /actuator/health}. Never reports key material or secrets.
+ * (it lists the keys), with the number of keys ({@code keys}) and which store it is ({@code store}:
+ * the SQLite file, or the PostgreSQL database and schema) as details; {@code DOWN} with the error
+ * ({@code error}) and the store otherwise. Shown as {@code hsm} under {@code /actuator/health}.
+ * Never reports key material, passwords or other secrets.
  */
 public class HsmHealthIndicator extends AbstractHealthIndicator {
   private final HsmClient hsm;
@@ -22,6 +24,7 @@ public class HsmHealthIndicator extends AbstractHealthIndicator {
 
   @Override
   protected void doHealthCheck(Health.Builder builder) {
+    builder.withDetail("store", hsm.storeDescription()); // kept when the check below fails
     List<KeyInfo> keys = hsm.listKeys();
     builder.up().withDetail("keys", keys.size());
   }

@@ -11,6 +11,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * <pre>
  * hsm.store.path=app-hsm.db
+ * # or, shared by many instances (add dev.hsm:hsm-postgresql):
+ * # hsm.store.url=jdbc:postgresql://db.internal:5432/app, hsm.store.user, hsm.store.password
+ * # (or HSM_STORE_PASSWORD), hsm.store.schema; or hsm.store.data-source=application
  * hsm.unlock.passphrase-env=HSM_PASSPHRASE
  * hsm.keys.receipts.algorithm=ECDSA_P256_SHA256
  * hsm.keys.pii.algorithm=AES_256_GCM

@@ -31,6 +31,11 @@ class ConfigurationMetadataTest {
     assertThat(properties)
         .containsOnlyKeys(
             "hsm.store.path",
+            "hsm.store.url",
+            "hsm.store.user",
+            "hsm.store.password",
+            "hsm.store.schema",
+            "hsm.store.data-source",
             "hsm.unlock.passphrase",
             "hsm.unlock.passphrase-env",
             "hsm.unlock.key-file",
@@ -46,7 +51,8 @@ class ConfigurationMetadataTest {
                     .isNotBlank());
     HsmProperties model = new HsmProperties();
     assertThat(properties.get("hsm.store.path"))
-        .containsEntry("defaultValue", model.getStore().getPath());
+        .containsEntry("defaultValue", HsmProperties.Store.DEFAULT_PATH);
+    assertThat(properties.get("hsm.store.schema")).containsEntry("defaultValue", "hsm");
     assertThat(((Number) properties.get("hsm.cache-size").get("defaultValue")).intValue())
         .isEqualTo(HsmConfig.DEFAULT_CACHE_SIZE);
     assertThat(

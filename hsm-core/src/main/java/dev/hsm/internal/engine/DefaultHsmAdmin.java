@@ -20,6 +20,7 @@ import dev.hsm.internal.protection.StoreSettings;
 import dev.hsm.internal.protection.Unlocking;
 import dev.hsm.spi.CustodyRecord;
 import dev.hsm.spi.KeyCustody;
+import dev.hsm.spi.KeyRecordStore;
 import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
 import dev.hsm.spi.StoredSlot;
@@ -475,6 +476,16 @@ final class DefaultHsmAdmin implements HsmAdmin {
     engine
         .writes()
         .updateSettings(current, current.withAdmin(kdf, salt, verifier), "admin.set-credential");
+  }
+
+  @Override
+  public void copyTo(KeyRecordStore.Factory target) {
+    authorise("copy the store");
+    Objects.requireNonNull(target, "target");
+    StoreCopy.copy(engine, target);
+    engine
+        .audit()
+        .record(AuditChain.ADMIN, "store.copy", null, 0, AuditChain.OK, target.description());
   }
 
   @Override

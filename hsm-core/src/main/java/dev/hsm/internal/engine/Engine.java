@@ -438,6 +438,11 @@ public final class Engine implements HsmClient {
   }
 
   @Override
+  public String storeDescription() {
+    return where;
+  }
+
+  @Override
   public String toString() {
     return "HsmClient[" + where + (closed ? ", closed" : "") + "]";
   }

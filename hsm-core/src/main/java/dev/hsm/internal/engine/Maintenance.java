@@ -6,8 +6,10 @@ import dev.hsm.spi.StoredAuditEntry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One background thread per client. Every refresh interval it notices other clients' changes and
@@ -19,6 +21,11 @@ import java.util.concurrent.TimeUnit;
  * changed since. The store's {@link KeyRecordStore#dataVersion()} says cheaply whether another
  * client committed at all: usage-counter saves move it too, but add no entries, so a store whose
  * keys do not change costs each client two small reads a second and drops nothing.
+ *
+ * <p>A store that pushes ({@link KeyRecordStore#watchChanges}) makes it look at once: its callback
+ * only schedules one look on this thread (a burst of notifications while one is pending adds
+ * nothing), so no engine work runs on the store's thread and looks never overlap. The refresh
+ * interval goes on as before, so a lost notification costs one interval at most.
  */
 final class Maintenance implements AutoCloseable {
   static final System.Logger LOG = System.getLogger("dev.hsm");
@@ -32,6 +39,9 @@ final class Maintenance implements AutoCloseable {
   private long lastDataVersion;
   private long nextAuditSequence;
   private int refreshes;
+
+  /** Whether a look pushed by the store is scheduled and has not started yet. */
+  private final AtomicBoolean lookPending = new AtomicBoolean();
 
   Maintenance(Engine engine, Duration interval) {
     this.engine = engine;
@@ -47,6 +57,34 @@ final class Maintenance implements AutoCloseable {
             });
     long millis = interval.toMillis();
     thread.scheduleWithFixedDelay(this::run, millis, millis, TimeUnit.MILLISECONDS);
+    store.watchChanges(this::changedElsewhere);
+  }
+
+  /**
+   * The store's callback: another client committed. Schedules one look on this thread unless one is
+   * pending already; returns at once.
+   */
+  private void changedElsewhere() {
+    if (engine.isClosed() || !lookPending.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      thread.execute(this::lookNow);
+    } catch (RejectedExecutionException closing) {
+      lookPending.set(false);
+    }
+  }
+
+  private void lookNow() {
+    lookPending.set(false); // a change committed from here on schedules another look
+    if (engine.isClosed()) {
+      return;
+    }
+    try {
+      dropChangedKeys();
+    } catch (Throwable e) { // NOPMD: the next refresh retries; the thread must go on
+      LOG.log(System.Logger.Level.WARNING, "looking for changes failed for " + engine.where(), e);
+    }
   }
 
   private void run() {

@@ -91,6 +91,38 @@ final class SlotRows {
     return ids;
   }
 
+  /** The highest id ever given to a slot (AUTOINCREMENT's counter), or 0. */
+  static long highestId(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'unlock_slot'),"
+                    + " 0), coalesce((SELECT max(id) FROM unlock_slot), 0))")) {
+      return rows.next() ? rows.getLong(1) : 0;
+    }
+  }
+
+  /** Makes the next new slot's id higher than {@code highest} (a copy keeps its source's ids). */
+  static void raiseHighestId(Connection connection, long highest) throws SQLException {
+    if (highest <= highestId(connection)) {
+      return;
+    }
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE sqlite_sequence SET seq = ? WHERE name = 'unlock_slot'")) {
+      update.setLong(1, highest);
+      if (update.executeUpdate() == 1) {
+        return;
+      }
+    }
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO sqlite_sequence (name, seq) VALUES ('unlock_slot', ?)")) {
+      insert.setLong(1, highest);
+      insert.executeUpdate();
+    }
+  }
+
   static void deleteAll(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.executeUpdate("DELETE FROM unlock_slot");

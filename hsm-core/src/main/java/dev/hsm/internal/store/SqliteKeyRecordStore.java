@@ -3,14 +3,18 @@ package dev.hsm.internal.store;
 import dev.hsm.StoreException;
 import dev.hsm.spi.ConcurrentUpdateException;
 import dev.hsm.spi.KeyRecordStore;
+import dev.hsm.spi.StoreContents;
 import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
 import dev.hsm.spi.StoredSlot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -310,6 +314,73 @@ public final class SqliteKeyRecordStore implements KeyRecordStore {
   @Override
   public Map<String, Map<String, Long>> usage() {
     return readers.read("read key usage", UsageRows::read);
+  }
+
+  // ---------------------------------------------------------------- copies of the whole store
+
+  @Override
+  public StoreContents snapshot() {
+    // One read transaction on a read connection: a WAL snapshot, as consistent as a backup's.
+    return readers.read(
+        "read a copy of the store",
+        c -> {
+          c.setAutoCommit(false);
+          try {
+            String storeId = MetaRows.read(c, MetaRows.STORE_ID);
+            if (storeId == null) {
+              throw new StoreException(describe(path) + " is empty: there is nothing to copy");
+            }
+            List<StoredSlot> slots = SlotRows.readAll(c);
+            return new StoreContents(
+                storeId,
+                MetaRows.read(c, MetaRows.SETTINGS),
+                slots,
+                SlotRows.highestId(c),
+                KeyRows.readAll(c),
+                AuditRows.from(c, 0, Integer.MAX_VALUE),
+                UsageRows.read(c));
+          } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+          }
+        });
+  }
+
+  @Override
+  public void load(StoreContents contents) {
+    writer.write(
+        "load a copy of another store",
+        c -> {
+          if (MetaRows.read(c, MetaRows.STORE_ID) != null || !isEmpty(c)) {
+            throw new StoreException(
+                "cannot load a copy into " + describe(path) + ": it is not empty");
+          }
+          MetaRows.insert(c, MetaRows.STORE_ID, contents.storeId());
+          MetaRows.insert(c, MetaRows.SETTINGS, contents.settings());
+          for (StoredSlot slot : contents.slots()) {
+            SlotRows.insert(c, slot);
+          }
+          SlotRows.raiseHighestId(c, contents.highestSlotId());
+          for (StoredKey key : contents.keys()) {
+            KeyRows.insert(c, key);
+          }
+          for (StoredAuditEntry entry : contents.audit()) {
+            AuditRows.append(c, entry);
+          }
+          UsageRows.add(c, contents.usage());
+          return null;
+        });
+  }
+
+  /** Whether the store holds no slot, key, audit entry or usage counter. */
+  private static boolean isEmpty(Connection c) throws SQLException {
+    try (Statement statement = c.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT (SELECT count(*) FROM unlock_slot) + (SELECT count(*) FROM hsm_key)"
+                    + " + (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM key_usage)")) {
+      return rows.next() && rows.getLong(1) == 0;
+    }
   }
 
   // ---------------------------------------------------------------- backup, data version, close

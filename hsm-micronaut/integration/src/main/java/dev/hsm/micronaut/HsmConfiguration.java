@@ -12,6 +12,9 @@ import java.util.List;
  *
  * <pre>
  * hsm.store.path=hsm.db                      # default, relative to the working directory
+ * hsm.store.url=jdbc:postgresql://db:5432/app # instead: PostgreSQL (add dev.hsm:hsm-postgresql),
+ * hsm.store.user=app_hsm                      #   with user, password (HSM_STORE_PASSWORD), schema
+ * hsm.store.data-source=application          # or: PostgreSQL through datasources.default
  * hsm.unlock.passphrase-env=HSM_PASSPHRASE   # exactly one of passphrase, passphrase-env, key-file
  * hsm.cache-size=10000
  * hsm.refresh-interval=1s

@@ -4,11 +4,11 @@ import dev.hsm.HsmClient;
 import dev.hsm.KeyHandle;
 import dev.hsm.config.DeclaredKeys;
 import dev.hsm.config.HsmConfigCustomizer;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.EachBean;
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.env.Environment;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +26,9 @@ public class HsmFactory {
    * beans (in {@code @Order}), and ensures each {@code hsm.keys.<name>}: created if missing, else
    * checked against the store. Eager, so a wrong setting or a declared key that differs from the
    * stored one fails start-up; closed when the application context stops. Opened only once {@link
-   * ProcessorPathCheck} has found the application's annotations compiled for Micronaut.
+   * ProcessorPathCheck} has found the application's annotations compiled for Micronaut. {@code
+   * hsm.store.data-source} names one of the context's DataSources ({@code application}: the one
+   * injected without a qualifier).
    *
    * @throws dev.hsm.config.InvalidHsmPropertyException naming the property, if a setting is wrong
    *     or a key property is unknown
@@ -39,10 +41,12 @@ public class HsmFactory {
       HsmConfiguration configuration,
       List<HsmConfigCustomizer> customizers,
       ProcessorPathCheck processorPath,
-      Environment environment) {
-    HsmKeyConfiguration.requireKnownProperties(environment);
+      ApplicationContext context) {
+    HsmKeyConfiguration.requireKnownProperties(context.getEnvironment());
     HsmClient hsm =
-        HsmClient.open(HsmConfigCustomizer.applyAll(configuration.toConfig(), customizers));
+        HsmClient.open(
+            HsmConfigCustomizer.applyAll(
+                configuration.toConfig(new MicronautStarterContext(context)), customizers));
     try {
       DeclaredKeys.ensure(hsm, configuration.keySpecs(), LOG::warn);
     } catch (RuntimeException e) {

@@ -161,6 +161,7 @@ class BeansTest {
 
   @Test
   void storePath_defaultsToHsmDbInTheWorkingDirectory() {
-    assertThat(new HsmConfiguration.Store().getPath()).isEqualTo("hsm.db");
+    assertThat(new HsmConfiguration.Store().getPath()).as("unset").isNull();
+    assertThat(HsmConfiguration.Store.DEFAULT_PATH).isEqualTo("hsm.db");
   }
 }

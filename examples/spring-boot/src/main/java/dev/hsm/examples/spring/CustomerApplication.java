@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.jdbc.core.dialect.JdbcDialect;
 import org.springframework.data.relational.core.mapping.event.BeforeConvertCallback;
@@ -23,6 +24,11 @@ import org.springframework.data.relational.core.mapping.event.BeforeConvertCallb
  * resolves only from that phase on). Set {@code HSM_PASSPHRASE} to choose the key store's
  * passphrase; without it a development passphrase is used, with a loud warning. {@code PORT}
  * changes the port from 8080.
+ *
+ * <p>With the profile {@code postgresql} ({@code SPRING_PROFILES_ACTIVE=postgresql}) the customers
+ * and the key store live in a PostgreSQL database instead ({@code DATABASE_URL}, {@code
+ * DATABASE_USER}, {@code DATABASE_PASSWORD}), which several instances share: see
+ * docs/POSTGRESQL.md.
  */
 @SpringBootApplication
 public class CustomerApplication {
@@ -61,8 +67,12 @@ public class CustomerApplication {
         customer.id() == null ? customer.withId(UUID.randomUUID().toString()) : customer;
   }
 
-  /** Spring Data JDBC has no SQLite dialect of its own. */
+  /**
+   * Spring Data JDBC has no SQLite dialect of its own. Only for an SQLite database: on PostgreSQL
+   * (the {@code postgresql} profile) Spring Data picks its own.
+   */
   @Bean
+  @ConditionalOnExpression("'${spring.datasource.url:}'.startsWith('jdbc:sqlite:')")
   JdbcDialect sqliteDialect() {
     return SqliteDialect.INSTANCE;
   }

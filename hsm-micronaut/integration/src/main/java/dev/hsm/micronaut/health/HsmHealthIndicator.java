@@ -13,8 +13,9 @@ import java.util.Map;
 /**
  * Health of the key store, under the name {@code hsm}: UP with the number of keys ({@code keys})
  * when the store can be read through the unlocked client; DOWN with the error ({@code error}) when
- * it cannot (file gone or unreadable, client closed). The same details as the Spring Boot starter's
- * indicator. Never reports key material or secrets.
+ * it cannot (file gone or unreadable, database unreachable, client closed). Both name the store
+ * ({@code store}: the SQLite file, or the PostgreSQL database and schema). The same details as the
+ * Spring Boot starter's indicator. Never reports key material, passwords or other secrets.
  *
  * <p>Active when micronaut-management's health endpoint is; switched off, like Micronaut's own
  * indicators, with {@code endpoints.health.hsm.enabled=false}.
@@ -39,9 +40,16 @@ public class HsmHealthIndicator extends AbstractHealthIndicator<Map<String, Obje
 
   @Override
   protected Map<String, Object> getHealthInformation() {
-    int keys = hsm.listKeys().size(); // reads the store: fails if unreachable, locked or closed
-    healthStatus = HealthStatus.UP;
-    return Map.of("keys", keys);
+    String store = hsm.storeDescription();
+    try {
+      int keys = hsm.listKeys().size(); // reads the store: fails if unreachable, locked or closed
+      healthStatus = HealthStatus.UP;
+      return Map.of("keys", keys, "store", store);
+    } catch (RuntimeException e) {
+      // DOWN, with the store beside the error (as Spring Boot's Health.Builder.down(e) words it)
+      healthStatus = HealthStatus.DOWN;
+      return Map.of("error", e.getClass().getName() + ": " + e.getMessage(), "store", store);
+    }
   }
 
   @Override
