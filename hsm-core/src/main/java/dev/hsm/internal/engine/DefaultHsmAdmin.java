@@ -481,7 +481,7 @@ final class DefaultHsmAdmin implements HsmAdmin {
   @Override
   public void copyTo(KeyRecordStore.Factory target) {
     authorise("copy the store");
-    Objects.requireNonNull(target, "target");
+    InvalidArgumentException.requireNonNull(target, "target");
     StoreCopy.copy(engine, target);
     engine
         .audit()
