@@ -53,14 +53,16 @@ enum KeyUse {
   SIGN_JWS(Operation.SIGN, "key.sign", "sign a JWS", "JWS", Kind.SIGNATURE, Kind.MAC),
   VERIFY_JWS(Operation.VERIFY, "key.verify", "verify a JWS", "JWS", Kind.SIGNATURE, Kind.MAC),
 
-  /** An import's ephemeral key, decrypted with this store's RSA-OAEP transport key. */
+  /** An import's ephemeral key, decrypted with this store's transport key (RSA-OAEP or ML-KEM). */
   UNWRAP_EXPORT(
       Operation.DECRYPT,
       AuditChain.ADMIN,
       "key.unwrap-export",
-      "unwrap an exported key (a transport key must be RSA_OAEP_SHA256)",
+      "unwrap an exported key (a transport key must be RSA_OAEP_SHA256, ML_KEM_768_X25519 or"
+          + " ML_KEM_1024)",
       "exported key",
-      Kind.ASYMMETRIC_ENCRYPTION),
+      Kind.ASYMMETRIC_ENCRYPTION,
+      Kind.HYBRID_ENCRYPTION),
 
   /** An export's proof of origin, signed with the exporting store's signing key. */
   SIGN_EXPORT(
