@@ -26,15 +26,15 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
  * AES-GCM), not from the library's code: HPKE base mode (RFC 9180) with an empty {@code info}, the
  * X-Wing combiner, and the envelope header.
  */
-final class IndependentHpke {
-  static final short X_WING = 0x647a;
-  static final short ML_KEM_1024 = 0x0042;
+public final class IndependentHpke {
+  public static final short X_WING = 0x647a;
+  public static final short ML_KEM_1024 = 0x0042;
   static final byte[] X_WING_LABEL = "\\.//^\\".getBytes(StandardCharsets.US_ASCII);
 
   private IndependentHpke() {}
 
   /** A key's parts, as this class uses them: ML-KEM seed, X25519 private key (X-Wing only). */
-  record Recipient(short kemId, byte[] mlKemSeed, byte[] x25519Private) {
+  public record Recipient(short kemId, byte[] mlKemSeed, byte[] x25519Private) {
     MLKEMPrivateKeyParameters mlKem() {
       return new MLKEMPrivateKeyParameters(
           kemId == X_WING ? MLKEMParameters.ml_kem_768 : MLKEMParameters.ml_kem_1024, mlKemSeed);
@@ -47,7 +47,7 @@ final class IndependentHpke {
     }
 
     /** The raw public key: the ML-KEM encapsulation key, then (X-Wing) the X25519 public key. */
-    byte[] publicKey() {
+    public byte[] publicKey() {
       byte[] mlKem = mlKem().getPublicKey();
       return kemId == X_WING ? concat(mlKem, x25519Public()) : mlKem;
     }
@@ -66,7 +66,7 @@ final class IndependentHpke {
   }
 
   /** The X-Wing shared secret: SHA3-256(ss_M || ss_X || ct_X || pk_X || label). */
-  static byte[] xWingCombine(byte[] ssM, byte[] ssX, byte[] ctX, byte[] pkX) {
+  public static byte[] xWingCombine(byte[] ssM, byte[] ssX, byte[] ctX, byte[] pkX) {
     SHA3Digest sha3 = new SHA3Digest(256);
     for (byte[] part : new byte[][] {ssM, ssX, ctX, pkX, X_WING_LABEL}) {
       sha3.update(part, 0, part.length);
@@ -107,7 +107,7 @@ final class IndependentHpke {
   }
 
   /** The envelope for a given encapsulation and the shared secret it carries. */
-  static byte[] envelope(
+  public static byte[] envelope(
       short kemId,
       int version,
       byte[] encapsulation,
@@ -201,7 +201,7 @@ final class IndependentHpke {
     return out;
   }
 
-  static byte[] concat(byte[] a, byte[] b) {
+  public static byte[] concat(byte[] a, byte[] b) {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
