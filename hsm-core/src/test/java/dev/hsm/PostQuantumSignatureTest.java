@@ -9,6 +9,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -246,6 +247,30 @@ class PostQuantumSignatureTest {
     assertThatThrownBy(() -> partner.verifyStandardSignature(DATA, altered, 1))
         .isInstanceOf(VerificationFailedException.class);
     assertThatThrownBy(() -> partner.sign(DATA)).isInstanceOf(OperationNotPermittedException.class);
+  }
+
+  @Test
+  void policyRefusals_andLifecycleActs_onPostQuantumKeys_areAudited() {
+    KeyHandle key = hsm.createKey("audited", KeySpec.mlDsa44().withOperations(Operation.VERIFY));
+    assertThatThrownBy(() -> key.sign(DATA)).isInstanceOf(OperationNotPermittedException.class);
+    KeyHandle kem = hsm.createKey("audited-kem", KeySpec.mlKem1024());
+    kem.rotate();
+
+    List<AuditEntry> entries = hsm.auditLog().entries(1, 100_000);
+    assertThat(entries)
+        .anySatisfy(
+            e -> {
+              assertThat(e.keyName()).isEqualTo("audited");
+              assertThat(e.action()).isEqualTo("key.sign");
+              assertThat(e.outcome()).isEqualTo("refused");
+            })
+        .anySatisfy(
+            e -> {
+              assertThat(e.keyName()).isEqualTo("audited-kem");
+              assertThat(e.action()).isEqualTo("key.rotate");
+              assertThat(e.outcome()).isEqualTo("ok");
+            });
+    hsm.auditLog().verify();
   }
 
   @Test
