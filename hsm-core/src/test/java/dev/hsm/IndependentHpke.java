@@ -56,7 +56,7 @@ public final class IndependentHpke {
   /**
    * An X-Wing recipient from its 32-byte seed (SHAKE256 expansion, draft-connolly-cfrg-xwing-kem).
    */
-  static Recipient xWing(byte[] seed) {
+  public static Recipient xWing(byte[] seed) {
     org.bouncycastle.crypto.digests.SHAKEDigest shake =
         new org.bouncycastle.crypto.digests.SHAKEDigest(256);
     shake.update(seed, 0, seed.length);
@@ -146,7 +146,7 @@ public final class IndependentHpke {
   }
 
   /** RFC 9180, 5.1, base mode, info empty, suite (kemId, HKDF-SHA256, AES-256-GCM). */
-  static byte[][] keySchedule(short kemId, byte[] sharedSecret) {
+  public static byte[][] keySchedule(short kemId, byte[] sharedSecret) {
     byte[] suite =
         ByteBuffer.allocate(10)
             .put("HPKE".getBytes(StandardCharsets.US_ASCII))
