@@ -112,12 +112,11 @@ public final class Keys {
     }
     try {
       if (algorithm.isPostQuantum()) {
-        return form == Form.PRIVATE_PKCS8
-            ? PostQuantumKeys.validatePrivate(algorithm, encoded)
-            : new Material(
-                Form.PUBLIC_X509,
-                PostQuantumKeys.validatePublic(algorithm, encoded),
-                PostQuantumKeys.validatePublic(algorithm, encoded));
+        if (form == Form.PRIVATE_PKCS8) {
+          return PostQuantumKeys.validatePrivate(algorithm, encoded);
+        }
+        byte[] spki = PostQuantumKeys.validatePublic(algorithm, encoded);
+        return new Material(Form.PUBLIC_X509, spki, spki.clone());
       }
       if (form == Form.PRIVATE_PKCS8) {
         PrivateKeyInfo info = PrivateKeyInfo.getInstance(encoded);
