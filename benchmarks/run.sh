@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Runs every benchmark of issue 6 and writes docs/BENCHMARKS.md from the JMH JSON results.
 #
-#   benchmarks/run.sh            # from the repository root or anywhere; ~14 min on 2 cores
+#   benchmarks/run.sh            # from the repository root or anywhere; ~17 min on 2 cores
 #
 # It installs SoftHSM2 if missing (Debian/Ubuntu apt), builds the JMH uber-jar, initialises a
 # SoftHSM2 token in a temp dir, builds (once) a 100,000-key store under benchmarks/target/work
 # (SharedStore builds its 2,000-key store there once too), runs JMH with 1 and with 2 threads, then
-# two processes on one store (SharedStore, one thread), then the annotation-path benchmarks
+# two processes on one store (SharedStore, one thread), the post-quantum operations against the raw
+# Bouncy Castle call (one thread), then the annotation-path benchmarks
 # (benchmarks/micronaut, benchmarks/spring: @Signed/@Encrypted through each starter against the
 # direct call), and generates the report. Short JMH settings, on purpose (the whole run must stay
-# under 15 minutes): one fork, 2 x 1 s warm-up and 3 x 1.5 s measurement iterations per benchmark;
-# key creation and first use 5 x 1 s warm-up and 3 x 2 s; two processes on one store 3 x 2 s and
-# 3 x 3 s.
+# near 15 minutes; the post-quantum step adds about 2): one fork, 2 x 1 s warm-up and 3 x 1.5 s
+# measurement iterations per benchmark; key creation and first use 5 x 1 s warm-up and 3 x 2 s; two
+# processes on one store 3 x 2 s and 3 x 3 s.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -107,6 +108,15 @@ echo "== JMH, two processes on one store: $SHARED_OPTS"
 # shellcheck disable=SC2086
 java -jar "$JAR" '^dev.hsm.bench.SharedStore\.' $SHARED_OPTS -t 1 -foe false \
   -rf json -rff "$RESULTS/shared.json" | tee "$RESULTS/shared.log"
+
+# 6a'. Post-quantum operations through KeyHandle against the raw Bouncy Castle call (issue 17), one
+# thread: ML-DSA-65 sign and verify, SLH-DSA-SHAKE-128f sign, X-Wing hybrid encrypt and decrypt.
+# About 3 min.
+PQ_OPS='^dev.hsm.bench.(MlDsa65Sign|MlDsa65Verify|SlhDsaShake128fSign|XWingEncrypt|XWingDecrypt)\.'
+echo "== JMH, post-quantum, 1 thread: $JMH_OPTS"
+# shellcheck disable=SC2086
+java -jar "$JAR" "$PQ_OPS" $JMH_OPTS -t 1 -foe false \
+  -rf json -rff "$RESULTS/pq.json" | tee "$RESULTS/pq.log"
 
 # 6b. The annotation path: one thin jar per framework (jars in its target/lib), each fork starting
 # its application context; same JMH settings. 8 benchmarks per thread count, about 3 min in all.

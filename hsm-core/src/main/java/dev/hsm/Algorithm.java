@@ -54,7 +54,55 @@ public enum Algorithm {
   /** RSASSA-PSS with SHA-512, MGF1-SHA-512 and a 64-byte salt. */
   RSA_PSS_SHA512(Kind.SIGNATURE, "PS512"),
   /** RSAES-OAEP with SHA-256 and MGF1-SHA-256; the caller's context is the OAEP label. */
-  RSA_OAEP_SHA256(Kind.ASYMMETRIC_ENCRYPTION, "RSA-OAEP-256");
+  RSA_OAEP_SHA256(Kind.ASYMMETRIC_ENCRYPTION, "RSA-OAEP-256"),
+  /**
+   * ML-DSA-44 (FIPS 204, pure, empty context), NIST security category 2: 1,312-byte public keys,
+   * 2,420-byte signatures. Post-quantum.
+   */
+  ML_DSA_44(Kind.SIGNATURE, "ML-DSA-44"),
+  /**
+   * ML-DSA-65 (FIPS 204, pure, empty context), category 3: 1,952-byte public keys, 3,309-byte
+   * signatures. Post-quantum; the general-purpose choice.
+   */
+  ML_DSA_65(Kind.SIGNATURE, "ML-DSA-65"),
+  /**
+   * ML-DSA-87 (FIPS 204, pure, empty context), category 5: 2,592-byte public keys, 4,627-byte
+   * signatures. Post-quantum.
+   */
+  ML_DSA_87(Kind.SIGNATURE, "ML-DSA-87"),
+  /**
+   * HashML-DSA-44 with SHA-512 (FIPS 204, section 5.4, empty context): the message is hashed with
+   * SHA-512 first, for signers that must stream large data. JOSE defines no name for it, so its
+   * keys make no JWS and no JWK.
+   */
+  HASH_ML_DSA_44_SHA512(Kind.SIGNATURE, null),
+  /** HashML-DSA-65 with SHA-512 (FIPS 204, section 5.4, empty context); no JWS, no JWK. */
+  HASH_ML_DSA_65_SHA512(Kind.SIGNATURE, null),
+  /** HashML-DSA-87 with SHA-512 (FIPS 204, section 5.4, empty context); no JWS, no JWK. */
+  HASH_ML_DSA_87_SHA512(Kind.SIGNATURE, null),
+  /**
+   * SLH-DSA-SHA2-128s (FIPS 205, pure, empty context): hash-based, 32-byte public keys, 7,856-byte
+   * signatures, slow to sign (seconds, not milliseconds). Post-quantum, resting only on SHA-2.
+   */
+  SLH_DSA_SHA2_128S(Kind.SIGNATURE, "SLH-DSA-SHA2-128s"),
+  /**
+   * SLH-DSA-SHAKE-128f (FIPS 205, pure, empty context): hash-based, 32-byte public keys,
+   * 17,088-byte signatures, faster to sign than the "s" sets. Post-quantum, resting only on SHAKE.
+   */
+  SLH_DSA_SHAKE_128F(Kind.SIGNATURE, "SLH-DSA-SHAKE-128f"),
+  /**
+   * Hybrid post-quantum encryption: HPKE (RFC 9180, base mode) with the X-Wing KEM (ML-KEM-768
+   * combined with X25519, HPKE KEM id {@code 0x647a}), HKDF-SHA-256 and AES-256-GCM. Secure while
+   * either ML-KEM-768 or X25519 is; any plaintext length; the caller's context is the associated
+   * data.
+   */
+  ML_KEM_768_X25519(Kind.HYBRID_ENCRYPTION, null),
+  /**
+   * Post-quantum encryption with ML-KEM-1024 alone (FIPS 203, category 5, as CNSA 2.0 asks): HPKE
+   * (RFC 9180, base mode) with the ML-KEM-1024 KEM (HPKE KEM id {@code 0x0042}), HKDF-SHA-256 and
+   * AES-256-GCM; any plaintext length; the caller's context is the associated data.
+   */
+  ML_KEM_1024(Kind.HYBRID_ENCRYPTION, null);
 
   /** The family an algorithm belongs to; it decides which operations make sense. */
   public enum Kind {
@@ -64,8 +112,14 @@ public enum Algorithm {
     MAC(EnumSet.of(Operation.SIGN, Operation.VERIFY)),
     /** Digital signatures. */
     SIGNATURE(EnumSet.of(Operation.SIGN, Operation.VERIFY)),
-    /** Public-key encryption. */
-    ASYMMETRIC_ENCRYPTION(EnumSet.of(Operation.ENCRYPT, Operation.DECRYPT));
+    /** Public-key encryption of one block (RSA-OAEP). */
+    ASYMMETRIC_ENCRYPTION(EnumSet.of(Operation.ENCRYPT, Operation.DECRYPT)),
+    /**
+     * Hybrid public-key encryption (HPKE, RFC 9180): a key encapsulation mechanism shares a fresh
+     * key for each message and AES-256-GCM encrypts it, so plaintexts of any length encrypt and
+     * data keys work as with an AEAD key.
+     */
+    HYBRID_ENCRYPTION(EnumSet.of(Operation.ENCRYPT, Operation.DECRYPT));
 
     private final Set<Operation> operations;
 
@@ -94,7 +148,17 @@ public enum Algorithm {
 
   /** Whether keys of this algorithm have a public half that can be exported. */
   public boolean isAsymmetric() {
-    return kind == Kind.SIGNATURE || kind == Kind.ASYMMETRIC_ENCRYPTION;
+    return kind == Kind.SIGNATURE
+        || kind == Kind.ASYMMETRIC_ENCRYPTION
+        || kind == Kind.HYBRID_ENCRYPTION;
+  }
+
+  /**
+   * Whether this algorithm is post-quantum: ML-DSA, HashML-DSA, SLH-DSA, and the ML-KEM encryption
+   * keys (the hybrid one is as strong as the stronger of its two parts).
+   */
+  public boolean isPostQuantum() {
+    return name().startsWith("ML_") || name().startsWith("HASH_ML_") || name().startsWith("SLH_");
   }
 
   /** Whether this is an RSA algorithm, whose modulus size is chosen per key. */
@@ -103,8 +167,9 @@ public enum Algorithm {
   }
 
   /**
-   * The JOSE (RFC 7518 / RFC 8037) algorithm name, e.g. {@code ES256}, or {@code null} where JOSE
-   * defines none (ChaCha20-Poly1305).
+   * The JOSE algorithm name, e.g. {@code ES256} (RFC 7518, RFC 8037) or {@code ML-DSA-65} (the IETF
+   * JOSE/COSE drafts for ML-DSA and SLH-DSA), or {@code null} where JOSE defines none
+   * (ChaCha20-Poly1305, HashML-DSA, the ML-KEM encryption keys).
    */
   public String joseName() {
     return joseName;

@@ -48,26 +48,29 @@ public interface HsmAdmin {
 
   /**
    * Exports every version of an extractable key for another store: encrypted for that store's
-   * RSA-OAEP transport key, and signed by one of this store's signing keys so that the other store
-   * can check who made it. An ephemeral AES-256 key is encrypted with RSA-OAEP under the transport
-   * key, the key's attributes and material with AES-256-GCM under it, and the primary version of
-   * {@code signingKeyName} signs every byte of the export but the signature (the transport key's
-   * id, the encrypted ephemeral key and payload included), so nothing in it can be changed or
-   * swapped. The layout is in {@code docs/FORMATS.md} ("Exported keys").
+   * transport key (RSA-OAEP, or post-quantum), and signed by one of this store's signing keys so
+   * that the other store can check who made it. An ephemeral AES-256 key is encrypted under the
+   * transport key (RSA-OAEP, or HPKE with ML-KEM), the key's attributes and material with
+   * AES-256-GCM under it, and the primary version of {@code signingKeyName} signs every byte of the
+   * export but the signature (the transport key's id, the encrypted ephemeral key and payload
+   * included), so nothing in it can be changed or swapped. The layout is in {@code docs/FORMATS.md}
+   * ("Exported keys").
    *
    * <p>Give the destination's admin the signing key's {@link KeyHandle#publicKeyPem()} once, out of
    * band; they import it as the key they trust for imports from this store (see {@link
    * #importExportedKey}).
    *
    * @param keyName the extractable key to export
-   * @param transportPublicKeyPem the destination's {@link Algorithm#RSA_OAEP_SHA256} key, as its
-   *     {@link KeyHandle#publicKeyPem()}
-   * @param signingKeyName a signature key of this store (ECDSA, Ed25519, RSA PKCS#1 or PSS) whose
-   *     policy allows {@link Operation#SIGN}
+   * @param transportPublicKeyPem the destination's {@link Algorithm#RSA_OAEP_SHA256}, {@link
+   *     Algorithm#ML_KEM_768_X25519} or {@link Algorithm#ML_KEM_1024} key, as its {@link
+   *     KeyHandle#publicKeyPem()} (a post-quantum one keeps the export closed to a future quantum
+   *     computer)
+   * @param signingKeyName a signature key of this store (ECDSA, Ed25519, RSA PKCS#1 or PSS, ML-DSA,
+   *     HashML-DSA, SLH-DSA) whose policy allows {@link Operation#SIGN}
    * @return the export, to hand to the destination's admin; it holds no key material in clear
    * @throws KeyNotExtractableException if the key is not extractable
-   * @throws InvalidKeyMaterialException if the transport key is not an RSA public key PEM of at
-   *     least 2048 bits
+   * @throws InvalidKeyMaterialException if the transport key is not a public key PEM of RSA (at
+   *     least 2048 bits), ML_KEM_768_X25519 or ML_KEM_1024
    * @throws WrongKeyTypeException if {@code signingKeyName} is not a signature key
    * @throws OperationNotPermittedException if its policy does not allow signing
    * @throws KeyDisabledException if it, or its primary version, is disabled
@@ -88,8 +91,9 @@ public interface HsmAdmin {
    *
    * @param name the name of the new key in this store
    * @param exported the bytes {@link #exportKey} returned
-   * @param transportKeyName this store's {@link Algorithm#RSA_OAEP_SHA256} key the export was made
-   *     for; its policy must allow {@link Operation#DECRYPT}
+   * @param transportKeyName this store's {@link Algorithm#RSA_OAEP_SHA256}, {@link
+   *     Algorithm#ML_KEM_768_X25519} or {@link Algorithm#ML_KEM_1024} key the export was made for;
+   *     its policy must allow {@link Operation#DECRYPT}
    * @param signerKeyName this store's signature key that the exporter's signature must verify with;
    *     its policy must allow {@link Operation#VERIFY}
    * @throws VerificationFailedException if the export's origin cannot be verified: it is not an
@@ -98,8 +102,8 @@ public interface HsmAdmin {
    *     was altered anywhere
    * @throws InvalidCiphertextException if it is genuinely signed but made for another transport
    *     key, or does not decrypt
-   * @throws WrongKeyTypeException if the transport key is not RSA-OAEP or the signer key is not a
-   *     signature key
+   * @throws WrongKeyTypeException if the transport key is not an encryption key or the signer key
+   *     is not a signature key
    * @throws KeyDisabledException if either key, or the version the export names, is disabled
    * @throws KeyAlreadyExistsException if {@code name} is taken
    */

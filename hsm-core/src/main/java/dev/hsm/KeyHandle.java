@@ -25,7 +25,9 @@ public interface KeyHandle {
    * Encrypts with the primary version, binding {@code context} as associated data: decryption must
    * present the same context (like an AWS KMS encryption context). A fresh random nonce is used
    * every time. RSA-OAEP keys use the context as the OAEP label and can encrypt only short messages
-   * (for 2048 bits, up to 190 bytes); larger input throws {@link InvalidArgumentException}.
+   * (for 2048 bits, up to 190 bytes); larger input throws {@link InvalidArgumentException}. The
+   * post-quantum encryption keys ({@link Algorithm#ML_KEM_768_X25519}, {@link
+   * Algorithm#ML_KEM_1024}) encrypt any length with HPKE, a fresh key encapsulation per message.
    *
    * @param plaintext the data, possibly empty
    * @param context associated data; may be empty, never {@code null}
@@ -58,8 +60,8 @@ public interface KeyHandle {
   /**
    * Generates a random 256-bit data key and returns it both in clear and encrypted under this key
    * with {@code context} (envelope encryption, like KMS GenerateDataKey). Needs {@link
-   * Operation#ENCRYPT} on an AEAD key; a context beginning with {@code dev.hsm/} is refused, as for
-   * {@link #encrypt(byte[], byte[])}.
+   * Operation#ENCRYPT} on an AEAD key or a post-quantum encryption key; a context beginning with
+   * {@code dev.hsm/} is refused, as for {@link #encrypt(byte[], byte[])}.
    */
   DataKey generateDataKey(byte[] context);
 
@@ -90,8 +92,10 @@ public interface KeyHandle {
   /**
    * Signs {@code payload} as a JWS in compact serialization (RFC 7515), with the primary version:
    * {@code alg} from the key's algorithm ({@code ES256}, {@code EdDSA}, {@code PS256}, {@code
-   * RS256}, {@code HS256}...) and {@code kid} = {@code <key name>:<version>}. Any JOSE library
-   * verifies it with the key's {@link #publicJwk()} (or, for HMAC, the shared key).
+   * RS256}, {@code HS256}, {@code ML-DSA-65}, {@code SLH-DSA-SHAKE-128f}...) and {@code kid} =
+   * {@code <key name>:<version>}. Any JOSE library that knows the algorithm verifies it with the
+   * key's {@link #publicJwk()} (or, for HMAC, the shared key). HashML-DSA keys, for which JOSE has
+   * no name, throw {@link WrongKeyTypeException}.
    */
   String signJws(byte[] payload);
 
@@ -229,7 +233,12 @@ public interface KeyHandle {
 
   /**
    * The primary version's public key as a JWK (RFC 7517) JSON object, with {@code kid} set to
-   * {@code <name>:<version>} and {@code alg} and {@code use} set from the algorithm.
+   * {@code <name>:<version>} and {@code alg} and {@code use} set from the algorithm; ML-DSA and
+   * SLH-DSA keys as the {@code AKP} key type of the IETF JOSE drafts ({@code pub}: the raw public
+   * key).
+   *
+   * @throws WrongKeyTypeException for a symmetric key, or an algorithm JOSE has no name for
+   *     (HashML-DSA, the ML-KEM encryption keys): use {@link #publicKeyPem()}
    */
   String publicJwk();
 }

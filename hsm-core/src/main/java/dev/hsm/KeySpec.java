@@ -143,6 +143,53 @@ public final class KeySpec {
     return rsa(Algorithm.RSA_OAEP_SHA256, modulusBits);
   }
 
+  /** ML-DSA-44 (FIPS 204; JOSE {@code ML-DSA-44}), post-quantum signatures, category 2. */
+  public static KeySpec mlDsa44() {
+    return of(Algorithm.ML_DSA_44);
+  }
+
+  /** ML-DSA-65 (FIPS 204; JOSE {@code ML-DSA-65}), post-quantum signatures, category 3. */
+  public static KeySpec mlDsa65() {
+    return of(Algorithm.ML_DSA_65);
+  }
+
+  /** ML-DSA-87 (FIPS 204; JOSE {@code ML-DSA-87}), post-quantum signatures, category 5. */
+  public static KeySpec mlDsa87() {
+    return of(Algorithm.ML_DSA_87);
+  }
+
+  /**
+   * SLH-DSA-SHA2-128s (FIPS 205; JOSE {@code SLH-DSA-SHA2-128s}): hash-based post-quantum
+   * signatures, small (7,856 bytes) but slow to make.
+   */
+  public static KeySpec slhDsaSha2_128s() {
+    return of(Algorithm.SLH_DSA_SHA2_128S);
+  }
+
+  /**
+   * SLH-DSA-SHAKE-128f (FIPS 205; JOSE {@code SLH-DSA-SHAKE-128f}): hash-based post-quantum
+   * signatures, faster to make but larger (17,088 bytes).
+   */
+  public static KeySpec slhDsaShake_128f() {
+    return of(Algorithm.SLH_DSA_SHAKE_128F);
+  }
+
+  /**
+   * Hybrid post-quantum encryption: HPKE with X-Wing (ML-KEM-768 + X25519) and AES-256-GCM, for
+   * encrypt, decrypt and data keys.
+   */
+  public static KeySpec mlKem768X25519() {
+    return of(Algorithm.ML_KEM_768_X25519);
+  }
+
+  /**
+   * Post-quantum encryption: HPKE with ML-KEM-1024 and AES-256-GCM, for encrypt, decrypt, data
+   * keys.
+   */
+  public static KeySpec mlKem1024() {
+    return of(Algorithm.ML_KEM_1024);
+  }
+
   /**
    * A copy that allows only {@code allowed}, which must be a non-empty subset of what the algorithm
    * can do (an AES key cannot be given {@link Operation#SIGN}).

@@ -113,6 +113,53 @@ class FormatsDocTest {
   }
 
   @Test
+  void xWingExample_isRebuiltFromItsValues_andDecryptsThroughTheLibrary() throws Exception {
+    Map<String, String> example = example("x-wing");
+    byte[] seed = hex(example.get("seed"));
+    KeyHandle key =
+        hsm.importKey(
+            "doc-x-wing",
+            KeySpec.mlKem768X25519(),
+            KeyMaterial.privateKeyPkcs8(PostQuantumEncryptionTest.xWingPkcs8(seed)));
+    IndependentHpke.Recipient recipient = IndependentHpke.xWing(seed);
+    byte[] publicKey =
+        PostQuantumTestSupport.rawPublicKey(PostQuantumTestSupport.spki(key.publicKeyPem()));
+    assertThat(publicKey).isEqualTo(recipient.publicKey());
+    assertThat(java.security.MessageDigest.getInstance("SHA-256").digest(publicKey))
+        .isEqualTo(hex(example.get("public")));
+    assertThat(Arrays.copyOfRange(publicKey, 1184, 1216)).isEqualTo(hex(example.get("pk_X")));
+
+    org.bouncycastle.crypto.SecretWithEncapsulation mlKem =
+        org.bouncycastle.crypto.kems.MLKEMGenerator.internalGenerateEncapsulated(
+            recipient.mlKem().getPublicKeyParameters(), hex(example.get("m")));
+    assertThat(java.security.MessageDigest.getInstance("SHA-256").digest(mlKem.getEncapsulation()))
+        .isEqualTo(hex(example.get("ct_M-sha256")));
+    assertThat(mlKem.getSecret()).isEqualTo(hex(example.get("ss_M")));
+    byte[] ephemeral = hex(example.get("ek_X"));
+    byte[] ctX = new byte[32];
+    org.bouncycastle.math.ec.rfc7748.X25519.scalarMultBase(ephemeral, 0, ctX, 0);
+    assertThat(ctX).isEqualTo(hex(example.get("ct_X")));
+    byte[] ssX = new byte[32];
+    org.bouncycastle.math.ec.rfc7748.X25519.scalarMult(
+        ephemeral, 0, hex(example.get("pk_X")), 0, ssX, 0);
+    assertThat(ssX).isEqualTo(hex(example.get("ss_X")));
+    byte[] shared =
+        IndependentHpke.xWingCombine(mlKem.getSecret(), ssX, ctX, hex(example.get("pk_X")));
+    assertThat(shared).isEqualTo(hex(example.get("shared")));
+    byte[][] keyAndNonce = IndependentHpke.keySchedule(IndependentHpke.X_WING, shared);
+    assertThat(keyAndNonce[0]).isEqualTo(hex(example.get("key")));
+    assertThat(keyAndNonce[1]).isEqualTo(hex(example.get("base_nonce")));
+
+    byte[] envelope =
+        concat(
+            concat(new byte[] {1, 0, 0, 0, 1}, concat(mlKem.getEncapsulation(), ctX)),
+            hex(example.get("sealed")));
+    assertThat(
+            new String(key.decrypt(envelope, utf8(example.get("context"))), StandardCharsets.UTF_8))
+        .isEqualTo(example.get("plaintext"));
+  }
+
+  @Test
   void hmacExample_macsToTheDocumentedEnvelope() throws IOException {
     Map<String, String> example = example("hmac-sha256");
     KeyHandle key =

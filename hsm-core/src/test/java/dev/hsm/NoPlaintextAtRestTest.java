@@ -26,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.bouncycastle.crypto.params.MLDSAParameters;
+import org.bouncycastle.crypto.params.MLDSAPrivateKeyParameters;
+import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,6 +95,11 @@ class NoPlaintextAtRestTest {
         assertThat(key.decrypt(key.encrypt(data, data), data)).isEqualTo(data);
         DataKey dataKey = key.generateDataKey(data);
         secretValues.put("data key from " + key.name(), dataKey.plaintextKey());
+        break;
+      case HYBRID_ENCRYPTION:
+        assertThat(key.decrypt(key.encrypt(data, data), data)).isEqualTo(data);
+        DataKey pqDataKey = key.generateDataKey(data);
+        secretValues.put("data key from " + key.name(), pqDataKey.plaintextKey());
         break;
       case ASYMMETRIC_ENCRYPTION:
         assertThat(key.decrypt(key.encrypt(data))).isEqualTo(data);
@@ -162,6 +170,27 @@ class NoPlaintextAtRestTest {
                 "-----BEGIN PRIVATE KEY-----\n"
                     + java.util.Base64.getMimeEncoder().encodeToString(rsaPrivate.getEncoded())
                     + "\n-----END PRIVATE KEY-----\n")));
+
+    byte[] mlDsaSeed = random(32);
+    MLDSAPrivateKeyParameters mlDsa =
+        new MLDSAPrivateKeyParameters(MLDSAParameters.ml_dsa_65, mlDsaSeed);
+    byte[] mlDsaPkcs8 = PrivateKeyInfoFactory.createPrivateKeyInfo(mlDsa).getEncoded(); // both
+    secretEncodings.put("ML-DSA PKCS#8", mlDsaPkcs8);
+    secretValues.put("ML-DSA seed", mlDsaSeed);
+    secretValues.put("ML-DSA s1", mlDsa.getS1());
+    secretValues.put("ML-DSA K", mlDsa.getK());
+    use(hsm.importKey("imp-ml-dsa", KeySpec.mlDsa65(), KeyMaterial.privateKeyPkcs8(mlDsaPkcs8)));
+
+    byte[] xWingSeed = random(32);
+    secretValues.put("X-Wing seed", xWingSeed);
+    IndependentHpke.Recipient xWing = IndependentHpke.xWing(xWingSeed);
+    secretValues.put("X-Wing's ML-KEM seed", xWing.mlKemSeed());
+    secretValues.put("X-Wing's X25519 private key", xWing.x25519Private());
+    use(
+        hsm.importKey(
+            "imp-x-wing",
+            KeySpec.mlKem768X25519(),
+            KeyMaterial.privateKeyPkcs8(PostQuantumEncryptionTest.xWingPkcs8(xWingSeed))));
 
     secretEncodings.put("passphrase UTF-8", PASSPHRASE.getBytes(UTF_8));
     secretEncodings.put("passphrase UTF-16LE", PASSPHRASE.getBytes(UTF_16LE));

@@ -88,16 +88,26 @@ public final class BoundaryConverter {
         throw new InvalidAnnotationException(
             use + ": key '" + keyName + "' is " + info.algorithm() + ", which cannot sign");
       }
-      needed = direction == Direction.OUT ? Operation.SIGN : Operation.VERIFY;
-    } else {
-      if (kind != Algorithm.Kind.AEAD) {
+      if (info.algorithm().joseName() == null) {
         throw new InvalidAnnotationException(
             use
                 + ": key '"
                 + keyName
                 + "' is "
                 + info.algorithm()
-                + "; @Encrypted needs an AEAD key (AES-256-GCM, ChaCha20-Poly1305, AES-256-GCM-SIV)");
+                + ", for which JOSE defines no algorithm name, so it makes no JWS");
+      }
+      needed = direction == Direction.OUT ? Operation.SIGN : Operation.VERIFY;
+    } else {
+      if (kind != Algorithm.Kind.AEAD && kind != Algorithm.Kind.HYBRID_ENCRYPTION) {
+        throw new InvalidAnnotationException(
+            use
+                + ": key '"
+                + keyName
+                + "' is "
+                + info.algorithm()
+                + "; @Encrypted needs an AEAD key (AES-256-GCM, ChaCha20-Poly1305, AES-256-GCM-SIV)"
+                + " or a post-quantum encryption key (ML_KEM_768_X25519, ML_KEM_1024)");
       }
       boolean deterministic = ((Encrypted) annotation).deterministic();
       if (deterministic != (info.algorithm() == Algorithm.AES_256_GCM_SIV)) {
@@ -106,7 +116,9 @@ public final class BoundaryConverter {
                 + ": deterministic = "
                 + deterministic
                 + " needs "
-                + (deterministic ? "an AES_256_GCM_SIV key" : "a randomized AEAD key")
+                + (deterministic
+                    ? "an AES_256_GCM_SIV key"
+                    : "a randomized AEAD key or a post-quantum encryption key")
                 + ", but key '"
                 + keyName
                 + "' is "

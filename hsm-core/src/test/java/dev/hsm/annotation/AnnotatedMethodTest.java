@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSObject;
+import dev.hsm.Algorithm;
 import dev.hsm.HsmClient;
 import dev.hsm.InvalidCiphertextException;
 import dev.hsm.KeySpec;
@@ -29,6 +30,9 @@ class AnnotatedMethodTest {
     hsm.createKey("pii", KeySpec.aes256Gcm());
     hsm.createKey("index", KeySpec.aes256GcmSiv());
     hsm.createKey("verify-only", KeySpec.ed25519().withOperations(Operation.VERIFY));
+    hsm.createKey("hash-ml-dsa", KeySpec.of(Algorithm.HASH_ML_DSA_44_SHA512));
+    hsm.createKey("pq-pii", KeySpec.mlKem1024());
+    hsm.createKey("oaep", KeySpec.rsaOaepSha256(2048));
   }
 
   @AfterAll
@@ -99,6 +103,30 @@ class AnnotatedMethodTest {
     @Encrypted(key = "pii")
     String both() {
       return "";
+    }
+
+    @Signed(key = "hash-ml-dsa")
+    String hashMlDsaMakesNoJws() {
+      return "";
+    }
+
+    @Encrypted(key = "pq-pii", deterministic = true)
+    String deterministicOnPostQuantumKey() {
+      return "";
+    }
+
+    @Encrypted(key = "oaep")
+    String rsaOaepCannotEncryptAnyLength() {
+      return "";
+    }
+
+    @Encrypted(key = "pq-pii", context = "card")
+    String card() {
+      return "4111";
+    }
+
+    String storeCard(@Encrypted(key = "pq-pii", context = "card") String card) {
+      return card;
     }
   }
 
@@ -173,6 +201,16 @@ class AnnotatedMethodTest {
     assertMisuse("deterministicOnRandomKey", "pii", "AES_256_GCM_SIV");
     assertMisuse("both", "receipts", "not both");
     assertMisuse("both", "pii", "not both");
+    assertMisuse("hashMlDsaMakesNoJws", "hash-ml-dsa", "JOSE defines no algorithm name");
+    assertMisuse("deterministicOnPostQuantumKey", "pq-pii", "AES_256_GCM_SIV");
+    assertMisuse("rsaOaepCannotEncryptAnyLength", "oaep", "post-quantum encryption key");
+  }
+
+  @Test
+  void encryptedResultAndParameter_withAPostQuantumKey_roundTrip() {
+    String ciphertext = (String) plan("card").outgoing("4111");
+
+    assertThat(plan("storeCard").incoming(new Object[] {ciphertext})).containsExactly("4111");
   }
 
   private static void assertMisuse(String methodName, String key, String why) {

@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.hsm.Algorithm;
 import dev.hsm.HsmClient;
 import dev.hsm.InvalidCiphertextException;
 import dev.hsm.KeyHandle;
+import dev.hsm.PostQuantumTestSupport;
 import dev.hsm.VerificationFailedException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -18,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * The behaviour both framework starters must have, run against each: a starter's test extends this
  * class and supplies its framework's {@link ContractService} bean, the {@link HsmClient} bean and
  * the {@code KeyHandle} bean named {@code receipts}. The store must declare the keys {@code
- * receipts} (ECDSA_P256_SHA256) and {@code pii} (AES_256_GCM).
+ * receipts} (ECDSA_P256_SHA256), {@code pii} (AES_256_GCM), {@code pq-receipts} (ML_DSA_65) and
+ * {@code pq-pii} (ML_KEM_768_X25519).
  */
 public abstract class AnnotatedServiceContract {
 
@@ -104,6 +109,43 @@ public abstract class AnnotatedServiceContract {
     assertThatThrownBy(() -> service().acceptEncrypted(tampered))
         .isInstanceOf(InvalidCiphertextException.class);
     assertThat(service().bodyRuns()).isEqualTo(before);
+  }
+
+  @Test
+  void signedReturn_withAnMlDsaKey_isAJwsThatAnOutsideVerifierAcceptsWithTheAkpJwk()
+      throws Exception {
+    String jws = service().pqReceipt("42");
+    KeyHandle key = hsm().key("pq-receipts");
+
+    JWSObject parsed = JWSObject.parse(jws);
+    assertThat(parsed.getHeader().getAlgorithm().getName()).isEqualTo("ML-DSA-65");
+    byte[] spki = PostQuantumTestSupport.spki(key.publicKeyPem());
+    assertThat(JSONObjectUtils.parse(key.publicJwk()))
+        .containsEntry("kty", "AKP")
+        .containsEntry(
+            "pub", Base64URL.encode(PostQuantumTestSupport.rawPublicKey(spki)).toString());
+    assertThat(
+            PostQuantumTestSupport.verifies(
+                Algorithm.ML_DSA_65,
+                spki,
+                parsed.getSigningInput(),
+                parsed.getSignature().decode()))
+        .isTrue();
+    assertThat(key.verifyJws(jws)).isEqualTo("paid 42".getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void encrypted_withAPostQuantumKey_isCiphertextBothWays() {
+    String ciphertext = service().pqEncrypt("4111 1111 1111 1111");
+
+    byte[] envelope = Base64.getUrlDecoder().decode(ciphertext);
+    assertThat(envelope.length).isGreaterThan(5 + 1120 + 16);
+    assertThat(
+            hsm().key("pq-pii").decrypt(envelope, "customer.card".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("4111 1111 1111 1111".getBytes(StandardCharsets.UTF_8));
+    assertThat(service().acceptPqEncrypted(ciphertext)).isEqualTo("4111 1111 1111 1111");
+    assertThatThrownBy(() -> service().acceptPqEncrypted(service().encryptEmail("x@y")))
+        .isInstanceOf(InvalidCiphertextException.class);
   }
 
   @Test

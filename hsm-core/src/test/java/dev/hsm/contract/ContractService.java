@@ -24,6 +24,17 @@ public interface ContractService {
   /** Parameter {@code @Encrypted(key = "pii", context = "blob")} on {@code byte[]}: returns it. */
   byte[] acceptEncryptedBytes(byte[] blob);
 
+  /** {@code @Signed(key = "pq-receipts")} (ML-DSA-65): returns {@code "paid " + order}. */
+  String pqReceipt(String order);
+
+  /**
+   * {@code @Encrypted(key = "pq-pii", context = "customer.card")} (X-Wing): returns {@code card}.
+   */
+  String pqEncrypt(String card);
+
+  /** Parameter {@code @Encrypted(key = "pq-pii", context = "customer.card")}: returns it. */
+  String acceptPqEncrypted(String card);
+
   /** How often a method body ran, to prove bad input is refused before it. */
   int bodyRuns();
 }

@@ -47,6 +47,31 @@ final class Wycheproof {
       return result().equals("valid");
     }
 
+    /** Whether the test case has {@code field}. */
+    boolean has(String field) {
+      return test.hasNonNull(field);
+    }
+
+    /** Whether the group has {@code field}. */
+    boolean groupHas(String field) {
+      return group.hasNonNull(field);
+    }
+
+    /** Whether the test case carries {@code flag}. */
+    boolean flagged(String flag) {
+      for (JsonNode f : test.path("flags")) {
+        if (f.asText().equals(flag)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** A hex field of the test case, or an empty array if it has none. */
+    byte[] bytesOrEmpty(String field) {
+      return has(field) ? bytes(field) : new byte[0];
+    }
+
     /** A hex field of the test case. */
     byte[] bytes(String field) {
       return hex(test, field);

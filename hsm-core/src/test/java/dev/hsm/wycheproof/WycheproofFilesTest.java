@@ -26,7 +26,10 @@ class WycheproofFilesTest {
             Ed25519WycheproofTest.FILES,
             RsaPkcs1WycheproofTest.FILES,
             RsaPssWycheproofTest.FILES,
-            RsaOaepWycheproofTest.FILES)
+            RsaOaepWycheproofTest.FILES,
+            MlDsaWycheproofTest.FILES,
+            MlKemWycheproofTest.FILES,
+            X25519WycheproofTest.FILES)
         .flatMap(List::stream)
         .collect(Collectors.toList());
   }

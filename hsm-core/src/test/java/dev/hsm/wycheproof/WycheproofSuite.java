@@ -89,6 +89,29 @@ abstract class WycheproofSuite {
   abstract Map<String, Integer> expectedCounts();
 
   /**
+   * Expected counts per file, as {@link #expectedCounts} per file name; empty (the default) to pin
+   * the family's totals only.
+   */
+  Map<String, Map<String, Integer>> expectedCountsPerFile() {
+    return Map.of();
+  }
+
+  /** {@code file -> "mode result" -> count} as the plan gives them. */
+  private Map<String, Map<String, Integer>> countsPerFile() {
+    Map<String, Map<String, Integer>> counts = new TreeMap<>();
+    Wycheproof.vectors(files())
+        .forEach(
+            v ->
+                counts
+                    .computeIfAbsent(v.file(), f -> new TreeMap<>())
+                    .merge(
+                        plan(v).mode().name().toLowerCase(Locale.ROOT) + " " + v.result(),
+                        1,
+                        Integer::sum));
+    return counts;
+  }
+
+  /**
    * Which providers this class runs on. The suites run pure Java; their {@code Native...}
    * subclasses run the same vectors on the native provider (see {@link NativeCrypto}).
    */
@@ -137,6 +160,11 @@ abstract class WycheproofSuite {
                     1,
                     Integer::sum));
     assertThat(counts).isEqualTo(new TreeMap<>(expectedCounts()));
+    if (!expectedCountsPerFile().isEmpty()) {
+      Map<String, Map<String, Integer>> expected = new TreeMap<>();
+      expectedCountsPerFile().forEach((file, c) -> expected.put(file, new TreeMap<>(c)));
+      assertThat(countsPerFile()).isEqualTo(expected);
+    }
   }
 
   /**

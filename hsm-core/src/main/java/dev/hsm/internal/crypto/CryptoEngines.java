@@ -63,7 +63,8 @@ public final class CryptoEngines {
   /** Whether {@code algorithm} runs on the native provider here. */
   boolean runsNative(Algorithm algorithm) {
     return nativeProvider != null
-        && (algorithm.kind() == Algorithm.Kind.SIGNATURE || algorithm == Algorithm.AES_256_GCM);
+        && ((algorithm.kind() == Algorithm.Kind.SIGNATURE && !algorithm.isPostQuantum())
+            || algorithm == Algorithm.AES_256_GCM);
   }
 
   /** The provider that runs {@code algorithm}'s operations. */
@@ -76,6 +77,9 @@ public final class CryptoEngines {
         return algorithm.isRsa() ? Providers.SUN_RSA_SIGN : Providers.BOUNCY_CASTLE;
       case AEAD:
         return algorithm == Algorithm.AES_256_GCM_SIV ? Providers.BOUNCY_CASTLE : Providers.SUN_JCE;
+      case HYBRID_ENCRYPTION:
+        return Providers
+            .BOUNCY_CASTLE; // the KEM; the payload's AES-GCM runs where AES_256_GCM does
       default:
         return Providers.SUN_JCE; // HMAC, RSA-OAEP
     }
@@ -109,6 +113,22 @@ public final class CryptoEngines {
       case RSA_PSS_SHA384:
       case RSA_PSS_SHA512:
         return "RSASSA-PSS";
+      case ML_DSA_44:
+        return "ML-DSA-44";
+      case ML_DSA_65:
+        return "ML-DSA-65";
+      case ML_DSA_87:
+        return "ML-DSA-87";
+      case HASH_ML_DSA_44_SHA512:
+        return "ML-DSA-44-WITH-SHA512";
+      case HASH_ML_DSA_65_SHA512:
+        return "ML-DSA-65-WITH-SHA512";
+      case HASH_ML_DSA_87_SHA512:
+        return "ML-DSA-87-WITH-SHA512";
+      case SLH_DSA_SHA2_128S:
+        return "SLH-DSA-SHA2-128S";
+      case SLH_DSA_SHAKE_128F:
+        return "SLH-DSA-SHAKE-128F";
       default:
         throw new IllegalArgumentException(algorithm + " is not a signature algorithm");
     }

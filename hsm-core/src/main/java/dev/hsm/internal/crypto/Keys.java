@@ -59,6 +59,9 @@ public final class Keys {
       case MAC:
         return new Material(Form.SECRET, Randomness.bytes(MacKey.tagBytes(algorithm)), null);
       default:
+        if (algorithm.isPostQuantum()) {
+          return PostQuantumKeys.generate(algorithm);
+        }
         KeyPair pair = generateKeyPair(spec);
         return new Material(
             Form.PRIVATE_PKCS8, pair.getPrivate().getEncoded(), pair.getPublic().getEncoded());
@@ -108,6 +111,13 @@ public final class Keys {
           algorithm + " needs a PKCS#8 private key or an X.509 public key, not raw bytes");
     }
     try {
+      if (algorithm.isPostQuantum()) {
+        if (form == Form.PRIVATE_PKCS8) {
+          return PostQuantumKeys.validatePrivate(algorithm, encoded);
+        }
+        byte[] spki = PostQuantumKeys.validatePublic(algorithm, encoded);
+        return new Material(Form.PUBLIC_X509, spki, spki.clone());
+      }
       if (form == Form.PRIVATE_PKCS8) {
         PrivateKeyInfo info = PrivateKeyInfo.getInstance(encoded);
         AsymmetricKeyParameter privateKey = PrivateKeyFactory.createKey(info);
@@ -218,6 +228,23 @@ public final class Keys {
   }
 
   /**
+   * A stored or given public key's SPKI in the encoding the pure-Java providers give it (what key
+   * ids hash; see {@link PublicKeyExport#keyId}).
+   */
+  static byte[] canonicalSpki(Algorithm algorithm, byte[] spki) throws GeneralSecurityException {
+    if (algorithm.isPostQuantum()) {
+      try {
+        return PostQuantumKeys.validatePublic(algorithm, spki);
+      } catch (IOException | RuntimeException e) {
+        throw new GeneralSecurityException("not a " + algorithm + " public key", e);
+      }
+    }
+    return Providers.pureJavaKeyFactory(algorithm)
+        .generatePublic(new X509EncodedKeySpec(spki))
+        .getEncoded();
+  }
+
+  /**
    * Rebuilds a usable key from stored material.
    *
    * @param engines the providers to run the key's operations on
@@ -234,6 +261,19 @@ public final class Keys {
             : new AeadKey(engines, algorithm, encoded);
       case MAC:
         return new MacKey(algorithm, encoded);
+      case HYBRID_ENCRYPTION:
+        byte[] spki = form == Form.PUBLIC_X509 ? encoded : publicKeySpki;
+        byte[] pkcs8 = form == Form.PRIVATE_PKCS8 ? encoded : null;
+        try {
+          return new HpkeKey(
+              algorithm,
+              engines,
+              algorithm == Algorithm.ML_KEM_1024
+                  ? MlKemKem.load(pkcs8, spki)
+                  : XWingKem.load(pkcs8, spki));
+        } catch (IOException | RuntimeException e) {
+          throw new GeneralSecurityException("cannot load a " + algorithm + " key", e);
+        }
       default:
         KeyFactory factory = engines.keyFactory(algorithm);
         PrivateKey privateKey =

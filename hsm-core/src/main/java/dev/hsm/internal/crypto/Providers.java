@@ -30,12 +30,36 @@ public final class Providers {
 
   private Providers() {}
 
-  /** The pure-Java key factory for {@code algorithm}: SunRsaSign for RSA, Bouncy Castle else. */
+  /**
+   * The pure-Java key factory for a signature or RSA algorithm: SunRsaSign for RSA, Bouncy Castle
+   * else.
+   */
   static KeyFactory pureJavaKeyFactory(Algorithm algorithm) throws GeneralSecurityException {
     if (algorithm.isRsa()) {
       return KeyFactory.getInstance("RSA", SUN_RSA_SIGN);
     }
-    return KeyFactory.getInstance(algorithm == Algorithm.ED25519 ? "Ed25519" : "EC", BOUNCY_CASTLE);
+    return KeyFactory.getInstance(keyType(algorithm), BOUNCY_CASTLE);
+  }
+
+  /** Bouncy Castle's key type name for a non-RSA signature algorithm. */
+  private static String keyType(Algorithm algorithm) {
+    switch (algorithm) {
+      case ED25519:
+        return "Ed25519";
+      case ML_DSA_44:
+      case ML_DSA_65:
+      case ML_DSA_87:
+        return "ML-DSA";
+      case HASH_ML_DSA_44_SHA512:
+      case HASH_ML_DSA_65_SHA512:
+      case HASH_ML_DSA_87_SHA512:
+        return "HASH-ML-DSA";
+      case SLH_DSA_SHA2_128S:
+      case SLH_DSA_SHAKE_128F:
+        return "SLH-DSA";
+      default:
+        return "EC";
+    }
   }
 
   private static Provider require(String name) {

@@ -8,16 +8,18 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.hsm.HsmException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.X509EncodedKeySpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
-/** Public keys as PEM (SubjectPublicKeyInfo) and as JWK, the latter built with nimbus-jose-jwt. */
+/** Public keys as PEM (SubjectPublicKeyInfo) and as JWK (nimbus-jose-jwt; AKP by hand). */
 public final class PublicKeyExport {
   private PublicKeyExport() {}
 
@@ -36,18 +38,41 @@ public final class PublicKeyExport {
    */
   public static byte[] keyId(dev.hsm.Algorithm algorithm, byte[] spki) {
     try {
-      byte[] canonical =
-          Providers.pureJavaKeyFactory(algorithm)
-              .generatePublic(new X509EncodedKeySpec(spki))
-              .getEncoded();
+      byte[] canonical = Keys.canonicalSpki(algorithm, spki);
       return MessageDigest.getInstance("SHA-256").digest(canonical);
     } catch (GeneralSecurityException e) {
       throw new HsmException("cannot read a stored " + algorithm + " public key", e);
     }
   }
 
-  /** The key as a JWK with {@code kid}, {@code alg} and {@code use}. */
-  public static JWK jwk(dev.hsm.Algorithm algorithm, PublicKey publicKey, String keyId) {
+  /**
+   * The key as a JWK (JSON) with {@code kid}, {@code alg} and {@code use}: RFC 7518 and RFC 8037
+   * key types, built by nimbus-jose-jwt, and for ML-DSA and SLH-DSA the {@code AKP} ("algorithm key
+   * pair") key type of the IETF JOSE/COSE drafts for them: {@code pub} is the raw public key in
+   * base64url, and {@code alg} is required.
+   *
+   * @throws IllegalArgumentException for an algorithm JOSE has no name for (HashML-DSA, the ML-KEM
+   *     encryption keys)
+   */
+  public static String jwk(dev.hsm.Algorithm algorithm, PublicKey publicKey, String keyId) {
+    if (algorithm.joseName() == null) {
+      throw new IllegalArgumentException(
+          "JOSE defines no algorithm name for " + algorithm + ", so it has no JWK");
+    }
+    if (algorithm.isPostQuantum()) {
+      Map<String, Object> jwk = new LinkedHashMap<>();
+      jwk.put("kty", "AKP");
+      jwk.put("use", "sig");
+      jwk.put("kid", keyId);
+      jwk.put("alg", algorithm.joseName());
+      jwk.put(
+          "pub", Base64URL.encode(PostQuantumKeys.rawPublicKey(publicKey.getEncoded())).toString());
+      return JSONObjectUtils.toJSONString(jwk);
+    }
+    return classicalJwk(algorithm, publicKey, keyId).toJSONString();
+  }
+
+  private static JWK classicalJwk(dev.hsm.Algorithm algorithm, PublicKey publicKey, String keyId) {
     Algorithm alg = new Algorithm(algorithm.joseName());
     KeyUse use =
         algorithm.kind() == dev.hsm.Algorithm.Kind.SIGNATURE ? KeyUse.SIGNATURE : KeyUse.ENCRYPTION;

@@ -275,11 +275,13 @@ final class DefaultKeyHandle implements KeyHandle {
   @Override
   public String publicJwk() {
     LoadedKey key = asymmetric("export a public JWK");
+    if (key.record.algorithm().joseName() == null) {
+      throw engine
+          .gate()
+          .wrongType(key, "export a public JWK (JOSE defines no name for it; use publicKeyPem())");
+    }
     return PublicKeyExport.jwk(
-            key.record.algorithm(),
-            key.primaryPublicKey(),
-            name + ":" + key.record.primaryVersion())
-        .toJSONString();
+        key.record.algorithm(), key.primaryPublicKey(), name + ":" + key.record.primaryVersion());
   }
 
   private LoadedKey asymmetric(String action) {

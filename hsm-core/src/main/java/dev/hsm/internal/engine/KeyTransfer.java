@@ -11,8 +11,11 @@ import dev.hsm.KeyMaterial;
 import dev.hsm.KeyNotExtractableException;
 import dev.hsm.KeySpec;
 import dev.hsm.KeyState;
+import dev.hsm.NativeCrypto;
 import dev.hsm.Operation;
 import dev.hsm.VerificationFailedException;
+import dev.hsm.internal.crypto.CryptoEngines;
+import dev.hsm.internal.crypto.Keys;
 import dev.hsm.internal.crypto.Pem;
 import dev.hsm.internal.crypto.Providers;
 import dev.hsm.internal.crypto.PublicKeyExport;
@@ -24,6 +27,7 @@ import dev.hsm.internal.protection.KeyRecord;
 import dev.hsm.internal.protection.MasterKey;
 import dev.hsm.internal.protection.Secrets;
 import dev.hsm.spi.CustodyRecord;
+import dev.hsm.spi.KeyOperations;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -49,13 +53,13 @@ import javax.crypto.spec.SecretKeySpec;
  * Export of an extractable key to another store, and its import there; the byte layout is {@link
  * ExportBlob} (format version 2, documented in {@code docs/FORMATS.md}).
  *
- * <p>The export is encrypted for the destination's RSA-OAEP transport key (an ephemeral AES-256 key
- * under RSA-OAEP, the key's attributes and material under AES-256-GCM) and signed by a signing key
- * of the exporting store, over every byte before the signature: header, both key ids, the encrypted
- * ephemeral key and the payload. The importing admin names the key this store trusts for the
- * signature; the import checks it before the transport key decrypts anything, so a blob that is
- * altered, unsigned, signed by anyone else, or made for another transport key never reaches the
- * transport key's private half and never becomes a key.
+ * <p>The export is encrypted for the destination's transport key (an ephemeral AES-256 key under
+ * RSA-OAEP, or under HPKE for a post-quantum transport key; the key's attributes and material under
+ * AES-256-GCM) and signed by a signing key of the exporting store, over every byte before the
+ * signature: header, both key ids, the encrypted ephemeral key and the payload. The importing admin
+ * names the key this store trusts for the signature; the import checks it before the transport key
+ * decrypts anything, so a blob that is altered, unsigned, signed by anyone else, or made for
+ * another transport key never reaches the transport key's private half and never becomes a key.
  *
  * <p>The three keys are used only here, through the {@link PolicyGate} with their own {@link
  * KeyUse}s ({@code SIGN_EXPORT}, {@code VERIFY_EXPORT}, {@code UNWRAP_EXPORT}): their policy and
@@ -85,9 +89,8 @@ final class KeyTransfer {
           new KeyNotExtractableException(
               "key '" + keyName + "' is not extractable, so it cannot be exported"));
     }
-    PublicKey transport = transportKey(transportPublicKeyPem);
-    byte[] transportKeyId =
-        PublicKeyExport.keyId(Algorithm.RSA_OAEP_SHA256, transport.getEncoded());
+    Transport transport = transportKey(transportPublicKeyPem);
+    byte[] transportKeyId = PublicKeyExport.keyId(transport.algorithm(), transport.spki());
     Permit signer = engine.gate().primary(signingKeyName, KeyUse.SIGN_EXPORT);
     Algorithm signatureAlgorithm = signer.key().record.algorithm();
     byte[] signerKeyId =
@@ -96,9 +99,7 @@ final class KeyTransfer {
     byte[] payload = payload(record);
     byte[] ephemeral = Randomness.bytes(ExportBlob.EPHEMERAL_KEY_BYTES);
     try {
-      Cipher oaep = Cipher.getInstance("RSA/ECB/OAEPPadding", Providers.SUN_JCE);
-      oaep.init(Cipher.ENCRYPT_MODE, transport, oaepParameters(), Randomness.secureRandom());
-      byte[] wrappedKey = oaep.doFinal(ephemeral);
+      byte[] wrappedKey = transport.wrap(ephemeral);
       byte[] associatedData =
           ExportBlob.associatedData(
               transportKeyId,
@@ -136,17 +137,69 @@ final class KeyTransfer {
     }
   }
 
-  private static PublicKey transportKey(String pem) {
+  /** The destination's transport key: its algorithm, SPKI, and how it wraps the ephemeral key. */
+  private record Transport(Algorithm algorithm, byte[] spki, KeyOperations encryptOnly) {
+    /**
+     * RSA-OAEP (SHA-256, MGF1-SHA-256, the export label) for an RSA key; for a post-quantum one the
+     * payload of a ciphertext envelope (HPKE: encapsulation, AES-256-GCM ciphertext and tag) with
+     * the export label as associated data.
+     */
+    byte[] wrap(byte[] ephemeral) throws GeneralSecurityException {
+      if (encryptOnly != null) {
+        return encryptOnly.encrypt(new byte[0], ephemeral, ExportBlob.OAEP_LABEL);
+      }
+      Cipher oaep = Cipher.getInstance("RSA/ECB/OAEPPadding", Providers.SUN_JCE);
+      oaep.init(
+          Cipher.ENCRYPT_MODE,
+          KeyFactory.getInstance("RSA", Providers.SUN_RSA_SIGN)
+              .generatePublic(new X509EncodedKeySpec(spki)),
+          oaepParameters(),
+          Randomness.secureRandom());
+      return oaep.doFinal(ephemeral);
+    }
+  }
+
+  /**
+   * An RSA public key of at least 2048 bits, or a post-quantum encryption key ({@code
+   * ML_KEM_768_X25519}, {@code ML_KEM_1024}), as PEM.
+   */
+  private static Transport transportKey(String pem) {
+    byte[] spki = Pem.decode(pem, "PUBLIC KEY");
+    for (Algorithm algorithm : List.of(Algorithm.ML_KEM_768_X25519, Algorithm.ML_KEM_1024)) {
+      KeySpec spec = KeySpec.of(algorithm).withOperations(Operation.ENCRYPT);
+      Keys.Material material;
+      try {
+        material = Keys.validateImport(spec, KeyMaterial.Form.PUBLIC_X509, spki);
+      } catch (InvalidKeyMaterialException notThisAlgorithm) {
+        continue;
+      }
+      try {
+        return new Transport(
+            algorithm,
+            material.encoded(),
+            Keys.load(
+                CryptoEngines.select(NativeCrypto.OFF),
+                algorithm,
+                KeyMaterial.Form.PUBLIC_X509,
+                material.encoded(),
+                null));
+      } catch (GeneralSecurityException e) {
+        throw new InvalidKeyMaterialException("the transport key cannot be read", e);
+      }
+    }
     try {
       PublicKey key =
           KeyFactory.getInstance("RSA", Providers.SUN_RSA_SIGN)
-              .generatePublic(new X509EncodedKeySpec(Pem.decode(pem, "PUBLIC KEY")));
+              .generatePublic(new X509EncodedKeySpec(spki));
       if (((RSAPublicKey) key).getModulus().bitLength() < 2048) {
         throw new InvalidKeyMaterialException("the transport key must be RSA of 2048 bits or more");
       }
-      return key;
+      return new Transport(Algorithm.RSA_OAEP_SHA256, key.getEncoded(), null);
     } catch (GeneralSecurityException | ClassCastException e) {
-      throw new InvalidKeyMaterialException("the transport key must be an RSA public key PEM", e);
+      throw new InvalidKeyMaterialException(
+          "the transport key must be a public key PEM of RSA (2048 bits or more),"
+              + " ML_KEM_768_X25519 or ML_KEM_1024",
+          e);
     }
   }
 

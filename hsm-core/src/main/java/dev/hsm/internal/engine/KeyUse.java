@@ -1,5 +1,6 @@
 package dev.hsm.internal.engine;
 
+import dev.hsm.Algorithm;
 import dev.hsm.Algorithm.Kind;
 import dev.hsm.HsmException;
 import dev.hsm.InvalidCiphertextException;
@@ -28,16 +29,23 @@ enum KeyUse {
       "encrypt",
       "ciphertext",
       Kind.AEAD,
-      Kind.ASYMMETRIC_ENCRYPTION),
+      Kind.ASYMMETRIC_ENCRYPTION,
+      Kind.HYBRID_ENCRYPTION),
   DECRYPT(
       Operation.DECRYPT,
       "key.decrypt",
       "decrypt",
       "ciphertext",
       Kind.AEAD,
-      Kind.ASYMMETRIC_ENCRYPTION),
+      Kind.ASYMMETRIC_ENCRYPTION,
+      Kind.HYBRID_ENCRYPTION),
   GENERATE_DATA_KEY(
-      Operation.ENCRYPT, "key.generate-data-key", "generate a data key", "ciphertext", Kind.AEAD),
+      Operation.ENCRYPT,
+      "key.generate-data-key",
+      "generate a data key",
+      "ciphertext",
+      Kind.AEAD,
+      Kind.HYBRID_ENCRYPTION),
   SIGN(Operation.SIGN, "key.sign", "sign", "signature", Kind.SIGNATURE),
   VERIFY(Operation.VERIFY, "key.verify", "verify a signature", "signature", Kind.SIGNATURE),
   MAC(Operation.SIGN, "key.mac", "compute a MAC", "MAC tag", Kind.MAC),
@@ -45,14 +53,16 @@ enum KeyUse {
   SIGN_JWS(Operation.SIGN, "key.sign", "sign a JWS", "JWS", Kind.SIGNATURE, Kind.MAC),
   VERIFY_JWS(Operation.VERIFY, "key.verify", "verify a JWS", "JWS", Kind.SIGNATURE, Kind.MAC),
 
-  /** An import's ephemeral key, decrypted with this store's RSA-OAEP transport key. */
+  /** An import's ephemeral key, decrypted with this store's transport key (RSA-OAEP or ML-KEM). */
   UNWRAP_EXPORT(
       Operation.DECRYPT,
       AuditChain.ADMIN,
       "key.unwrap-export",
-      "unwrap an exported key (a transport key must be RSA_OAEP_SHA256)",
+      "unwrap an exported key (a transport key must be RSA_OAEP_SHA256, ML_KEM_768_X25519 or"
+          + " ML_KEM_1024)",
       "exported key",
-      Kind.ASYMMETRIC_ENCRYPTION),
+      Kind.ASYMMETRIC_ENCRYPTION,
+      Kind.HYBRID_ENCRYPTION),
 
   /** An export's proof of origin, signed with the exporting store's signing key. */
   SIGN_EXPORT(
@@ -172,6 +182,15 @@ enum KeyUse {
 
   boolean worksOn(Kind kind) {
     return kinds.contains(kind);
+  }
+
+  /**
+   * Whether it works on keys of {@code algorithm}: one of its kinds, and for JWS one that JOSE has
+   * a name for (HashML-DSA has none).
+   */
+  boolean worksOn(Algorithm algorithm) {
+    return worksOn(algorithm.kind())
+        && (algorithm.joseName() != null || (this != SIGN_JWS && this != VERIFY_JWS));
   }
 
   /** The exception for input that is malformed or not for this key: one type per kind of input. */

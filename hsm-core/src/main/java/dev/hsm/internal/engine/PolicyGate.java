@@ -35,8 +35,13 @@ final class PolicyGate {
    */
   LoadedKey admit(String name, KeyUse use) {
     LoadedKey key = engine.keys().loaded(name);
-    if (!use.worksOn(key.record.algorithm().kind())) {
-      throw wrongType(key, use.description);
+    if (!use.worksOn(key.record.algorithm())) {
+      throw wrongType(
+          key,
+          use.description
+              + (use.worksOn(key.record.algorithm().kind())
+                  ? " (JOSE defines no algorithm name for it)"
+                  : ""));
     }
     if (!key.operations.contains(use.operation)) {
       throw engine.refused(

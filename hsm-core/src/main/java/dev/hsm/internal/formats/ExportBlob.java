@@ -12,7 +12,8 @@ import java.util.Arrays;
  *
  * <pre>
  * "HSMX" | 0x02 | transport key id (32) | signer key id (32) | u8 a | signature algorithm (a, ASCII)
- *   | u16 n | RSA-OAEP(ephemeral AES-256 key) (n) | u32 m | nonce (12) + AES-256-GCM + tag (16) (m)
+ *   | u16 n | ephemeral AES-256 key under the transport key (n: RSA-OAEP, or HPKE's encapsulation,
+ *   AES-256-GCM and tag) | u32 m | nonce (12) + AES-256-GCM + tag (16) (m)
  *   | signature (to the end)
  * </pre>
  *
@@ -32,7 +33,10 @@ public final class ExportBlob {
   /** The length of a key id: SHA-256 of the key's SubjectPublicKeyInfo DER. */
   public static final int KEY_ID_BYTES = 32;
 
-  /** The OAEP label under which the ephemeral key is encrypted. */
+  /**
+   * The label under which the ephemeral key is encrypted: RSA-OAEP's label, or HPKE's associated
+   * data for a post-quantum transport key.
+   */
   public static final byte[] OAEP_LABEL = ReservedLabels.label("v2/key-export");
 
   /** What the signature covers begins with this label, then every byte before the signature. */
@@ -48,7 +52,10 @@ public final class ExportBlob {
   public static final int TAG_BYTES = 16;
 
   private static final int MAX_ALGORITHM_BYTES = 64;
-  private static final int MAX_SIGNATURE_BYTES = 1024;
+
+  /** Room for every signature algorithm: SLH-DSA-SHAKE-128f's are 17,088 bytes. */
+  private static final int MAX_SIGNATURE_BYTES = 65536;
+
   private static final int FIXED_HEADER_BYTES = MAGIC.length + 1 + 2 * KEY_ID_BYTES + 1;
 
   private ExportBlob() {}

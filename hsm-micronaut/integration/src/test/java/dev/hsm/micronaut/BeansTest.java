@@ -44,10 +44,10 @@ class BeansTest {
       assertThat(info.labels()).containsEntry("team", "billing").containsEntry("cost.center", "42");
       assertThat(receipts.name()).isEqualTo("receipts");
       assertThat(receipts.info().algorithm()).isEqualTo(Algorithm.ECDSA_P256_SHA256);
-      assertThat(context.getBeansOfType(KeyHandle.class)).hasSize(4);
+      assertThat(context.getBeansOfType(KeyHandle.class)).hasSize(6);
       assertThat(context.getBean(HsmClient.class).listKeys())
           .extracting(KeyInfo::name)
-          .containsExactly("billing", "pii", "pii-search", "receipts");
+          .containsExactly("billing", "pii", "pii-search", "pq-pii", "pq-receipts", "receipts");
     }
   }
 
@@ -99,7 +99,7 @@ class BeansTest {
   void hsmClient_isClosedWhenTheApplicationStops() {
     ApplicationContext context = ApplicationContext.run(TestHsm.properties(TestHsm.newDirectory()));
     HsmClient hsm = context.getBean(HsmClient.class);
-    assertThat(hsm.listKeys()).hasSize(3);
+    assertThat(hsm.listKeys()).hasSize(5);
 
     context.close();
 

@@ -51,6 +51,27 @@ public class ContractServiceBean implements ContractService {
   }
 
   @Override
+  @Signed(key = "pq-receipts")
+  public String pqReceipt(String order) {
+    bodyRuns.incrementAndGet();
+    return "paid " + order;
+  }
+
+  @Override
+  @Encrypted(key = "pq-pii", context = "customer.card")
+  public String pqEncrypt(String card) {
+    bodyRuns.incrementAndGet();
+    return card;
+  }
+
+  @Override
+  public String acceptPqEncrypted(
+      @Encrypted(key = "pq-pii", context = "customer.card") String card) {
+    bodyRuns.incrementAndGet();
+    return card;
+  }
+
+  @Override
   public int bodyRuns() {
     return bodyRuns.get();
   }

@@ -39,14 +39,16 @@ public final class TestHsm {
 
   /**
    * The keys every test context declares, because its beans use them: the contract's {@code
-   * receipts} (ECDSA P-256) and {@code pii} (AES-256-GCM), and {@code pii-search} (AES-256-GCM-SIV)
-   * for the entity's searchable field.
+   * receipts} (ECDSA P-256), {@code pii} (AES-256-GCM), {@code pq-receipts} (ML-DSA-65) and {@code
+   * pq-pii} (X-Wing), and {@code pii-search} (AES-256-GCM-SIV) for the entity's searchable field.
    */
   public static Map<String, Object> declaredKeys() {
     Map<String, Object> properties = new HashMap<>();
     properties.put("hsm.keys.receipts.algorithm", "ECDSA_P256_SHA256");
     properties.put("hsm.keys.pii.algorithm", "AES_256_GCM");
     properties.put("hsm.keys.pii-search.algorithm", "AES_256_GCM_SIV");
+    properties.put("hsm.keys.pq-receipts.algorithm", "ML_DSA_65");
+    properties.put("hsm.keys.pq-pii.algorithm", "ML_KEM_768_X25519");
     return properties;
   }
 }

@@ -156,6 +156,27 @@ class ApiTourTest {
   }
 
   @Test
+  void postQuantumTour() throws Exception {
+    Path keyFile = dir.resolve("hsm.key");
+    Files.write(keyFile, new java.security.SecureRandom().generateSeed(32));
+    byte[] manifest = "{\"release\":\"1.0\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] document = "contract".getBytes(StandardCharsets.UTF_8);
+    byte[] context = "archive:2026".getBytes(StandardCharsets.UTF_8);
+
+    try (HsmClient hsm = HsmClient.open(HsmConfig.sqlite(dir.resolve("pq.db")).keyFile(keyFile))) {
+      // README: post-quantum
+      KeyHandle signer = hsm.createKey("releases", KeySpec.mlDsa65());
+      String jws = signer.signJws(manifest); // alg ML-DSA-65
+      KeyHandle vault = hsm.createKey("archive", KeySpec.mlKem768X25519());
+      byte[] sealed = vault.encrypt(document, context); // HPKE, X-Wing + AES-256-GCM
+
+      assertThat(signer.verifyJws(jws)).isEqualTo(manifest);
+      assertThat(signer.publicJwk()).contains("\"kty\":\"AKP\"", "\"alg\":\"ML-DSA-65\"");
+      assertThat(vault.decrypt(sealed, context)).isEqualTo(document);
+    }
+  }
+
+  @Test
   void keyTransferTour() throws Exception {
     Path keyFile = dir.resolve("hsm.key");
     Files.write(keyFile, new java.security.SecureRandom().generateSeed(32));
