@@ -79,7 +79,12 @@ public interface HsmClient extends AutoCloseable {
   /** The key named {@code name}, or empty if there is none; loads it like {@link #key(String)}. */
   Optional<KeyHandle> findKey(String name);
 
-  /** Metadata of every key in the store, sorted by name. Reads the database. */
+  /**
+   * Metadata of every key in the store, sorted by name. Reads the database.
+   *
+   * @throws KeyIntegrityException if a key's rows fail their integrity check (altered outside the
+   *     library)
+   */
   List<KeyInfo> listKeys();
 
   /**

@@ -24,9 +24,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Key exports made and read the way an outside implementation would: only the JDK and what {@code
  * docs/FORMATS.md} ("Exported keys") says, nothing of the library's internals. Tests use it to
- * forge, take apart and rebuild exports, and to show the page is enough to interoperate.
+ * forge, take apart and rebuild exports, and to show the page is enough to interoperate. Public for
+ * the fuzz suites ({@code dev.hsm.fuzz}), which forge exports around mutated payloads.
  */
-final class ExportBlobs {
+public final class ExportBlobs {
   static final byte[] OAEP_LABEL_V1 = "dev.hsm/v1/key-export".getBytes(UTF_8);
   static final byte[] OAEP_LABEL = "dev.hsm/v2/key-export".getBytes(UTF_8);
   static final byte[] SIGNATURE_PREFIX = "dev.hsm/v2/key-export-signature".getBytes(UTF_8);
@@ -90,7 +91,7 @@ final class ExportBlobs {
    * Everything of a version 2 export but its signature: {@code payload} (the JSON) sealed under a
    * fresh ephemeral key, which is encrypted for {@code transportPem}.
    */
-  static byte[] unsigned(
+  public static byte[] unsigned(
       String transportPem, String signerPem, String signatureAlgorithm, byte[] payload)
       throws GeneralSecurityException {
     byte[] ephemeral = new byte[32];
@@ -113,7 +114,7 @@ final class ExportBlobs {
   }
 
   /** What the exporter signs: the signature prefix, then every byte before the signature. */
-  static byte[] signingInput(byte[] unsigned) {
+  public static byte[] signingInput(byte[] unsigned) {
     return concat(SIGNATURE_PREFIX, unsigned);
   }
 
@@ -136,7 +137,8 @@ final class ExportBlobs {
   }
 
   /** The JSON payload of a version 2 export, opened with the transport key's private half. */
-  static byte[] openPayload(byte[] blob, PrivateKey transport) throws GeneralSecurityException {
+  public static byte[] openPayload(byte[] blob, PrivateKey transport)
+      throws GeneralSecurityException {
     Layout at = Layout.of(blob);
     Cipher oaep = Cipher.getInstance("RSA/ECB/OAEPPadding");
     oaep.init(Cipher.DECRYPT_MODE, transport, oaepParameters(OAEP_LABEL));
@@ -174,7 +176,7 @@ final class ExportBlobs {
     return concat(nonce, gcm.doFinal(plaintext));
   }
 
-  static byte[] concat(byte[]... parts) {
+  public static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] part : parts) {
       out.write(part, 0, part.length);

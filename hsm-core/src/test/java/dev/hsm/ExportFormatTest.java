@@ -3,6 +3,7 @@ package dev.hsm;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * docs/FORMATS.md ("Exported keys") is enough to interoperate: an export this library makes is read
@@ -148,11 +151,71 @@ class ExportFormatTest {
   }
 
   /**
+   * Payloads that are no consistent key, each made from a valid one by one change. Found by the
+   * export fuzz suite: before the payload was read strictly, most were stored as keys that failed
+   * when used, a version listed twice failed with StoreException after 100 retries, and the RSA one
+   * threw InvalidArgumentException.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "an enabled version without material | ,\"material\":\"[^\"]*\" | ",
+        "versions not numbered from 1 | \"version\":1 | \"version\":2",
+        "a minimum decryption version above the primary"
+            + " | \"minDecryptionVersion\":1 | \"minDecryptionVersion\":2",
+        "a disabled primary version | \"ENABLED\" | \"DISABLED\"",
+        "a version listed twice | \\[(\\{.*\\})\\] | [$1,$1]",
+        "an RSA key with no modulus size | AES_256_GCM | RSA_OAEP_SHA256",
+        "no versions | \\[.*\\] | []",
+        "a version number that is not whole | \"version\":1 | \"version\":1.5",
+        "a modulus size for an AES key | \"rsaModulusBits\":0 | \"rsaModulusBits\":2048",
+        "a label outside the rule | \"labels\":\\{\\} | \"labels\":{\"Bad Label\":\"x\"}",
+        "a negative rotation period"
+            + " | \"rotationPeriodSeconds\":0 | \"rotationPeriodSeconds\":-3600",
+      })
+  void anInconsistentPayload_isRefusedAsInvalidKeyMaterial_andStoresNothing(
+      String change, String regex, String replacement) throws Exception {
+    String valid = new String(ExportBlobs.aesPayload("outside", KNOWN_AES), UTF_8);
+    String payload = valid.replaceFirst(regex, replacement == null ? "" : replacement);
+    assertThat(payload).as(change).isNotEqualTo(valid);
+    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+    ec.initialize(new ECGenParameterSpec("secp256r1"));
+    String name = "inconsistent-" + Math.abs(change.hashCode());
+
+    assertThatThrownBy(
+            () ->
+                importBuiltOutside(
+                    name,
+                    KeySpec.ecdsaP256(),
+                    ec.generateKeyPair(),
+                    "ECDSA_P256_SHA256",
+                    "SHA256withECDSAinP1363Format",
+                    payload.getBytes(UTF_8)))
+        .isInstanceOf(InvalidKeyMaterialException.class)
+        .hasMessageContaining("cannot import key '" + name + "': the exported key");
+    assertThat(hsm.findKey(name)).isEmpty();
+  }
+
+  /**
    * Trusts {@code signer}'s public key as {@code name + "-signer"}, builds an export of an AES key
    * holding {@link #KNOWN_AES} with {@link ExportBlobs}, signs it with the JDK and imports it.
    */
   private KeyHandle importBuiltOutside(
       String name, KeySpec spec, KeyPair signer, String algorithm, String jdkSignature)
+      throws Exception {
+    return importBuiltOutside(
+        name, spec, signer, algorithm, jdkSignature, ExportBlobs.aesPayload("outside", KNOWN_AES));
+  }
+
+  /** The same, with {@code payload} as the export's JSON. */
+  private KeyHandle importBuiltOutside(
+      String name,
+      KeySpec spec,
+      KeyPair signer,
+      String algorithm,
+      String jdkSignature,
+      byte[] payload)
       throws Exception {
     String signerPem =
         "-----BEGIN PUBLIC KEY-----\n"
@@ -163,9 +226,7 @@ class ExportFormatTest {
             name + "-signer",
             spec.withOperations(Operation.VERIFY),
             KeyMaterial.publicKeyPem(signerPem));
-    byte[] unsigned =
-        ExportBlobs.unsigned(
-            transportPem, signerPem, algorithm, ExportBlobs.aesPayload("outside", KNOWN_AES));
+    byte[] unsigned = ExportBlobs.unsigned(transportPem, signerPem, algorithm, payload);
     Signature signature = Signature.getInstance(jdkSignature);
     signature.initSign(signer.getPrivate());
     signature.update(ExportBlobs.signingInput(unsigned));

@@ -186,6 +186,26 @@ class JwsTest {
   }
 
   @Test
+  void verifyJws_refusesAPartWhoseUnusedBitsAreNotZero_soEachTokenHasOneSpelling() {
+    // Found by the JWS fuzz suite: the last character of a 64-byte ES256 signature carries 4 bits
+    // no byte uses; a decoder ignores them, so 16 spellings of one token all verified.
+    KeyHandle key = hsm.createKey("canonical", KeySpec.ecdsaP256());
+    String token = key.signJws(PAYLOAD);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char last = token.charAt(token.length() - 1);
+    String respelled =
+        token.substring(0, token.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+    assertThat(Base64URL.from(respelled.split("\\.")[2]).decode())
+        .as("the same signature bytes")
+        .isEqualTo(Base64URL.from(token.split("\\.")[2]).decode());
+
+    assertThatThrownBy(() -> key.verifyJws(respelled))
+        .isInstanceOf(VerificationFailedException.class)
+        .hasMessageContaining("'canonical' is malformed");
+    assertThat(key.verifyJws(token)).isEqualTo(PAYLOAD);
+  }
+
+  @Test
   void signJws_withAnAesKey_throwsWrongKeyType() {
     KeyHandle key = hsm.createKey("aes-for-jws", KeySpec.aes256Gcm());
 

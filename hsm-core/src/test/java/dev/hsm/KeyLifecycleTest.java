@@ -286,6 +286,23 @@ class KeyLifecycleTest {
     }
 
     @Test
+    void aRotationPeriodBeyondTheRangeOfTime_neverComesDue() {
+      // Found by the configuration fuzz suite: creation time + period overflowed to a time long
+      // past, so a key declared with hsm.keys.k.rotation-period=9999999999999999s rotated on every
+      // use.
+      KeyHandle key =
+          hsm.createKey(
+              "k", KeySpec.aes256Gcm().withRotationPeriod(Duration.ofSeconds(Long.MAX_VALUE)));
+
+      key.encrypt(DATA, CONTEXT);
+      clock.advance(Duration.ofDays(365));
+      key.encrypt(DATA, CONTEXT);
+
+      assertThat(hsm.applyDueChanges()).isZero();
+      assertThat(versions(key)).hasSize(1);
+    }
+
+    @Test
     void aRotationPeriodUnderAnHour_isRefused() {
       assertThat(KeySpec.aes256Gcm().withRotationPeriod(Duration.ofHours(1)).rotationPeriod())
           .isEqualTo(Duration.ofHours(1));

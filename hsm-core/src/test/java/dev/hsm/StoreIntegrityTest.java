@@ -121,6 +121,26 @@ class StoreIntegrityTest {
   }
 
   @Test
+  void nameChangedToBytesThatAreNotUtf8_failsTheListingWithKeyIntegrity() {
+    // Found by the backup-file fuzz suite: the name reads back with U+FFFD in place of the bad
+    // byte, so no key of that name is found and listKeys threw KeyNotFoundException.
+    for (String table : List.of("hsm_key SET name", "key_version SET key_name")) {
+      StoreFiles.update(
+          db,
+          "UPDATE "
+              + table
+              + " = CAST(X'76696374696d2d6564ff' AS TEXT) WHERE "
+              + (table.startsWith("hsm_key") ? "name" : "key_name")
+              + " = 'victim-ed'");
+    }
+
+    try (HsmClient hsm = reopen()) {
+      integrityFailure(hsm::listKeys, "'victim-ed\ufffd'", "cannot be read by its name");
+      assertUntouchedKeysWork(hsm);
+    }
+  }
+
+  @Test
   void changedAlgorithm_failsThatKeyWithKeyIntegrity() {
     // Both are 32-byte AEAD keys: without the row check, the key would load as ChaCha20.
     StoreFiles.update(

@@ -276,4 +276,27 @@ class UnlockSlotsTest {
       assertThat(admin.unlockSlots()).hasSize(1);
     }
   }
+
+  @Test
+  void aSlotWithoutAKind_opensNothing_insteadOfFailingWithNullPointerException() {
+    HsmConfig config = TestStores.keyFileConfig(dir, "store.db");
+    HsmClient.open(config).close();
+    // A damaged or edited file can hold NULL where the schema says NOT NULL (the backup fuzz suite
+    // made one): rebuild the slot table without the constraint to write one.
+    StoreFiles.update(db(), "CREATE TABLE slot_copy AS SELECT * FROM unlock_slot");
+    StoreFiles.update(db(), "DROP TABLE unlock_slot");
+    StoreFiles.update(
+        db(),
+        "CREATE TABLE unlock_slot (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT,"
+            + " kdf_params TEXT, salt BLOB, wrapped_master_key BLOB, created_at INTEGER)");
+    StoreFiles.update(
+        db(),
+        "INSERT INTO unlock_slot SELECT id, NULL, kdf_params, salt, wrapped_master_key,"
+            + " created_at FROM slot_copy");
+    StoreFiles.update(db(), "DROP TABLE slot_copy");
+
+    assertThat(catchThrowable(() -> HsmClient.open(config)))
+        .isInstanceOf(UnlockFailedException.class)
+        .hasMessageContaining("has no key file unlock slot");
+  }
 }

@@ -31,18 +31,28 @@ public final class DeclaredKeys {
   }
 
   /**
-   * Ensures each declared key in {@code hsm}, in order.
+   * Ensures each declared key in {@code hsm}, in order. Every declaration is checked before any key
+   * is created, so one that fails creates none of them.
    *
    * @param specs the declared keys by name, as {@link CommonHsmProperties#keySpecs()} gives them
    * @param warnings receives one message per declared label or rotation period that differs from
    *     the stored key's; a starter passes its framework's logger
    * @throws dev.hsm.KeyAlreadyExistsException naming the key, if a declared key differs from the
    *     stored one
+   * @throws InvalidArgumentException if a name is not a valid key name, or a spec is missing
    */
   public static DeclaredKeys ensure(
       HsmClient hsm, Map<String, KeySpec> specs, Consumer<String> warnings) {
     InvalidArgumentException.requireNonNull(hsm, "hsm");
+    InvalidArgumentException.requireNonNull(specs, "specs");
     InvalidArgumentException.requireNonNull(warnings, "warnings");
+    specs.forEach(
+        (name, spec) -> {
+          InvalidArgumentException.requireNonNull(spec, "the spec of declared key " + name);
+          if (hsm.findKey(name).isPresent()) { // findKey checks the name
+            hsm.ensureKey(name, spec); // writes nothing for a stored key: only compares
+          }
+        });
     Map<String, KeyHandle> handles = new LinkedHashMap<>();
     specs.forEach(
         (name, spec) -> {

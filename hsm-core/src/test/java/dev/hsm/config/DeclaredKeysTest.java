@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hsm.HsmClient;
 import dev.hsm.HsmConfig;
+import dev.hsm.InvalidArgumentException;
 import dev.hsm.KeyAlreadyExistsException;
+import dev.hsm.KeyInfo;
 import dev.hsm.KeyNotFoundException;
 import dev.hsm.KeySpec;
 import java.io.IOException;
@@ -83,6 +85,31 @@ class DeclaredKeysTest {
               () -> DeclaredKeys.ensure(hsm, specs("receipts", KeySpec.ecdsaP256()), warnings::add))
           .isInstanceOf(KeyAlreadyExistsException.class)
           .hasMessageContaining("key 'receipts' exists as KeySpec[ED25519");
+    }
+  }
+
+  @Test
+  void aDeclarationThatFails_createsNoneOfTheKeys() {
+    // Found by the configuration fuzz suite: keys declared before the failing one were created.
+    try (HsmClient hsm = HsmClient.open(config)) {
+      hsm.createKey("receipts", KeySpec.ed25519());
+
+      assertThatThrownBy(
+              () ->
+                  DeclaredKeys.ensure(
+                      hsm,
+                      specs("pii", KeySpec.aes256Gcm(), "receipts", KeySpec.ecdsaP256()),
+                      warnings::add))
+          .isInstanceOf(KeyAlreadyExistsException.class);
+      assertThatThrownBy(
+              () ->
+                  DeclaredKeys.ensure(
+                      hsm,
+                      specs("pii", KeySpec.aes256Gcm(), "not a key name", KeySpec.aes256Gcm()),
+                      warnings::add))
+          .isInstanceOf(InvalidArgumentException.class);
+
+      assertThat(hsm.listKeys()).extracting(KeyInfo::name).containsExactly("receipts");
     }
   }
 

@@ -215,7 +215,18 @@ public final class Engine implements HsmClient {
     checkOpen();
     List<KeyInfo> infos = new ArrayList<>();
     for (StoredKey stored : store.listKeys()) {
-      infos.add(keys.read(stored.name()).info()); // anchored to the log, like every read
+      // Anchored to the log, like every read. A key listed but not found by its name had its name
+      // altered in the file (to bytes that are not UTF-8, which read back as another name).
+      KeyRecord record =
+          keys.find(stored.name())
+              .orElseThrow(
+                  () ->
+                      new KeyIntegrityException(
+                          "key '"
+                              + stored.name()
+                              + "' is listed but cannot be read by its name: its row was"
+                              + " altered outside the library"));
+      infos.add(record.info());
     }
     return infos;
   }

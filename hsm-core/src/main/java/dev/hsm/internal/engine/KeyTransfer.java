@@ -1,6 +1,5 @@
 package dev.hsm.internal.engine;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.hsm.Algorithm;
 import dev.hsm.HsmException;
 import dev.hsm.InvalidArgumentException;
@@ -10,7 +9,6 @@ import dev.hsm.KeyHandle;
 import dev.hsm.KeyMaterial;
 import dev.hsm.KeyNotExtractableException;
 import dev.hsm.KeySpec;
-import dev.hsm.KeyState;
 import dev.hsm.NativeCrypto;
 import dev.hsm.Operation;
 import dev.hsm.VerificationFailedException;
@@ -24,11 +22,8 @@ import dev.hsm.internal.formats.ExportBlob;
 import dev.hsm.internal.protection.AesGcm;
 import dev.hsm.internal.protection.AuditChain;
 import dev.hsm.internal.protection.KeyRecord;
-import dev.hsm.internal.protection.MasterKey;
 import dev.hsm.internal.protection.Secrets;
-import dev.hsm.spi.CustodyRecord;
 import dev.hsm.spi.KeyOperations;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
@@ -36,14 +31,8 @@ import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
@@ -96,7 +85,7 @@ final class KeyTransfer {
     byte[] signerKeyId =
         PublicKeyExport.keyId(
             signatureAlgorithm, signer.key().record.version(signer.version()).publicKey());
-    byte[] payload = payload(record);
+    byte[] payload = ExportPayload.write(record, engine.unlocked());
     byte[] ephemeral = Randomness.bytes(ExportBlob.EPHEMERAL_KEY_BYTES);
     try {
       byte[] wrappedKey = transport.wrap(ephemeral);
@@ -208,42 +197,6 @@ final class KeyTransfer {
         "SHA-256", "MGF1", MGF1ParameterSpec.SHA256, new PSource.PSpecified(ExportBlob.OAEP_LABEL));
   }
 
-  /** The key's attributes and every version's material in clear, as JSON bytes. */
-  private byte[] payload(KeyRecord record) {
-    Base64.Encoder b64 = Base64.getEncoder();
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("name", record.name());
-    json.put("algorithm", record.algorithm().name());
-    json.put("rsaModulusBits", record.rsaModulusBits());
-    json.put("operations", MasterKey.operationsText(record.operations()));
-    json.put("materialForm", record.form().name());
-    json.put("labels", new LinkedHashMap<String, Object>(record.labels()));
-    json.put("primaryVersion", record.primaryVersion());
-    json.put("minDecryptionVersion", record.minDecryptionVersion());
-    json.put("rotationPeriodSeconds", record.rotationPeriodSeconds());
-    json.put("enabled", record.enabled());
-    json.put("createdAt", record.createdAtMillis());
-    List<Object> versions = new ArrayList<>();
-    for (KeyRecord.VersionRecord v : record.versions()) {
-      Map<String, Object> version = new LinkedHashMap<>();
-      version.put("version", v.version());
-      version.put("state", v.state().name());
-      version.put("createdAt", v.createdAtMillis());
-      version.put("destroyAt", v.destroyAtMillis());
-      if (v.material() != null) {
-        Unlocked with = engine.unlocked();
-        byte[] material =
-            with.custody()
-                .exportMaterial(record.binding(with.storeId(), v.version()), v.custodyRecord());
-        version.put("material", b64.encodeToString(material));
-        Secrets.wipe(material);
-      }
-      versions.add(version);
-    }
-    json.put("versions", versions);
-    return JSONObjectUtils.toJSONString(json).getBytes(StandardCharsets.UTF_8);
-  }
-
   KeyHandle importExported(
       String name, byte[] exported, String transportKeyName, String signerKeyName) {
     engine.checkOpen();
@@ -284,7 +237,7 @@ final class KeyTransfer {
     }
     try {
       Unlocked with = engine.unlocked();
-      KeyRecord record = record(name, payload, with);
+      KeyRecord record = ExportPayload.read(name, payload, with);
       engine
           .writes()
           .insert(
@@ -294,7 +247,7 @@ final class KeyTransfer {
               IMPORT,
               record.algorithm().name()
                   + ", exported as '"
-                  + exportedName(payload)
+                  + ExportPayload.exportedName(payload)
                   + "', signed by '"
                   + signerKeyName
                   + "' version "
@@ -416,96 +369,5 @@ final class KeyTransfer {
   /** Records a refused import in the audit log (an admin act) and returns the exception. */
   private <E extends HsmException> E refusedImport(String name, E refusal) {
     return engine.refused(AuditChain.ADMIN, IMPORT, name, 0, refusal);
-  }
-
-  /** The key's name in the exporting store, for the audit log. */
-  private static String exportedName(byte[] payload) {
-    try {
-      Object exported =
-          JSONObjectUtils.parse(new String(payload, StandardCharsets.UTF_8)).get("name");
-      return exported instanceof String ? (String) exported : "?";
-    } catch (java.text.ParseException e) {
-      return "?";
-    }
-  }
-
-  private static KeyRecord record(String name, byte[] payload, Unlocked with) {
-    try {
-      Map<String, Object> json = JSONObjectUtils.parse(new String(payload, StandardCharsets.UTF_8));
-      Algorithm algorithm = Algorithm.valueOf((String) json.get("algorithm"));
-      int bits = ((Number) json.get("rsaModulusBits")).intValue();
-      KeySpec spec = algorithm.isRsa() ? KeySpec.rsa(algorithm, bits) : KeySpec.of(algorithm);
-      KeyMaterial.Form form = KeyMaterial.Form.valueOf((String) json.get("materialForm"));
-      Set<Operation> operations = EnumSet.noneOf(Operation.class);
-      for (String operation : ((String) json.get("operations")).split(",")) {
-        operations.add(Operation.valueOf(operation));
-      }
-      Map<String, String> labels = new LinkedHashMap<>();
-      ((Map<?, ?>) json.get("labels")).forEach((k, v) -> labels.put((String) k, (String) v));
-      KeyRecord record =
-          new KeyRecord(
-              name,
-              algorithm,
-              bits,
-              operations,
-              true,
-              true,
-              form,
-              labels,
-              ((Number) json.get("primaryVersion")).intValue(),
-              ((Number) json.get("createdAt")).longValue(),
-              (Boolean) json.get("enabled"),
-              ((Number) json.get("rotationPeriodSeconds")).longValue(),
-              ((Number) json.get("minDecryptionVersion")).intValue(),
-              1,
-              0, // named when it is written
-              List.of());
-      List<KeyRecord.VersionRecord> versions = new ArrayList<>();
-      for (Object item : (List<?>) json.get("versions")) {
-        Map<?, ?> v = (Map<?, ?>) item;
-        int number = ((Number) v.get("version")).intValue();
-        KeyState state = KeyState.valueOf((String) v.get("state"));
-        String material = (String) v.get("material");
-        CustodyRecord held = new CustodyRecord(null, null); // destroyed: no material
-        if (material != null) {
-          KeyMaterial decoded = keyMaterial(form, Base64.getDecoder().decode(material));
-          try {
-            held = with.custody().importMaterial(record.binding(with.storeId(), number), decoded);
-          } finally {
-            decoded.destroy();
-          }
-        }
-        versions.add(
-            new KeyRecord.VersionRecord(
-                number,
-                state,
-                ((Number) v.get("createdAt")).longValue(),
-                ((Number) v.get("destroyAt")).longValue(),
-                held.publicKey(),
-                held.material()));
-      }
-      return record.withVersions(versions, record.primaryVersion());
-    } catch (java.text.ParseException | RuntimeException e) {
-      if (e instanceof HsmException) {
-        throw (HsmException) e;
-      }
-      throw new InvalidKeyMaterialException(
-          "cannot import key '" + name + "': the exported key's contents are not readable", e);
-    }
-  }
-
-  private static KeyMaterial keyMaterial(KeyMaterial.Form form, byte[] encoded) {
-    try {
-      switch (form) {
-        case SECRET:
-          return KeyMaterial.secretKey(encoded);
-        case PRIVATE_PKCS8:
-          return KeyMaterial.privateKeyPkcs8(encoded);
-        default:
-          return KeyMaterial.publicKeyX509(encoded);
-      }
-    } finally {
-      Secrets.wipe(encoded); // KeyMaterial keeps its own copy
-    }
   }
 }

@@ -54,6 +54,17 @@ public final class Jws {
       throw new VerificationFailedException(
           "JWS for key '" + keyName + "' is malformed: " + e.getMessage());
     }
+    for (Base64URL part : jws.getParsedParts()) {
+      // A decoder ignores the bits of a part's last character that no byte uses: without this,
+      // one token would have several spellings that all verify.
+      if (!Base64URL.encode(part.decode()).toString().equals(part.toString())) {
+        throw new VerificationFailedException(
+            "JWS for key '"
+                + keyName
+                + "' is malformed: a part is not in canonical base64url (bits set that no byte"
+                + " uses)");
+      }
+    }
     JWSHeader header = jws.getHeader();
     if (!algorithm.joseName().equals(header.getAlgorithm().getName())) {
       throw new VerificationFailedException(

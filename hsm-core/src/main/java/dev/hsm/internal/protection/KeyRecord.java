@@ -93,9 +93,15 @@ public record KeyRecord(
   /** When the primary version is due for automatic rotation, or {@link Long#MAX_VALUE}. */
   public long rotationDueAtMillis() {
     VersionRecord primary = primary();
-    return rotationPeriodSeconds == 0 || primary == null
-        ? Long.MAX_VALUE
-        : primary.createdAtMillis() + rotationPeriodSeconds * 1000;
+    if (rotationPeriodSeconds == 0 || primary == null) {
+      return Long.MAX_VALUE;
+    }
+    try {
+      return Math.addExact(
+          primary.createdAtMillis(), Math.multiplyExact(rotationPeriodSeconds, 1000L));
+    } catch (ArithmeticException beyondTheRangeOfTime) {
+      return Long.MAX_VALUE; // never: a plain sum would wrap round to a time long past
+    }
   }
 
   /** The spec a new version of this key is generated from. */

@@ -157,7 +157,7 @@ public final class Unlocking {
 
   /** The master key if {@code secret} opens {@code slot}, else {@code null}. */
   public static byte[] tryOpen(String storeId, StoredSlot slot, Secret secret) {
-    if (!slot.kind().equals(secret.kind)) {
+    if (!secret.kind.equals(slot.kind())) {
       return null;
     }
     byte[] kek = deriveKek(secret, slot.kdfParameters(), slot.salt(), storeId);
@@ -186,7 +186,7 @@ public final class Unlocking {
       String storeId, List<StoredSlot> slots, Secret secret, String storeDescription) {
     boolean anyOfKind = false;
     for (StoredSlot slot : slots) {
-      anyOfKind |= slot.kind().equals(secret.kind);
+      anyOfKind |= secret.kind.equals(slot.kind());
       byte[] masterKey = tryOpen(storeId, slot, secret);
       if (masterKey != null) {
         return masterKey;
