@@ -58,6 +58,18 @@ public final class TestDatabase {
     return PostgresKeyRecordStore.factory(jdbcUrl(), USER, null, newSchema());
   }
 
+  /** The one integer {@code sql} returns, run on the {@code postgres} database as the superuser. */
+  public static int queryInt(String sql) {
+    try (Connection connection = server().getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement();
+        java.sql.ResultSet rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getInt(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot run " + sql + ": " + e, e);
+    }
+  }
+
   /** Runs {@code sql} on the server's {@code postgres} database, as the superuser. */
   public static void execute(String... sql) {
     try (Connection connection = server().getPostgresDatabase().getConnection();
