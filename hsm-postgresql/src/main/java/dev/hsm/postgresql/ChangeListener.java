@@ -17,7 +17,13 @@ import org.postgresql.PGNotification;
  */
 final class ChangeListener implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("dev.hsm");
-  private static final int WAIT_MILLIS = 500;
+
+  /**
+   * How long one wait for notifications lasts: a notification ends it at once, so this only bounds
+   * how long {@link #close()} waits for the thread (a timed-out wait costs no round trip).
+   */
+  private static final int WAIT_MILLIS = 100;
+
   private static final long PROBE_NANOS = 5_000_000_000L;
 
   /** Opens the listening connection (not from the pool's rotation). */
@@ -142,7 +148,7 @@ final class ChangeListener implements AutoCloseable {
     }
     if (running != null) {
       try {
-        running.join(WAIT_MILLIS * 4L);
+        running.join(WAIT_MILLIS * 20L);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
