@@ -85,6 +85,21 @@ public final class TestDatabase {
     }
   }
 
+  /** The strings of the first column {@code sql} returns, as {@link #queryInt}. */
+  public static java.util.List<String> queryStrings(String sql) {
+    try (Connection connection = server().getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement();
+        java.sql.ResultSet rows = statement.executeQuery(sql)) {
+      java.util.List<String> values = new java.util.ArrayList<>();
+      while (rows.next()) {
+        values.add(rows.getString(1));
+      }
+      return values;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot run " + sql + ": " + e, e);
+    }
+  }
+
   /** Runs {@code sql} on the server's {@code postgres} database, as the superuser. */
   public static void execute(String... sql) {
     try (Connection connection = server().getPostgresDatabase().getConnection();
