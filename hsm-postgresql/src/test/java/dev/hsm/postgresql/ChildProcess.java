@@ -39,6 +39,12 @@ final class ChildProcess implements AutoCloseable {
   /** Starts {@code mainClass} with {@code args}; {@code workDir} receives its stderr file. */
   static ChildProcess start(Path workDir, String label, Class<?> mainClass, String... args)
       throws IOException {
+    return start(workDir, label, List.of(), mainClass, args);
+  }
+
+  static ChildProcess start(
+      Path workDir, String label, List<String> jvmOptions, Class<?> mainClass, String... args)
+      throws IOException {
     Path scratch = Files.createDirectories(workDir.resolve("tmp-" + label));
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
@@ -50,6 +56,7 @@ final class ChildProcess implements AutoCloseable {
     command.add("-Xshare:auto");
     command.add("-Djava.io.tmpdir=" + scratch);
     command.add("-Dorg.sqlite.tmpdir=" + scratch);
+    command.addAll(jvmOptions);
     command.add(mainClass.getName());
     command.addAll(List.of(args));
     Path stderr = workDir.resolve(label + ".stderr");
