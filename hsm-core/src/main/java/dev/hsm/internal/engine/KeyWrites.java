@@ -134,30 +134,33 @@ final class KeyWrites {
       String detail,
       UnaryOperator<KeyRecord> change) {
     engine.checkOpen();
-    KeyRecord result =
-        withWriteLock(
-            () -> {
-              KeyRecord current = engine.keys().read(name);
-              KeyRecord changed = change.apply(current);
-              if (changed == current) {
-                return current;
-              }
-              // A change that adds a primary version (a rotation) names it in its entry.
-              int auditVersion =
-                  version == 0 && changed.primaryVersion() != current.primaryVersion()
-                      ? changed.primaryVersion()
-                      : version;
-              StoredAuditEntry entry =
-                  engine.audit().next(actor, action, name, auditVersion, AuditChain.OK, detail);
-              // The rows name their entry: older rows put back later are told apart by it.
-              changed = changed.writtenAs(current.revision() + 1, entry.sequence());
-              engine
-                  .store()
-                  .updateKey(engine.unlocked().master().seal(changed), current.revision(), entry);
-              return changed;
-            });
-    engine.keys().invalidate(name);
-    return result;
+    try {
+      return withWriteLock(
+          () -> {
+            KeyRecord current = engine.keys().read(name);
+            KeyRecord changed = change.apply(current);
+            if (changed == current) {
+              return current;
+            }
+            // A change that adds a primary version (a rotation) names it in its entry.
+            int auditVersion =
+                version == 0 && changed.primaryVersion() != current.primaryVersion()
+                    ? changed.primaryVersion()
+                    : version;
+            StoredAuditEntry entry =
+                engine.audit().next(actor, action, name, auditVersion, AuditChain.OK, detail);
+            // The rows name their entry: older rows put back later are told apart by it.
+            changed = changed.writtenAs(current.revision() + 1, entry.sequence());
+            engine
+                .store()
+                .updateKey(engine.unlocked().master().seal(changed), current.revision(), entry);
+            return changed;
+          });
+    } finally {
+      // Also when the write failed: a store that lost its connection while committing cannot say
+      // whether the change was made, and this client's own writes do not move its data version.
+      engine.keys().invalidate(name);
+    }
   }
 
   /** Adds a new generated version and makes it primary; returns the new version number. */
