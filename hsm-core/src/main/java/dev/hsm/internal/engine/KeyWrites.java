@@ -197,17 +197,25 @@ final class KeyWrites {
 
   /** Rotates the key if its period has passed (another thread may have done it already). */
   LoadedKey rotateIfDue(String name) {
+    rotateDue(name);
+    return engine.keys().loaded(name);
+  }
+
+  /** Rotates the key if its period has passed; whether this call made the rotation. */
+  private boolean rotateDue(String name) {
+    boolean[] rotated = {false};
     update(
         name,
         AuditChain.APP,
         "key.rotate",
         0,
         "automatic: rotation period passed",
-        current ->
-            engine.clock().millis() >= current.rotationDueAtMillis()
-                ? withNewVersion(current)
-                : current);
-    return engine.keys().loaded(name);
+        current -> {
+          // Decided on the rows as read in the write (again, if another client wrote first).
+          rotated[0] = engine.clock().millis() >= current.rotationDueAtMillis();
+          return rotated[0] ? withNewVersion(current) : current;
+        });
+    return rotated[0];
   }
 
   /**
@@ -301,11 +309,8 @@ final class KeyWrites {
   int applyDueChanges() {
     int changes = rotateWornOutVersions();
     for (String name : engine.store().keysWithDueChanges(engine.clock().millis())) {
-      KeyRecord record = engine.keys().read(name);
-      if (engine.clock().millis() >= record.rotationDueAtMillis()) {
-        rotateIfDue(name);
-        changes++;
-      }
+      // Counted only if this client made it: another one may have, between our reads.
+      changes += rotateDue(name) ? 1 : 0;
       changes += destroyDue(name);
     }
     return changes;
