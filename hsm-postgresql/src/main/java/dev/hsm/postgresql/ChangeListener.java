@@ -10,14 +10,22 @@ import org.postgresql.PGNotification;
 
 /**
  * {@code LISTEN}s on the store's channel on a connection of its own and calls the watchers when
- * another client's write commits. One daemon thread per client, started by the first watcher. When
- * the connection fails (the server restarts, the network drops), it connects again, with a pause
- * growing to a second, and calls the watchers once (a notification may have been lost meanwhile);
- * the engine's polling covers the gap in any case.
+ * another client's write commits. One daemon thread per client, started by the first watcher. Each
+ * time it starts listening it calls the watchers once: a write committed before its {@code LISTEN}
+ * (at start-up, after the engine read where the store stood, or while the connection was down) sent
+ * a notification nobody received. When the connection fails (the server restarts, the network
+ * drops), it connects again, with a pause growing to a second; the engine's polling covers the gap
+ * in any case.
  */
 final class ChangeListener implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("dev.hsm");
-  private static final int WAIT_MILLIS = 500;
+
+  /**
+   * How long one wait for notifications lasts: a notification ends it at once, so this only bounds
+   * how long {@link #close()} waits for the thread (a timed-out wait costs no round trip).
+   */
+  private static final int WAIT_MILLIS = 100;
+
   private static final long PROBE_NANOS = 5_000_000_000L;
 
   /** Opens the listening connection (not from the pool's rotation). */
@@ -62,8 +70,8 @@ final class ChangeListener implements AutoCloseable {
         try (Statement statement = listening.createStatement()) {
           statement.execute("LISTEN " + channel);
         }
+        callWatchers(); // anything committed while we were not listening yet
         if (!first) {
-          callWatchers(); // anything committed while we were not listening
           LOG.log(System.Logger.Level.INFO, "listening for changes to " + description + " again");
         }
         first = false;
@@ -142,7 +150,7 @@ final class ChangeListener implements AutoCloseable {
     }
     if (running != null) {
       try {
-        running.join(WAIT_MILLIS * 4L);
+        running.join(WAIT_MILLIS * 20L);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

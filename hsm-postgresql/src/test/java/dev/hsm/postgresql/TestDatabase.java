@@ -58,6 +58,48 @@ public final class TestDatabase {
     return PostgresKeyRecordStore.factory(jdbcUrl(), USER, null, newSchema());
   }
 
+  /** The one integer {@code sql} returns, run on the {@code postgres} database as the superuser. */
+  public static int queryInt(String sql) {
+    try (Connection connection = server().getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement();
+        java.sql.ResultSet rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getInt(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot run " + sql + ": " + e, e);
+    }
+  }
+
+  /** The integers of the first column {@code sql} returns, as {@link #queryInt}. */
+  public static java.util.List<Integer> queryInts(String sql) {
+    try (Connection connection = server().getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement();
+        java.sql.ResultSet rows = statement.executeQuery(sql)) {
+      java.util.List<Integer> values = new java.util.ArrayList<>();
+      while (rows.next()) {
+        values.add(rows.getInt(1));
+      }
+      return values;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot run " + sql + ": " + e, e);
+    }
+  }
+
+  /** The strings of the first column {@code sql} returns, as {@link #queryInt}. */
+  public static java.util.List<String> queryStrings(String sql) {
+    try (Connection connection = server().getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement();
+        java.sql.ResultSet rows = statement.executeQuery(sql)) {
+      java.util.List<String> values = new java.util.ArrayList<>();
+      while (rows.next()) {
+        values.add(rows.getString(1));
+      }
+      return values;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot run " + sql + ": " + e, e);
+    }
+  }
+
   /** Runs {@code sql} on the server's {@code postgres} database, as the superuser. */
   public static void execute(String... sql) {
     try (Connection connection = server().getPostgresDatabase().getConnection();

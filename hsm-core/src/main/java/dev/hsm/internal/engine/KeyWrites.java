@@ -134,30 +134,33 @@ final class KeyWrites {
       String detail,
       UnaryOperator<KeyRecord> change) {
     engine.checkOpen();
-    KeyRecord result =
-        withWriteLock(
-            () -> {
-              KeyRecord current = engine.keys().read(name);
-              KeyRecord changed = change.apply(current);
-              if (changed == current) {
-                return current;
-              }
-              // A change that adds a primary version (a rotation) names it in its entry.
-              int auditVersion =
-                  version == 0 && changed.primaryVersion() != current.primaryVersion()
-                      ? changed.primaryVersion()
-                      : version;
-              StoredAuditEntry entry =
-                  engine.audit().next(actor, action, name, auditVersion, AuditChain.OK, detail);
-              // The rows name their entry: older rows put back later are told apart by it.
-              changed = changed.writtenAs(current.revision() + 1, entry.sequence());
-              engine
-                  .store()
-                  .updateKey(engine.unlocked().master().seal(changed), current.revision(), entry);
-              return changed;
-            });
-    engine.keys().invalidate(name);
-    return result;
+    try {
+      return withWriteLock(
+          () -> {
+            KeyRecord current = engine.keys().read(name);
+            KeyRecord changed = change.apply(current);
+            if (changed == current) {
+              return current;
+            }
+            // A change that adds a primary version (a rotation) names it in its entry.
+            int auditVersion =
+                version == 0 && changed.primaryVersion() != current.primaryVersion()
+                    ? changed.primaryVersion()
+                    : version;
+            StoredAuditEntry entry =
+                engine.audit().next(actor, action, name, auditVersion, AuditChain.OK, detail);
+            // The rows name their entry: older rows put back later are told apart by it.
+            changed = changed.writtenAs(current.revision() + 1, entry.sequence());
+            engine
+                .store()
+                .updateKey(engine.unlocked().master().seal(changed), current.revision(), entry);
+            return changed;
+          });
+    } finally {
+      // Also when the write failed: a store that lost its connection while committing cannot say
+      // whether the change was made, and this client's own writes do not move its data version.
+      engine.keys().invalidate(name);
+    }
   }
 
   /** Adds a new generated version and makes it primary; returns the new version number. */
@@ -194,17 +197,25 @@ final class KeyWrites {
 
   /** Rotates the key if its period has passed (another thread may have done it already). */
   LoadedKey rotateIfDue(String name) {
+    rotateDue(name);
+    return engine.keys().loaded(name);
+  }
+
+  /** Rotates the key if its period has passed; whether this call made the rotation. */
+  private boolean rotateDue(String name) {
+    boolean[] rotated = {false};
     update(
         name,
         AuditChain.APP,
         "key.rotate",
         0,
         "automatic: rotation period passed",
-        current ->
-            engine.clock().millis() >= current.rotationDueAtMillis()
-                ? withNewVersion(current)
-                : current);
-    return engine.keys().loaded(name);
+        current -> {
+          // Decided on the rows as read in the write (again, if another client wrote first).
+          rotated[0] = engine.clock().millis() >= current.rotationDueAtMillis();
+          return rotated[0] ? withNewVersion(current) : current;
+        });
+    return rotated[0];
   }
 
   /**
@@ -298,11 +309,8 @@ final class KeyWrites {
   int applyDueChanges() {
     int changes = rotateWornOutVersions();
     for (String name : engine.store().keysWithDueChanges(engine.clock().millis())) {
-      KeyRecord record = engine.keys().read(name);
-      if (engine.clock().millis() >= record.rotationDueAtMillis()) {
-        rotateIfDue(name);
-        changes++;
-      }
+      // Counted only if this client made it: another one may have, between our reads.
+      changes += rotateDue(name) ? 1 : 0;
       changes += destroyDue(name);
     }
     return changes;
