@@ -266,7 +266,9 @@ class ConfigValueFuzzTest {
             properties::toConfig,
             InvalidHsmPropertyException.class);
     if (config.worked()) {
-      assertThat(config.result().sqliteFile()).contains(Path.of(path));
+      assertThat(config.result().sqliteFile())
+          .as("no hsm.store.path means the default file")
+          .contains(Path.of(path == null ? CommonHsmProperties.Store.DEFAULT_PATH : path));
       assertThat(config.result().cacheSize()).isEqualTo(cacheSize);
       assertThat(config.result().refreshInterval()).isEqualTo(refreshInterval);
       assertThat(config.result().nativeCrypto()).isEqualTo(nativeCrypto);
