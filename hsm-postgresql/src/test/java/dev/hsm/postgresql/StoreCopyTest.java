@@ -86,7 +86,7 @@ class StoreCopyTest {
     byte[] output =
         switch (key.info().algorithm().kind()) {
           case AEAD -> key.encrypt(data, CONTEXT);
-          case ASYMMETRIC_ENCRYPTION -> key.encrypt(data);
+          case ASYMMETRIC_ENCRYPTION, HYBRID_ENCRYPTION -> key.encrypt(data);
           case MAC -> key.mac(data);
           case SIGNATURE -> key.sign(data);
         };
@@ -103,7 +103,8 @@ class StoreCopyTest {
           byte[] data = inputs.get(label);
           switch (key.info().algorithm().kind()) {
             case AEAD -> assertThat(key.decrypt(output, CONTEXT)).as(label).isEqualTo(data);
-            case ASYMMETRIC_ENCRYPTION -> assertThat(key.decrypt(output)).as(label).isEqualTo(data);
+            case ASYMMETRIC_ENCRYPTION, HYBRID_ENCRYPTION ->
+                assertThat(key.decrypt(output)).as(label).isEqualTo(data);
             case MAC -> key.verifyMac(data, output);
             case SIGNATURE -> key.verify(data, output);
           }
