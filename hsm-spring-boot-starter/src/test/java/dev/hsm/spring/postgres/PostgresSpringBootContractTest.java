@@ -49,6 +49,8 @@ class PostgresSpringBootContractTest extends AnnotatedServiceContract {
     registry.add("hsm.unlock.key-file", () -> TestStores.keyFile(directory()).toString());
     registry.add("hsm.keys.receipts.algorithm", () -> "ECDSA_P256_SHA256");
     registry.add("hsm.keys.pii.algorithm", () -> "AES_256_GCM");
+    registry.add("hsm.keys.pq-receipts.algorithm", () -> "ML_DSA_65");
+    registry.add("hsm.keys.pq-pii.algorithm", () -> "ML_KEM_768_X25519");
   }
 
   @Override
