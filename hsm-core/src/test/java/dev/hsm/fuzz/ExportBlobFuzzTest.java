@@ -64,7 +64,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * material. Each is refused with {@link InvalidKeyMaterialException}, or becomes a key whose every
  * version loads: using it works or is refused for its state or policy, never for its integrity.
  *
- * <p>A refused import stores nothing (its refusal is audited, as documented).
+ * <p>A refused import stores nothing but its refusal, in the audit log, as documented.
  */
 class ExportBlobFuzzTest {
   private static final byte[] DATA = "exported".getBytes(UTF_8);
@@ -180,6 +180,9 @@ class ExportBlobFuzzTest {
             InvalidKeyMaterialException.class);
     if (!outcome.worked()) {
       store.assertUnchangedSince(before, "a refused import");
+      assertThat(store.lastAuditEntry())
+          .as("the refusal is audited")
+          .containsExactly("key.import-exported", name, "refused");
       return;
     }
     int index = -1;
@@ -224,6 +227,9 @@ class ExportBlobFuzzTest {
             InvalidKeyMaterialException.class);
     if (!outcome.worked()) {
       store.assertUnchangedSince(before, "a refused import");
+      assertThat(store.lastAuditEntry())
+          .as("the refusal is audited")
+          .containsExactly("key.import-exported", name, "refused");
       return;
     }
     assertUsable(outcome.result());

@@ -319,6 +319,19 @@ final class Fuzz {
       }
     }
 
+    /** The action, key name and outcome of the audit log's last entry. */
+    List<String> lastAuditEntry() {
+      try (Statement s = connection.createStatement();
+          ResultSet row =
+              s.executeQuery(
+                  "SELECT action, key_name, outcome FROM audit_log ORDER BY seq DESC LIMIT 1")) {
+        row.next();
+        return Arrays.asList(row.getString(1), row.getString(2), row.getString(3));
+      } catch (SQLException e) {
+        throw new AssertionError("cannot read the store " + db, e);
+      }
+    }
+
     /** Every row that matters, digested: for the start and end of a suite. */
     String digest() {
       try (Statement s = connection.createStatement()) {
