@@ -98,9 +98,15 @@ final class Fuzz {
       throw new AssertionError(e);
     } catch (ExecutionException e) {
       Throwable thrown = e.getCause();
-      assertThat(thrown)
-          .as("%s threw an exception the API does not document for it", parser)
-          .isInstanceOfAny(documented);
+      if (Arrays.stream(documented).noneMatch(type -> type.isInstance(thrown))) {
+        throw new AssertionError(
+            parser
+                + " threw an exception the API does not document for it ("
+                + Arrays.stream(documented).map(Class::getSimpleName).toList()
+                + "): "
+                + thrown,
+            thrown);
+      }
       collect(parser, thrown.getClass().getSimpleName());
       return new Outcome<>(null, (HsmException) thrown);
     }
@@ -278,21 +284,21 @@ final class Fuzz {
     }
 
     /**
-     * What a refused input must not change, cheap enough to read on every try: the number, last row
-     * and revisions of the key rows and version rows, the unlock slots, the settings, and the audit
-     * log's last entry (entries after it must all be refusals).
+     * What a refused input must not change, cheap enough to read on every try however large the
+     * store grows (no query scans a table): the last row of the key rows and of the version rows (a
+     * row added), the unlock slots, the settings, and the audit log's last entry. Entries after it
+     * must all be refusals: the library writes an entry with every change of a key, in the same
+     * transaction, so a changed row shows there.
      */
     Snapshot snapshot() {
       try (Statement s = connection.createStatement();
           ResultSet row =
               s.executeQuery(
-                  "SELECT (SELECT count(*) FROM hsm_key) || ',' || (SELECT ifnull(max(rowid), 0)"
-                      + " FROM hsm_key) || ',' || (SELECT total(revision) FROM hsm_key) || ','"
-                      + " || (SELECT count(*) FROM key_version) || ',' || (SELECT"
-                      + " ifnull(max(rowid), 0) FROM key_version) || ',' || (SELECT count(*)"
-                      + " FROM unlock_slot) || ',' || (SELECT ifnull(max(id), 0) FROM unlock_slot)"
-                      + " || ',' || (SELECT group_concat(name || '=' || value, ';') FROM"
-                      + " store_meta), (SELECT ifnull(max(seq), 0) FROM audit_log)")) {
+                  "SELECT (SELECT ifnull(max(rowid), 0) FROM hsm_key) || ',' || (SELECT"
+                      + " ifnull(max(rowid), 0) FROM key_version) || ',' || (SELECT count(*) FROM"
+                      + " unlock_slot) || ',' || (SELECT ifnull(max(id), 0) FROM unlock_slot) ||"
+                      + " ',' || (SELECT group_concat(name || '=' || value, ';') FROM store_meta),"
+                      + " (SELECT ifnull(max(seq), 0) FROM audit_log)")) {
         row.next();
         return new Snapshot(row.getString(1), row.getLong(2));
       } catch (SQLException e) {
