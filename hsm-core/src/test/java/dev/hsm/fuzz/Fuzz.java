@@ -325,14 +325,19 @@ final class Fuzz {
       }
     }
 
-    /** The action, key name and outcome of the audit log's last entry. */
-    List<String> lastAuditEntry() {
-      try (Statement s = connection.createStatement();
-          ResultSet row =
-              s.executeQuery(
-                  "SELECT action, key_name, outcome FROM audit_log ORDER BY seq DESC LIMIT 1")) {
-        row.next();
-        return Arrays.asList(row.getString(1), row.getString(2), row.getString(3));
+    /** The action, key name and outcome of each audit entry written since {@code before}. */
+    List<List<String>> auditSince(Snapshot before) {
+      try (PreparedStatement s =
+          connection.prepareStatement(
+              "SELECT action, key_name, outcome FROM audit_log WHERE seq > ? ORDER BY seq")) {
+        s.setLong(1, before.lastAudit());
+        List<List<String>> entries = new ArrayList<>();
+        try (ResultSet rows = s.executeQuery()) {
+          while (rows.next()) {
+            entries.add(Arrays.asList(rows.getString(1), rows.getString(2), rows.getString(3)));
+          }
+        }
+        return entries;
       } catch (SQLException e) {
         throw new AssertionError("cannot read the store " + db, e);
       }
