@@ -23,7 +23,6 @@ import dev.hsm.KeyState;
 import dev.hsm.KeyVersionDestroyedException;
 import dev.hsm.Operation;
 import dev.hsm.OperationNotPermittedException;
-import dev.hsm.TestStores;
 import dev.hsm.VerificationFailedException;
 import dev.hsm.VersionBelowMinimumException;
 import java.io.IOException;
@@ -85,8 +84,8 @@ class ExportBlobFuzzTest {
   @BeforeContainer
   static void open() throws Exception {
     dir = Fuzz.tempDir("export-fuzz");
-    source = TestStores.open(dir, "source.db");
-    target = TestStores.open(dir, "target.db");
+    source = Fuzz.openStore(dir, "source.db");
+    target = Fuzz.openStore(dir, "target.db");
     admin = target.admin();
 
     // This store's transport key, imported so that the test can read what is sent to it.

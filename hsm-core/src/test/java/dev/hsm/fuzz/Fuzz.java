@@ -2,7 +2,9 @@ package dev.hsm.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hsm.HsmClient;
 import dev.hsm.HsmException;
+import dev.hsm.TestStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -384,6 +387,15 @@ final class Fuzz {
 
   /** A store's state as {@link StoreContent#snapshot()} reads it. */
   record Snapshot(String tables, long lastAudit) {}
+
+  /**
+   * Opens (creating) a key-file-unlocked store {@code dir/name} whose background maintenance does
+   * not run during a suite (a refresh interval of a day): its rotations and destructions of keys
+   * that came due (an imported key's dates are the input's) would be writes that no input made.
+   */
+  static HsmClient openStore(Path dir, String name) {
+    return HsmClient.open(TestStores.keyFileConfig(dir, name).refreshInterval(Duration.ofDays(1)));
+  }
 
   // ---------------------------------------------------------------- files
 
