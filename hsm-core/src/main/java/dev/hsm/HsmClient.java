@@ -117,8 +117,12 @@ public interface HsmClient extends AutoCloseable {
 
   /**
    * Restores a backup made by {@link HsmAdmin#backup} to {@code config}'s store path, which must
-   * not exist yet, and opens it with {@code config}'s unlock secret. If the secret does not open
-   * the backup, nothing is left behind.
+   * not exist yet, and opens it with {@code config}'s unlock secret. The whole file is checked
+   * first (every page, every index against its table). If the restore fails, nothing is left
+   * behind.
+   *
+   * @throws StoreException if the target exists, or the file is not a key store or is damaged
+   * @throws UnlockFailedException if the secret does not open the backup
    */
   static HsmClient restoreBackup(Path backupFile, HsmConfig config) {
     return Engine.restoreBackup(backupFile, config);

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -278,6 +280,28 @@ class BackupRestoreTest {
                 backup, TestStores.passphraseConfig(dir, "restored.db", PASSPHRASE)),
         "no passphrase unlock slot");
 
+    assertFilesAbsent(target);
+  }
+
+  @Test
+  void restoreOfABackupWhoseIndexDoesNotMatchItsTable_isStoreException_andLeavesNoFile()
+      throws Exception {
+    // Found by the backup-file fuzz suite: a damaged index page restored, and the store then
+    // answered "no key named 'ed'" for a key it listed. Here the index of the audit log by key is
+    // declared on other columns than it holds, which SQLite notices only when asked to check.
+    storeWithBackup();
+    try (Connection connection = StoreFiles.connect(backup);
+        Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA writable_schema = ON");
+      statement.executeUpdate(
+          "UPDATE sqlite_master SET sql = 'CREATE INDEX audit_log_key ON audit_log (action, seq)'"
+              + " WHERE name = 'audit_log_key'");
+    }
+    Path target = dir.resolve("restored.db");
+
+    assertThat(catchThrowable(() -> HsmClient.restoreBackup(backup, sameSecretAt("restored.db"))))
+        .isExactlyInstanceOf(StoreException.class)
+        .hasMessageContaining("is damaged");
     assertFilesAbsent(target);
   }
 

@@ -195,6 +195,15 @@ class ExportFormatTest {
         .isInstanceOf(InvalidKeyMaterialException.class)
         .hasMessageContaining("cannot import key '" + name + "': the exported key");
     assertThat(hsm.findKey(name)).isEmpty();
+    AuditEntry last = lastAuditEntry();
+    assertThat(List.of(last.action(), last.keyName(), last.outcome()))
+        .as("the refusal is audited, as every refused import")
+        .containsExactly("key.import-exported", name, "refused");
+  }
+
+  private AuditEntry lastAuditEntry() {
+    List<AuditEntry> entries = hsm.auditLog().entries(1, 100_000);
+    return entries.get(entries.size() - 1);
   }
 
   /**

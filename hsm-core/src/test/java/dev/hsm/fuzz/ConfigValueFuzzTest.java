@@ -12,7 +12,6 @@ import dev.hsm.KeyHandle;
 import dev.hsm.KeySpec;
 import dev.hsm.NativeCrypto;
 import dev.hsm.Operation;
-import dev.hsm.TestStores;
 import dev.hsm.config.CommonHsmProperties;
 import dev.hsm.config.DeclaredKeys;
 import dev.hsm.config.InvalidHsmPropertyException;
@@ -60,7 +59,7 @@ class ConfigValueFuzzTest {
   @BeforeContainer
   static void open() {
     dir = Fuzz.tempDir("config-fuzz");
-    hsm = TestStores.open(dir, "store.db");
+    hsm = Fuzz.openStore(dir, "store.db");
     hsm.createKey("existing-aes", KeySpec.aes256Gcm());
     hsm.createKey("existing-rsa", KeySpec.rsaPssSha256(2048).withOperations(Operation.VERIFY));
     store = new Fuzz.StoreContent(dir.resolve("store.db"));

@@ -10,7 +10,6 @@ import dev.hsm.KeyMaterial;
 import dev.hsm.KeySpec;
 import dev.hsm.Operation;
 import dev.hsm.OperationNotPermittedException;
-import dev.hsm.TestStores;
 import dev.hsm.VerificationFailedException;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -80,7 +79,7 @@ class EnvelopeFuzzTest {
   @BeforeContainer
   static void open() throws Exception {
     dir = Fuzz.tempDir("envelope-fuzz");
-    hsm = TestStores.open(dir, "store.db");
+    hsm = Fuzz.openStore(dir, "store.db");
     KeyHandle gcm = hsm.createKey("gcm", KeySpec.aes256Gcm());
     byte[] gcmVersion1 = gcm.encrypt(PLAINTEXT, CONTEXT);
     gcm.rotate();

@@ -23,7 +23,6 @@ import dev.hsm.KeyState;
 import dev.hsm.KeyVersionDestroyedException;
 import dev.hsm.Operation;
 import dev.hsm.OperationNotPermittedException;
-import dev.hsm.TestStores;
 import dev.hsm.VerificationFailedException;
 import dev.hsm.VersionBelowMinimumException;
 import java.io.IOException;
@@ -64,7 +63,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * material. Each is refused with {@link InvalidKeyMaterialException}, or becomes a key whose every
  * version loads: using it works or is refused for its state or policy, never for its integrity.
  *
- * <p>A refused import stores nothing (its refusal is audited, as documented).
+ * <p>A refused import stores nothing but its refusal, in the audit log, as documented.
  */
 class ExportBlobFuzzTest {
   private static final byte[] DATA = "exported".getBytes(UTF_8);
@@ -85,8 +84,8 @@ class ExportBlobFuzzTest {
   @BeforeContainer
   static void open() throws Exception {
     dir = Fuzz.tempDir("export-fuzz");
-    source = TestStores.open(dir, "source.db");
-    target = TestStores.open(dir, "target.db");
+    source = Fuzz.openStore(dir, "source.db");
+    target = Fuzz.openStore(dir, "target.db");
     admin = target.admin();
 
     // This store's transport key, imported so that the test can read what is sent to it.
@@ -180,6 +179,9 @@ class ExportBlobFuzzTest {
             InvalidKeyMaterialException.class);
     if (!outcome.worked()) {
       store.assertUnchangedSince(before, "a refused import");
+      assertThat(store.auditSince(before))
+          .as("the refusal is audited")
+          .contains(List.of("key.import-exported", name, "refused"));
       return;
     }
     int index = -1;
@@ -224,6 +226,9 @@ class ExportBlobFuzzTest {
             InvalidKeyMaterialException.class);
     if (!outcome.worked()) {
       store.assertUnchangedSince(before, "a refused import");
+      assertThat(store.auditSince(before))
+          .as("the refusal is audited")
+          .contains(List.of("key.import-exported", name, "refused"));
       return;
     }
     assertUsable(outcome.result());

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hsm.HsmClient;
 import dev.hsm.KeyHandle;
 import dev.hsm.KeySpec;
-import dev.hsm.TestStores;
 import dev.hsm.VerificationFailedException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +49,7 @@ class JwsFuzzTest {
   @BeforeContainer
   static void open() {
     dir = Fuzz.tempDir("jws-fuzz");
-    hsm = TestStores.open(dir, "store.db");
+    hsm = Fuzz.openStore(dir, "store.db");
     keys =
         List.of(
             hsm.createKey("es256", KeySpec.ecdsaP256()),

@@ -9,7 +9,6 @@ import dev.hsm.KeyHandle;
 import dev.hsm.KeyMaterial;
 import dev.hsm.KeyNotFoundException;
 import dev.hsm.KeySpec;
-import dev.hsm.TestStores;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -39,7 +38,7 @@ class KeyNameFuzzTest {
   @BeforeContainer
   static void open() {
     dir = Fuzz.tempDir("name-fuzz");
-    hsm = TestStores.open(dir, "store.db");
+    hsm = Fuzz.openStore(dir, "store.db");
     hsm.createKey("existing", KeySpec.hmacSha256());
     store = new Fuzz.StoreContent(dir.resolve("store.db"));
   }

@@ -30,6 +30,7 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.params.RSAKeyParameters;
 import org.bouncycastle.crypto.params.RSAPrivateCrtKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
 import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 
@@ -123,18 +124,19 @@ public final class Keys {
         AsymmetricKeyParameter privateKey = PrivateKeyFactory.createKey(info);
         AsymmetricKeyParameter publicKey = checkAndDerivePublic(spec, privateKey);
         KeyConsistency.checkEmbeddedPublicKey(info, publicKey);
-        PrivateKey jcaPrivate =
-            Providers.pureJavaKeyFactory(algorithm)
-                .generatePrivate(new PKCS8EncodedKeySpec(encoded));
+        // Stored as what was checked, encoded anew: the JDK's RSA reader keeps the input's own
+        // encoding, which a stricter reader (the native provider's) may refuse at first use.
+        byte[] canonical = PrivateKeyInfoFactory.createPrivateKeyInfo(privateKey).getEncoded();
+        Providers.pureJavaKeyFactory(algorithm).generatePrivate(new PKCS8EncodedKeySpec(canonical));
         byte[] spki =
             SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(publicKey).getEncoded();
-        return new Material(Form.PRIVATE_PKCS8, jcaPrivate.getEncoded(), spki);
+        return new Material(Form.PRIVATE_PKCS8, canonical, spki);
       }
       AsymmetricKeyParameter publicKey = PublicKeyFactory.createKey(encoded);
       checkPublic(spec, publicKey);
-      PublicKey jcaPublic =
-          Providers.pureJavaKeyFactory(algorithm).generatePublic(new X509EncodedKeySpec(encoded));
-      return new Material(Form.PUBLIC_X509, jcaPublic.getEncoded(), jcaPublic.getEncoded());
+      byte[] spki = SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(publicKey).getEncoded();
+      Providers.pureJavaKeyFactory(algorithm).generatePublic(new X509EncodedKeySpec(spki));
+      return new Material(Form.PUBLIC_X509, spki, spki.clone()); // the custody wipes the first
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       if (e instanceof InvalidKeyMaterialException) {
         throw (InvalidKeyMaterialException) e;

@@ -237,7 +237,12 @@ final class KeyTransfer {
     }
     try {
       Unlocked with = engine.unlocked();
-      KeyRecord record = ExportPayload.read(name, payload, with);
+      KeyRecord record;
+      try {
+        record = ExportPayload.read(name, payload, with);
+      } catch (InvalidKeyMaterialException e) {
+        throw refusedImport(name, e); // audited like every other refused step
+      }
       engine
           .writes()
           .insert(

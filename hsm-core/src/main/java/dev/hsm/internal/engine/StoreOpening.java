@@ -211,6 +211,7 @@ final class StoreOpening {
           Files.newOutputStream(staging, StandardOpenOption.TRUNCATE_EXISTING)) {
         Files.copy(backupFile, out);
       }
+      SqliteKeyRecordStore.checkIntegrity(staging);
       boolean holdsAStore;
       try (KeyRecordStore copy = SqliteKeyRecordStore.open(staging)) {
         holdsAStore = copy.storeId().isPresent();

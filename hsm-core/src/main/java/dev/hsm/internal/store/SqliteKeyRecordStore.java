@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The key store in one SQLite file: WAL journal (set when the store is created), {@code
@@ -94,6 +95,29 @@ public final class SqliteKeyRecordStore implements KeyRecordStore {
     } catch (RuntimeException e) {
       Sqlite.closeQuietly(writer); // a refused store must not stay open
       throw e;
+    }
+  }
+
+  /**
+   * Checks every page of the SQLite file at {@code path}, and every index against its table, with
+   * SQLite's {@code integrity_check}: for a backup before it is restored. SQLite does not check a
+   * page or an index as it reads it, so a damaged file would otherwise open and answer wrongly (a
+   * key missing from its index is a key not found).
+   *
+   * @throws StoreException if the file is not a sound SQLite database
+   */
+  public static void checkIntegrity(Path path) {
+    SQLiteConfig readOnly = new SQLiteConfig();
+    readOnly.setReadOnly(true);
+    try (Connection connection = readOnly.createConnection(Sqlite.url(path));
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("PRAGMA integrity_check(1)")) {
+      String verdict = result.next() ? result.getString(1) : "no answer";
+      if (!"ok".equals(verdict)) {
+        throw new StoreException(path + " is damaged: SQLite's integrity check says " + verdict);
+      }
+    } catch (SQLException e) {
+      throw new StoreException(SqliteSchema.openFailure(path, e), e);
     }
   }
 
