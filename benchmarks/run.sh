@@ -83,6 +83,27 @@ echo "== prepare"
 java -cp "$JAR" dev.hsm.bench.Prepare | tee "$RESULTS/prepare.log"
 cp "$BENCH_WORK/prepare.json" "$RESULTS/prepare.json"
 
+# The newest steps run first, while the machine is as quiet as it will be.
+# 5a. Post-quantum operations through KeyHandle against the raw Bouncy Castle call (issue 17), one
+# thread: ML-DSA-65 sign and verify, SLH-DSA-SHAKE-128f sign, X-Wing hybrid encrypt and decrypt.
+# About 3 min.
+PQ_OPS='^dev.hsm.bench.(MlDsa65Sign|MlDsa65Verify|SlhDsaShake128fSign|XWingEncrypt|XWingDecrypt)\.'
+echo "== JMH, post-quantum, 1 thread: $JMH_OPTS"
+# shellcheck disable=SC2086
+java -jar "$JAR" "$PQ_OPS" $JMH_OPTS -t 1 -foe false \
+  -rf json -rff "$RESULTS/pq.json" | tee "$RESULTS/pq.log"
+
+# 5b. The PostgreSQL store (issue 13), against a PostgreSQL 17 each fork starts itself (embedded,
+# synchronous_commit on): cached operations and first use on a PostgreSQL-backed client against an
+# SQLite-backed one, durable key creation by two instances (two clients, each its own pool, one
+# thread and four threads each) and change propagation between two instances (sample time: p50, p99). The benchmarks
+# set their own thread counts. About 2 min (more on a loaded machine).
+PG_OPS='^dev.hsm.bench.(PgCached|PgFirstUse|PgKeyCreate|PgPropagation)\.'
+echo "== JMH, PostgreSQL store: $PG_OPTS"
+# shellcheck disable=SC2086
+java -jar "$JAR" "$PG_OPS" $PG_OPTS -foe false \
+  -rf json -rff "$RESULTS/pg.json" | tee "$RESULTS/pg.log"
+
 # 6. JMH: throughput benchmarks with 1 and 2 threads, then single-shot store opening.
 OPS='^dev.hsm.bench.(EcdsaP256Sign|EcdsaP256Verify|Ed25519Sign|RsaPss2048Sign|AesGcmEncrypt|AesGcmDecrypt|HmacSha256)\.'
 KEY_OPS='^dev.hsm.bench.(KeyCreate|FirstUse)\.'
@@ -113,26 +134,6 @@ echo "== JMH, two processes on one store: $SHARED_OPTS"
 # shellcheck disable=SC2086
 java -jar "$JAR" '^dev.hsm.bench.SharedStore\.' $SHARED_OPTS -t 1 -foe false \
   -rf json -rff "$RESULTS/shared.json" | tee "$RESULTS/shared.log"
-
-# 6a'. Post-quantum operations through KeyHandle against the raw Bouncy Castle call (issue 17), one
-# thread: ML-DSA-65 sign and verify, SLH-DSA-SHAKE-128f sign, X-Wing hybrid encrypt and decrypt.
-# About 3 min.
-PQ_OPS='^dev.hsm.bench.(MlDsa65Sign|MlDsa65Verify|SlhDsaShake128fSign|XWingEncrypt|XWingDecrypt)\.'
-echo "== JMH, post-quantum, 1 thread: $JMH_OPTS"
-# shellcheck disable=SC2086
-java -jar "$JAR" "$PQ_OPS" $JMH_OPTS -t 1 -foe false \
-  -rf json -rff "$RESULTS/pq.json" | tee "$RESULTS/pq.log"
-
-# 6a''. The PostgreSQL store (issue 13), against a PostgreSQL 17 each fork starts itself (embedded,
-# synchronous_commit on): cached operations and first use on a PostgreSQL-backed client against an
-# SQLite-backed one, durable key creation by two instances (two clients, each its own pool, one
-# thread each) and change propagation between two instances (sample time: p50, p99). The benchmarks
-# set their own thread counts. About 2 min (more on a loaded machine).
-PG_OPS='^dev.hsm.bench.(PgCached|PgFirstUse|PgKeyCreate|PgPropagation)\.'
-echo "== JMH, PostgreSQL store: $PG_OPTS"
-# shellcheck disable=SC2086
-java -jar "$JAR" "$PG_OPS" $PG_OPTS -foe false \
-  -rf json -rff "$RESULTS/pg.json" | tee "$RESULTS/pg.log"
 
 # 6b. The annotation path: one thin jar per framework (jars in its target/lib), each fork starting
 # its application context; same JMH settings. 8 benchmarks per thread count, about 3 min in all.

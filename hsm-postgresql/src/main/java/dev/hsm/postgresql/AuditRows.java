@@ -54,6 +54,24 @@ final class AuditRows {
     }
   }
 
+  /**
+   * Appends {@code entries} in the caller's transaction, in one batch.
+   *
+   * @throws ConcurrentUpdateException if an entry with one of their sequence numbers exists (or is
+   *     being written by another transaction that then commits)
+   */
+  void append(Connection c, List<StoredAuditEntry> entries) throws SQLException {
+    try {
+      appendAll(c, entries);
+    } catch (SQLException e) {
+      if ("audit_log_pkey".equals(Failures.violatedConstraint(e))) {
+        throw new ConcurrentUpdateException(
+            "audit entry " + entries.get(0).sequence() + " or a later one exists already");
+      }
+      throw e;
+    }
+  }
+
   /** Appends entries known to be new, in batches: a copy of a whole store. */
   void appendAll(Connection c, List<StoredAuditEntry> entries) throws SQLException {
     try (PreparedStatement insert = c.prepareStatement(sql(INSERT))) {

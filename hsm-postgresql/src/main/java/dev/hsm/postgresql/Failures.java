@@ -12,13 +12,23 @@ final class Failures {
 
   private Failures() {}
 
-  /** The constraint a unique violation broke (e.g. {@code audit_log_pkey}), or {@code null}. */
+  /**
+   * The constraint a unique violation broke (e.g. {@code audit_log_pkey}), or {@code null}; a
+   * failed batch names its statement's failure as its next exception.
+   */
   static String violatedConstraint(SQLException e) {
-    if (!UNIQUE_VIOLATION.equals(e.getSQLState()) || !(e instanceof PSQLException)) {
-      return null;
+    for (SQLException next = e; next != null; next = next.getNextException()) {
+      if (UNIQUE_VIOLATION.equals(next.getSQLState()) && next instanceof PSQLException) {
+        ServerErrorMessage message = ((PSQLException) next).getServerErrorMessage();
+        if (message != null && message.getConstraint() != null) {
+          return message.getConstraint();
+        }
+      }
+      if (next.getNextException() == next) {
+        break;
+      }
     }
-    ServerErrorMessage message = ((PSQLException) e).getServerErrorMessage();
-    return message == null ? null : message.getConstraint();
+    return null;
   }
 
   /**

@@ -157,20 +157,32 @@ final class KeyRows {
   }
 
   /**
-   * Inserts new keys and their versions; a taken name (stored, or earlier in {@code keys}) throws
-   * {@link KeyAlreadyExistsException}, and so rolls back the caller's transaction. Another
-   * transaction inserting the same name waits for this one, then fails the same way.
+   * Inserts new keys and their versions, each table in one batch (one round trip, however many
+   * keys); a taken name (stored, or twice in {@code keys}) throws {@link
+   * KeyAlreadyExistsException}, and so rolls back the caller's transaction. Another transaction
+   * inserting the same name waits for this one, then fails the same way.
    */
-  void insertNew(Connection c, StoredKey key) throws SQLException {
+  void insertNew(Connection c, List<StoredKey> keys) throws SQLException {
     try {
-      insertKeyRow(c, key);
+      insertAll(c, keys);
     } catch (SQLException e) {
       if ("hsm_key_pkey".equals(Failures.violatedConstraint(e))) {
-        throw new KeyAlreadyExistsException("key '" + key.name() + "' already exists", e);
+        throw new KeyAlreadyExistsException(
+            keys.size() == 1
+                ? "key '" + keys.get(0).name() + "' already exists"
+                : "one of the keys " + names(keys) + " already exists",
+            e);
       }
       throw e;
     }
-    insertVersions(c, key.name(), key.versions());
+  }
+
+  private static String names(List<StoredKey> keys) {
+    StringBuilder names = new StringBuilder();
+    for (StoredKey key : keys) {
+      names.append(names.length() == 0 ? "'" : ", '").append(key.name()).append('\'');
+    }
+    return names.toString();
   }
 
   /** Inserts keys (and their versions) known to be new, in batches: a copy of a whole store. */
@@ -202,13 +214,6 @@ final class KeyRows {
   private static final String INSERT_VERSION =
       "INSERT INTO {s}.key_version (key_name, version, state, created_at, destroy_at,"
           + " public_key, wrapped_material, row_mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-
-  private void insertKeyRow(Connection c, StoredKey key) throws SQLException {
-    try (PreparedStatement insert = c.prepareStatement(sql(INSERT_KEY))) {
-      bindKey(insert, key);
-      insert.executeUpdate();
-    }
-  }
 
   private static void bindKey(PreparedStatement insert, StoredKey key) throws SQLException {
     insert.setString(1, key.name());

@@ -329,10 +329,11 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
             ? "store key '" + newKeys.get(0).name() + "'"
             : "store " + newKeys.size() + " keys",
         c -> {
-          for (int i = 0; i < newKeys.size(); i++) {
-            keys.insertNew(c, newKeys.get(i));
-            audit.append(c, entries.get(i));
-          }
+          // The audit entries first: another client chaining to the same head waits here for this
+          // transaction, before writing anything, and then fails with ConcurrentUpdateException.
+          // Each table takes one batch: a group of keys costs as many round trips as one key.
+          audit.append(c, entries);
+          keys.insertNew(c, newKeys);
           commits.count(c);
           return null;
         });
