@@ -317,7 +317,10 @@ def pq_section(found):
         "signer for ML-DSA and SLH-DSA (the faster of the two is the limit), Bouncy Castle's own HPKE",
         "(`HPKE.seal` / `open`, single shot, the same X-Wing suite) for the hybrid rows. Signing is hedged",
         "(fresh randomness) in every variant. One thread; SoftHSM2 2.6.1 offers no post-quantum mechanism.",
-        "ops/s (higher is better), ± error; JMH JSON: `pq.json` beside the others.",
+        "ops/s (higher is better), ± error; JMH JSON: `pq.json` beside the others"
+        + (f"; measured with `{machine['pq_opts']}` (longer than the other rows: a signature's"
+           " rejection sampling makes single operations vary)" if machine.get("pq_opts") else "")
+        + ".",
         "",
         "| operation | ours (provider) | limit (provider) | ours/limit | target | verdict |",
         "|---|---:|---:|---:|---|---|",
