@@ -232,6 +232,27 @@ public interface KeyHandle {
   String publicKeyPem();
 
   /**
+   * The public key of an enabled {@code version} as PEM, as {@link #publicKeyPem()} gives the
+   * primary's: for verifiers of signatures that older versions made.
+   *
+   * @throws KeyNotFoundException if the key has no such version
+   * @throws KeyDisabledException if the version is not enabled
+   * @throws WrongKeyTypeException for a symmetric key
+   */
+  String publicKeyPem(int version);
+
+  /**
+   * The public key of an enabled {@code version} as a JWK, as {@link #publicJwk()} gives the
+   * primary's ({@code kid} = {@code <name>:<version>}): a JWK set of every enabled version lets
+   * verifiers pick the key a token's {@code kid} names.
+   *
+   * @throws KeyNotFoundException if the key has no such version
+   * @throws KeyDisabledException if the version is not enabled
+   * @throws WrongKeyTypeException as {@link #publicJwk()}
+   */
+  String publicJwk(int version);
+
+  /**
    * The primary version's public key as a JWK (RFC 7517) JSON object, with {@code kid} set to
    * {@code <name>:<version>} and {@code alg} and {@code use} set from the algorithm; ML-DSA and
    * SLH-DSA keys as the {@code AKP} key type of the IETF JOSE drafts ({@code pub}: the raw public

@@ -3,6 +3,7 @@ package dev.hsm.internal.engine;
 import dev.hsm.DataKey;
 import dev.hsm.InvalidArgumentException;
 import dev.hsm.InvalidCiphertextException;
+import dev.hsm.KeyDisabledException;
 import dev.hsm.KeyHandle;
 import dev.hsm.KeyInfo;
 import dev.hsm.KeyNotFoundException;
@@ -19,6 +20,7 @@ import dev.hsm.internal.protection.AuditChain;
 import dev.hsm.internal.protection.KeyRecord;
 import dev.hsm.internal.protection.Secrets;
 import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.util.stream.Collectors;
 
 /**
@@ -282,6 +284,36 @@ final class DefaultKeyHandle implements KeyHandle {
     }
     return PublicKeyExport.jwk(
         key.record.algorithm(), key.primaryPublicKey(), name + ":" + key.record.primaryVersion());
+  }
+
+  @Override
+  public String publicKeyPem(int version) {
+    return PublicKeyExport.pem(versionPublicKey(asymmetric("export a public key"), version));
+  }
+
+  @Override
+  public String publicJwk(int version) {
+    LoadedKey key = asymmetric("export a public JWK");
+    if (key.record.algorithm().joseName() == null) {
+      throw engine
+          .gate()
+          .wrongType(key, "export a public JWK (JOSE defines no name for it; use publicKeyPem())");
+    }
+    return PublicKeyExport.jwk(
+        key.record.algorithm(), versionPublicKey(key, version), name + ":" + version);
+  }
+
+  /** An enabled version's public key: the versions a verifier may still be shown. */
+  private PublicKey versionPublicKey(LoadedKey key, int version) {
+    LoadedKey.LoadedVersion v = key.versions.get(version);
+    if (v == null) {
+      throw new KeyNotFoundException("key '" + name + "' has no version " + version);
+    }
+    if (v.state() != KeyState.ENABLED || v.ops() == null) {
+      throw new KeyDisabledException(
+          "key '" + name + "' version " + version + " is " + v.state() + ", not ENABLED");
+    }
+    return v.ops().publicKey();
   }
 
   private LoadedKey asymmetric(String action) {
