@@ -152,6 +152,38 @@ public interface KeyHandle {
   void verifyStandardSignature(byte[] data, byte[] signature, int version);
 
   /**
+   * Makes a <em>standard signature</em>: the algorithm's plain signature of exactly {@code data},
+   * with no envelope and no domain separation (P1363 {@code r||s} for ECDSA, as {@link
+   * #verifyStandardSignature} takes; the RFC 8017 signature for RSA; RFC 8032 for Ed25519; FIPS
+   * 204/205 with the empty context for ML-DSA and SLH-DSA). What OpenSSL's {@code dgst -verify}, a
+   * JCA {@code Signature} or an OpenPGP implementation checks with the key's {@link
+   * #publicKeyPem()}: for signing release files, OpenPGP signatures, and the JCA provider.
+   *
+   * <p>Only a key created with {@code withOperations(Operation.SIGN_STANDARD)} does this, and such
+   * a key does nothing else ({@link Operation#SIGN_STANDARD}): a key that makes envelope signatures
+   * or JWS would otherwise sign a JWS signing input, or an envelope's signed bytes, of the caller's
+   * choosing. Data beginning with {@code dev.hsm/} is refused, as {@link #sign} refuses it. Each
+   * use is counted; each refusal is written to the audit log.
+   *
+   * @return the signature of the primary version, with no header: keep the version beside it if the
+   *     key may be rotated ({@link #standardSigner()} says which version signs)
+   * @throws StandardSignatureNotAllowedException if the key does not allow {@code SIGN_STANDARD}
+   * @throws OperationNotPermittedException if {@code data} begins with {@code dev.hsm/}
+   * @throws WrongKeyTypeException if the key is not a signature key
+   */
+  byte[] signStandard(byte[] data);
+
+  /**
+   * A signer that makes a {@link #signStandard} signature of data fed in parts, with the primary
+   * version, in constant memory for hash-then-sign algorithms (see {@link StandardSigner}). The
+   * key's policy and state are checked now and again at {@link StandardSigner#sign()}.
+   *
+   * @throws StandardSignatureNotAllowedException if the key does not allow {@code SIGN_STANDARD}
+   * @throws WrongKeyTypeException if the key is not a signature key
+   */
+  StandardSigner standardSigner();
+
+  /**
    * Checks an HMAC tag computed outside this library: the full-length standard tag over exactly
    * {@code data}, with no envelope, under the given version of this key. Tags made by {@link #mac}
    * are checked with {@link #verifyMac}.

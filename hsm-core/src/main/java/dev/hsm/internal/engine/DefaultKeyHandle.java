@@ -10,6 +10,7 @@ import dev.hsm.KeyNotFoundException;
 import dev.hsm.KeyState;
 import dev.hsm.OperationNotPermittedException;
 import dev.hsm.RetiredEnvelopeFormatException;
+import dev.hsm.StandardSigner;
 import dev.hsm.VerificationFailedException;
 import dev.hsm.internal.crypto.Keys;
 import dev.hsm.internal.crypto.PublicKeyExport;
@@ -240,6 +241,23 @@ final class DefaultKeyHandle implements KeyHandle {
           use.input + " does not verify with key '" + name + "' version " + version);
     }
     permit.used();
+  }
+
+  @Override
+  public byte[] signStandard(byte[] data) {
+    InvalidArgumentException.requireNonNull(data, "data");
+    engine.gate().refuseReserved(name, KeyUse.SIGN_STANDARD, data);
+    Permit permit = engine.gate().primary(name, KeyUse.SIGN_STANDARD);
+    byte[] signature = permit.ops().sign(data);
+    permit.used();
+    return signature;
+  }
+
+  @Override
+  public StandardSigner standardSigner() {
+    Permit permit = engine.gate().primary(name, KeyUse.SIGN_STANDARD);
+    return new DefaultStandardSigner(
+        name, engine, permit.version(), permit.ops().newStreamSigner());
   }
 
   @Override

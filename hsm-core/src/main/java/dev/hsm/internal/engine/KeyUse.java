@@ -106,6 +106,17 @@ enum KeyUse {
       "decrypt a standard RSA-OAEP ciphertext",
       "standard-form ciphertext",
       Kind.ASYMMETRIC_ENCRYPTION),
+  /**
+   * A standard signature of caller-chosen bytes, no envelope: only for keys that allow {@link
+   * Operation#SIGN_STANDARD}, which allow nothing else (KeySpec), so no key whose envelopes or JWS
+   * are trusted can make one.
+   */
+  SIGN_STANDARD(
+      Operation.SIGN_STANDARD,
+      "key.sign-standard",
+      "make a standard signature",
+      "standard signature",
+      Kind.SIGNATURE),
   /** A MAC tag made outside over the bare data; only for keys that cannot compute tags here. */
   VERIFY_STANDARD_MAC(
       Operation.VERIFY,
