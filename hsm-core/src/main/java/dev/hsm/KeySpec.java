@@ -193,8 +193,8 @@ public final class KeySpec {
   /**
    * A copy that allows only {@code allowed}, which must be a non-empty subset of what the algorithm
    * can do (an AES key cannot be given {@link Operation#SIGN}). {@link Operation#SIGN_STANDARD}
-   * goes only to signature keys, and alone: {@code KeySpec.ecdsaP256()
-   * .withOperations(Operation.SIGN_STANDARD)}.
+   * goes only to signature keys (and HMAC keys, for standard tags), and alone: {@code
+   * KeySpec.ecdsaP256() .withOperations(Operation.SIGN_STANDARD)}.
    *
    * @throws InvalidArgumentException if an operation does not fit the algorithm, or {@code
    *     SIGN_STANDARD} comes with another operation
@@ -207,9 +207,11 @@ public final class KeySpec {
     }
     Set<Operation> allowed = EnumSet.of(first, more);
     if (allowed.contains(Operation.SIGN_STANDARD)) {
-      if (algorithm.kind() != Algorithm.Kind.SIGNATURE) {
+      if (algorithm.kind() != Algorithm.Kind.SIGNATURE && algorithm.kind() != Algorithm.Kind.MAC) {
         throw new InvalidArgumentException(
-            algorithm + " keys cannot SIGN_STANDARD; only signature keys make standard signatures");
+            algorithm
+                + " keys cannot SIGN_STANDARD; only signature keys make standard signatures (and"
+                + " HMAC keys standard tags)");
       }
       if (allowed.size() > 1) {
         // Its signatures of caller-chosen bytes would pass for envelopes and JWS: see Operation.

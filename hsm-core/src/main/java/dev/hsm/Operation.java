@@ -22,13 +22,15 @@ public enum Operation {
   /**
    * Make <em>standard signatures</em> ({@link KeyHandle#signStandard}, {@link
    * KeyHandle#standardSigner}): the algorithm's plain signature of exactly the caller's data, with
-   * no envelope header, as OpenSSL, GnuPG or a JCA {@code Signature} make and check them. Signature
-   * keys only, and only when the spec names it ({@link KeySpec#withOperations}); a key that allows
-   * it allows no other operation. The reason: the envelope signatures of {@link #SIGN} and JWS are
-   * safe for caller-chosen data only because the library chooses what is signed around it (see
-   * {@code docs/FORMATS.md}); a key that signs any bytes the caller chooses would also sign a JWS
-   * signing input or an envelope's signed bytes, so it must never be a key whose envelopes or JWS
-   * anyone trusts. Its signatures are checked outside, with its public key.
+   * no envelope header, as OpenSSL, GnuPG or a JCA {@code Signature} make and check them; for an
+   * HMAC key, the standard tag of exactly the caller's data ({@link KeyHandle#macStandard}, a JCA
+   * {@code Mac}). Signature and HMAC keys only, and only when the spec names it ({@link
+   * KeySpec#withOperations}); a key that allows it allows no other operation. The reason: the
+   * envelope signatures of {@link #SIGN} and JWS are safe for caller-chosen data only because the
+   * library chooses what is signed around it (see {@code docs/FORMATS.md}); a key that signs any
+   * bytes the caller chooses would also sign a JWS signing input or an envelope's signed bytes, so
+   * it must never be a key whose envelopes or JWS anyone trusts. Its signatures are checked
+   * outside, with its public key.
    */
   SIGN_STANDARD
 }

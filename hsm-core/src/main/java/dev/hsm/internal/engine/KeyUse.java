@@ -117,6 +117,13 @@ enum KeyUse {
       "make a standard signature",
       "standard signature",
       Kind.SIGNATURE),
+  /** A standard HMAC tag of caller-chosen bytes (JCA {@code Mac}), as {@link #SIGN_STANDARD}. */
+  MAC_STANDARD(
+      Operation.SIGN_STANDARD,
+      "key.mac-standard",
+      "compute a standard MAC tag",
+      "standard MAC tag",
+      Kind.MAC),
   /** A MAC tag made outside over the bare data; only for keys that cannot compute tags here. */
   VERIFY_STANDARD_MAC(
       Operation.VERIFY,
