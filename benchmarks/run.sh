@@ -123,6 +123,14 @@ echo "== JMH, post-quantum, 1 thread: $JMH_OPTS"
 java -jar "$JAR" "$PQ_OPS" $JMH_OPTS -t 1 -foe false \
   -rf json -rff "$RESULTS/pq.json" | tee "$RESULTS/pq.log"
 
+# 6a'''. The JCA provider (issue 14): Signature.sign through our provider against KeyHandle.sign and
+# KeyHandle.signStandard, ECDSA P-256, one thread. About 1 min.
+JCA_OPS='^dev.hsm.bench.JcaEcdsaP256Sign\.'
+echo "== JMH, JCA provider, 1 thread: $JMH_OPTS"
+# shellcheck disable=SC2086
+java -jar "$JAR" "$JCA_OPS" $JMH_OPTS -t 1 -foe false \
+  -rf json -rff "$RESULTS/jca.json" | tee "$RESULTS/jca.log"
+
 # 6a''. The PostgreSQL store (issue 13), against a PostgreSQL 17 each fork starts itself (embedded,
 # synchronous_commit on): cached operations and first use on a PostgreSQL-backed client against an
 # SQLite-backed one, durable key creation by two instances (two clients, each its own pool, one
