@@ -42,7 +42,7 @@ public class JcaEcdsaP256Sign {
     standard =
         store.client.createKey(
             "jca",
-            KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD, Operation.VERIFY));
+            KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD));
     standard.attachCertificateChain(
         1, List.of(Certificates.selfSigned(standard, 1, CertificateSpec.subject("CN=bench"))));
     envelope = store.client.createKey("envelope", KeySpec.ecdsaP256());

@@ -48,7 +48,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
  * {@code KeyStore} then presents it with the key.
  *
  * <pre>
- * KeyHandle tls = hsm.createKey("tls", KeySpec.ecdsaP256().withOperations(SIGN_STANDARD, VERIFY));
+ * KeyHandle tls = hsm.createKey("tls", KeySpec.ecdsaP256().withOperations(SIGN_STANDARD));
  * String csr = Certificates.csrPem(tls, 1, CertificateSpec.subject("CN=api.example.com")
  *     .withDnsNames("api.example.com").withExtendedKeyUsage(Purpose.SERVER_AUTH));
  * // ... the CA issues a certificate for it ...

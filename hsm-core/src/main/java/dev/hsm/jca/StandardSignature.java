@@ -71,7 +71,7 @@ final class StandardSignature extends SignatureSpi {
           "key '"
               + candidate.keyName()
               + "' does not allow SIGN_STANDARD, so it cannot sign through the JCA: create keys"
-              + " for the JCA with KeySpec...withOperations(SIGN_STANDARD, VERIFY) (docs/JCA.md)");
+              + " for the JCA with KeySpec...withOperations(SIGN_STANDARD) (docs/JCA.md)");
     }
     if (pss != null && !samePss(pss, JcaNames.pss(candidate.hsmAlgorithm()))) {
       throw new InvalidKeyException(

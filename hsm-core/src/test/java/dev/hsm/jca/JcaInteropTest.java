@@ -57,9 +57,7 @@ class JcaInteropTest {
     hsm = TestStores.open(dir, "interop.db");
     provider = new HsmProvider(hsm);
     KeyHandle key =
-        hsm.createKey(
-            "documents",
-            KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD, Operation.VERIFY));
+        hsm.createKey("documents", KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD));
     key.attachCertificateChain(
         1, List.of(Certificates.selfSigned(key, 1, CertificateSpec.subject("CN=Documents"))));
     KeyStore keyStore = KeyStore.getInstance(HsmProvider.KEYSTORE_TYPE, provider);

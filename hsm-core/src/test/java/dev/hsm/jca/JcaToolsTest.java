@@ -52,7 +52,7 @@ class JcaToolsTest {
       KeyHandle signer =
           hsm.importKey(
               "signer",
-              KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD, Operation.VERIFY),
+              KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD),
               KeyMaterial.privateKeyPkcs8(imported.getPrivate().getEncoded()));
       byte[] csr =
           Certificates.csr(
@@ -202,8 +202,7 @@ class JcaToolsTest {
               KeySpec.rsaPkcs1Sha256(2048));
       for (KeySpec spec : specs) {
         String name = spec.algorithm().name().toLowerCase().replace('_', '-');
-        KeyHandle key =
-            hsm.createKey(name, spec.withOperations(Operation.SIGN_STANDARD, Operation.VERIFY));
+        KeyHandle key = hsm.createKey(name, spec.withOperations(Operation.SIGN_STANDARD));
         CertificateSpec certificateSpec =
             CertificateSpec.subject("CN=" + name)
                 .withDnsNames(name + ".example")
