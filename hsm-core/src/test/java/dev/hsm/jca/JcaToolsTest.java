@@ -77,20 +77,18 @@ class JcaToolsTest {
     return out;
   }
 
-  /** keytool with our provider and store: the options docs/JCA.md shows. */
-  private List<String> keytool(String... command) throws Exception {
-    List<String> line = Tools.list(Tools.jdkTool("keytool"));
-    line.addAll(List.of(command));
-    line.addAll(
-        List.of(
-            "-storetype", "DevHsm",
-            "-keystore", "NONE",
-            "-storepass", "unused",
-            "-providerClass", "dev.hsm.jca.HsmProvider",
-            "-providerArg", properties.toString(),
-            "-providerpath", Tools.classPath()));
-    line.addAll(Tools.jvmOptions(dir));
-    return line;
+  /**
+   * A command of docs/JCA.md as written there, run in the test directory, the JDK tools from the
+   * JDK running the tests, with their native-library scratch directory in the test directory.
+   */
+  private Tools.Result runDocCommand(String prefix) throws Exception {
+    List<String> command = DocCommands.find(prefix, Tools.classPath());
+    String tool = command.get(0);
+    if (tool.equals("keytool") || tool.equals("jarsigner")) {
+      command.set(0, Tools.jdkTool(tool));
+      command.addAll(Tools.jvmOptions(dir));
+    }
+    return Tools.run(dir, command);
   }
 
   private Tools.Result openssl(String... arguments) throws Exception {
@@ -101,7 +99,7 @@ class JcaToolsTest {
 
   @Test
   void keytoolList_showsTheKeyAsAPrivateKeyEntry() throws Exception {
-    Tools.Result result = Tools.run(dir, keytool("-list"));
+    Tools.Result result = runDocCommand("keytool -list");
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output())
@@ -114,13 +112,12 @@ class JcaToolsTest {
 
   @Test
   void keytoolCertreq_makesARequestThatOpensslVerifies() throws Exception {
-    Tools.Result result =
-        Tools.run(dir, keytool("-certreq", "-alias", "signer", "-file", "signer.csr"));
+    Tools.Result result = runDocCommand("keytool -certreq");
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(Files.readString(dir.resolve("signer.csr")))
         .contains("BEGIN NEW CERTIFICATE REQUEST");
-    Tools.Result verified = openssl("req", "-in", "signer.csr", "-noout", "-verify", "-subject");
+    Tools.Result verified = runDocCommand("openssl req -in signer.csr");
     assertThat(verified.exitCode()).as(verified.output()).isZero();
     assertThat(verified.output()).contains("verify OK").contains("Release Signer");
   }
@@ -137,21 +134,7 @@ class JcaToolsTest {
       out.write("hello from the HSM".getBytes(UTF_8));
       out.closeEntry();
     }
-    List<String> sign = Tools.list(Tools.jdkTool("jarsigner"));
-    sign.addAll(
-        List.of(
-            "-keystore", "NONE",
-            "-storetype", "DevHsm",
-            "-storepass", "unused",
-            "-providerClass", "dev.hsm.jca.HsmProvider",
-            "-providerArg", properties.toString(),
-            "-signedjar", "app-signed.jar",
-            "app.jar", "signer"));
-    // jarsigner has no -providerpath: it loads the provider from its own class path
-    sign.addAll(List.of("-J-cp", "-J" + Tools.classPath()));
-    sign.addAll(Tools.jvmOptions(dir));
-
-    Tools.Result signed = Tools.run(dir, sign);
+    Tools.Result signed = runDocCommand("jarsigner -keystore NONE");
     assertThat(signed.exitCode()).as(signed.output()).isZero();
     assertThat(signed.output()).contains("jar signed");
 
@@ -167,18 +150,7 @@ class JcaToolsTest {
     try (OutputStream out = Files.newOutputStream(trust)) {
       trustStore.store(out, "changeit".toCharArray());
     }
-    Tools.Result verified =
-        Tools.run(
-            dir,
-            Tools.list(
-                Tools.jdkTool("jarsigner"),
-                "-verify",
-                "-strict",
-                "-keystore",
-                trust.toString(),
-                "-storepass",
-                "changeit",
-                "app-signed.jar"));
+    Tools.Result verified = runDocCommand("jarsigner -verify");
     assertThat(verified.exitCode()).as(verified.output()).isZero();
     assertThat(verified.output()).contains("jar verified");
 

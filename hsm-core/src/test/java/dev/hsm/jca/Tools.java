@@ -22,14 +22,12 @@ final class Tools {
   }
 
   /**
-   * The options that let keytool or jarsigner load our provider from the test class path, with its
-   * native-library scratch directory in {@code dir}.
+   * Test-only options for keytool and jarsigner: their native-library scratch directory in {@code
+   * dir}, and a quick start.
    */
   static List<String> jvmOptions(Path dir) throws IOException {
     Path scratch = Files.createDirectories(dir.resolve("native-tmp"));
     return List.of(
-        // the tools resolve only their own modules; the store needs JDBC
-        "-J--add-modules=java.sql",
         "-J-Djava.io.tmpdir=" + scratch,
         "-J-Dorg.sqlite.tmpdir=" + scratch,
         "-J-XX:TieredStopAtLevel=1");

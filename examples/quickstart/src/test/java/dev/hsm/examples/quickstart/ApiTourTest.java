@@ -18,11 +18,16 @@ import dev.hsm.Operation;
 import dev.hsm.OperationNotPermittedException;
 import dev.hsm.VerificationFailedException;
 import dev.hsm.VersionBelowMinimumException;
+import dev.hsm.jca.CertificateSpec;
+import dev.hsm.jca.Certificates;
+import dev.hsm.jca.HsmProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -173,6 +178,34 @@ class ApiTourTest {
       assertThat(signer.verifyJws(jws)).isEqualTo(manifest);
       assertThat(signer.publicJwk()).contains("\"kty\":\"AKP\"", "\"alg\":\"ML-DSA-65\"");
       assertThat(vault.decrypt(sealed, context)).isEqualTo(document);
+    }
+  }
+
+  @Test
+  void jcaTour() throws Exception {
+    Path keyFile = dir.resolve("hsm.key");
+    Files.write(keyFile, new java.security.SecureRandom().generateSeed(32));
+    byte[] data = "handshake".getBytes(StandardCharsets.UTF_8);
+
+    try (HsmClient hsm = HsmClient.open(HsmConfig.sqlite(dir.resolve("jca.db")).keyFile(keyFile))) {
+      // README: jca
+      KeySpec jca = KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD, Operation.VERIFY);
+      KeyHandle tls = hsm.createKey("tls", jca);
+      CertificateSpec subject = CertificateSpec.subject("CN=localhost").withDnsNames("localhost");
+      tls.attachCertificateChain(1, List.of(Certificates.selfSigned(tls, 1, subject)));
+      KeyStore keyStore = KeyStore.getInstance("DevHsm", new HsmProvider(hsm));
+      keyStore.load(null, null);
+
+      PrivateKey key = (PrivateKey) keyStore.getKey("tls", null);
+      assertThat(key.getEncoded()).isNull();
+      Signature signer = Signature.getInstance("SHA256withECDSA", keyStore.getProvider());
+      signer.initSign(key);
+      signer.update(data);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance("SHA256withECDSA");
+      verifier.initVerify(keyStore.getCertificate("tls"));
+      verifier.update(data);
+      assertThat(verifier.verify(signature)).isTrue();
     }
   }
 
