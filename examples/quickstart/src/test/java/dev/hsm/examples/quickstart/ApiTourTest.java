@@ -16,6 +16,7 @@ import dev.hsm.KeySpec;
 import dev.hsm.KeyVersionInfo;
 import dev.hsm.Operation;
 import dev.hsm.OperationNotPermittedException;
+import dev.hsm.StandardSigner;
 import dev.hsm.VerificationFailedException;
 import dev.hsm.VersionBelowMinimumException;
 import dev.hsm.jca.CertificateSpec;
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ReadmeSnippetsTest} fails if a snippet line is not found here or in {@link Quickstart}.
  */
 class ApiTourTest {
+  private static final byte[] DATA = "release-1.0.tar.gz".getBytes(StandardCharsets.UTF_8);
+
   @TempDir Path dir;
 
   @Test
@@ -182,6 +185,34 @@ class ApiTourTest {
   }
 
   @Test
+  void standardSignatureTour() throws Exception {
+    Path keyFile = dir.resolve("hsm.key");
+    Files.write(keyFile, new java.security.SecureRandom().generateSeed(32));
+
+    try (HsmClient hsm =
+        HsmClient.open(HsmConfig.sqlite(dir.resolve("standard.db")).keyFile(keyFile))) {
+      // README: standard signatures
+      KeyHandle release =
+          hsm.createKey("release", KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD));
+      byte[] signature = release.signStandard(DATA); // P1363 r||s of exactly DATA, no envelope
+      StandardSigner signer = release.standardSigner(); // signer.update(...) per chunk, then sign()
+
+      signer.update(DATA);
+      Signature verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
+      verifier.initVerify(
+          java.security.KeyFactory.getInstance("EC")
+              .generatePublic(
+                  new java.security.spec.X509EncodedKeySpec(
+                      java.util.Base64.getMimeDecoder()
+                          .decode(release.publicKeyPem().replaceAll("-----[A-Z ]+-----", "")))));
+      verifier.update(DATA);
+      assertThat(verifier.verify(signature)).isTrue();
+      verifier.update(DATA);
+      assertThat(verifier.verify(signer.sign())).isTrue();
+    }
+  }
+
+  @Test
   void jcaTour() throws Exception {
     Path keyFile = dir.resolve("hsm.key");
     Files.write(keyFile, new java.security.SecureRandom().generateSeed(32));
@@ -189,7 +220,7 @@ class ApiTourTest {
 
     try (HsmClient hsm = HsmClient.open(HsmConfig.sqlite(dir.resolve("jca.db")).keyFile(keyFile))) {
       // README: jca
-      KeySpec jca = KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD, Operation.VERIFY);
+      KeySpec jca = KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD);
       KeyHandle tls = hsm.createKey("tls", jca);
       CertificateSpec subject = CertificateSpec.subject("CN=localhost").withDnsNames("localhost");
       tls.attachCertificateChain(1, List.of(Certificates.selfSigned(tls, 1, subject)));
