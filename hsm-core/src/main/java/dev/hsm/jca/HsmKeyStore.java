@@ -31,7 +31,9 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.Date;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,10 +42,21 @@ import java.util.Optional;
  * certificate chain, and each HMAC key's a secret key handle. Which version: the newest enabled one
  * that has a certificate chain, else the primary version (which has none). Keys, certificates and
  * versions are managed with the HSM's own API, not through {@code setEntry}.
+ *
+ * <p>Loaded with nothing to open ({@code load(null, null)} on a provider without a store), it is an
+ * empty selection that takes entries of other DevHsm key stores, handles only: what frameworks
+ * build to serve one alias of a key store.
  */
 final class HsmKeyStore extends KeyStoreSpi {
   private final HsmProvider provider;
   private HsmClient client;
+
+  /**
+   * Entries copied in from another DevHsm key store (handles only), when this one was loaded with
+   * nothing to open; {@code null} for a key store over a store. Frameworks build such a selection
+   * to serve one alias (Micronaut's {@code key.alias}).
+   */
+  private Map<String, KeyStore.Entry> selection;
 
   HsmKeyStore(HsmProvider provider) {
     this.provider = provider;
@@ -63,10 +76,8 @@ final class HsmKeyStore extends KeyStoreSpi {
       Path base = file.toAbsolutePath().getParent();
       open(StoreProperties.read(new ByteArrayInputStream(properties), base, password));
     } else {
-      throw new IOException(
-          "the DevHsm key store needs a store: load it with an HsmKeyStoreParameter, a properties"
-              + " stream (hsm.store.path=..., see docs/JCA.md), or a provider configured with one"
-              + " (keytool -providerArg <file>)");
+      // Nothing to open: an empty key store that takes entries of other DevHsm key stores.
+      selection = new LinkedHashMap<>();
     }
   }
 
@@ -107,6 +118,9 @@ final class HsmKeyStore extends KeyStoreSpi {
 
   @Override
   public Enumeration<String> engineAliases() {
+    if (selection != null) {
+      return Collections.enumeration(new ArrayList<>(selection.keySet()));
+    }
     List<String> aliases = new ArrayList<>();
     for (KeyInfo info : client().listKeys()) {
       if (usable(info)) {
@@ -118,6 +132,9 @@ final class HsmKeyStore extends KeyStoreSpi {
 
   @Override
   public boolean engineContainsAlias(String alias) {
+    if (selection != null) {
+      return selection.containsKey(alias);
+    }
     return info(alias).isPresent();
   }
 
@@ -128,6 +145,9 @@ final class HsmKeyStore extends KeyStoreSpi {
 
   @Override
   public boolean engineIsKeyEntry(String alias) {
+    if (selection != null) {
+      return selection.containsKey(alias);
+    }
     return info(alias).isPresent();
   }
 
@@ -139,6 +159,13 @@ final class HsmKeyStore extends KeyStoreSpi {
   /** The key's handle for its chosen version; {@code password} is not used. */
   @Override
   public Key engineGetKey(String alias, char[] password) {
+    if (selection != null) {
+      KeyStore.Entry entry = selection.get(alias);
+      if (entry instanceof KeyStore.PrivateKeyEntry) {
+        return ((KeyStore.PrivateKeyEntry) entry).getPrivateKey();
+      }
+      return entry == null ? null : ((KeyStore.SecretKeyEntry) entry).getSecretKey();
+    }
     Optional<KeyInfo> found = info(alias);
     if (found.isEmpty()) {
       return null;
@@ -159,6 +186,12 @@ final class HsmKeyStore extends KeyStoreSpi {
 
   @Override
   public Certificate[] engineGetCertificateChain(String alias) {
+    if (selection != null) {
+      KeyStore.Entry entry = selection.get(alias);
+      return entry instanceof KeyStore.PrivateKeyEntry
+          ? ((KeyStore.PrivateKeyEntry) entry).getCertificateChain()
+          : null;
+    }
     Optional<KeyInfo> found = info(alias);
     if (found.isEmpty() || found.get().algorithm().kind() == Algorithm.Kind.MAC) {
       return null;
@@ -187,6 +220,9 @@ final class HsmKeyStore extends KeyStoreSpi {
 
   @Override
   public Date engineGetCreationDate(String alias) {
+    if (selection != null) {
+      return selection.containsKey(alias) ? new Date() : null;
+    }
     return info(alias).map(info -> Date.from(info.createdAt())).orElse(null);
   }
 
@@ -198,6 +234,9 @@ final class HsmKeyStore extends KeyStoreSpi {
   @Override
   public KeyStore.Entry engineGetEntry(String alias, KeyStore.ProtectionParameter protection)
       throws UnrecoverableEntryException {
+    if (selection != null) {
+      return selection.get(alias);
+    }
     Key key = engineGetKey(alias, null);
     if (key instanceof HsmSecretKey) {
       return new KeyStore.SecretKeyEntry((HsmSecretKey) key);
@@ -211,6 +250,9 @@ final class HsmKeyStore extends KeyStoreSpi {
 
   @Override
   public boolean engineEntryInstanceOf(String alias, Class<? extends KeyStore.Entry> entryClass) {
+    if (selection != null) {
+      return entryClass.isInstance(selection.get(alias));
+    }
     Optional<KeyInfo> found = info(alias);
     if (found.isEmpty()) {
       return false;
@@ -223,10 +265,43 @@ final class HsmKeyStore extends KeyStoreSpi {
 
   // ---------------------------------------------------------------- read-only
 
+  /**
+   * Only into a key store loaded with nothing to open (a selection), and only this provider's own
+   * handles: a key store over a store is read-only, and no key material is ever taken in.
+   */
   @Override
   public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain)
       throws KeyStoreException {
-    throw readOnly();
+    if (selection == null) {
+      throw readOnly();
+    }
+    if (alias == null) {
+      throw new KeyStoreException("an alias is needed");
+    }
+    if (key instanceof HsmPrivateKey && chain != null && chain.length > 0) {
+      selection.put(alias, new KeyStore.PrivateKeyEntry((HsmPrivateKey) key, chain));
+    } else if (key instanceof HsmSecretKey) {
+      selection.put(alias, new KeyStore.SecretKeyEntry((HsmSecretKey) key));
+    } else {
+      throw new KeyStoreException(
+          "a DevHsm key store holds only its own key handles (with their certificate chain), never"
+              + " key material: copy entries from a DevHsm key store loaded over a store");
+    }
+  }
+
+  /** As {@link #engineSetKeyEntry(String, Key, char[], Certificate[])}; no password is needed. */
+  @Override
+  public void engineSetEntry(
+      String alias, KeyStore.Entry entry, KeyStore.ProtectionParameter protection)
+      throws KeyStoreException {
+    if (entry instanceof KeyStore.PrivateKeyEntry) {
+      KeyStore.PrivateKeyEntry privateKey = (KeyStore.PrivateKeyEntry) entry;
+      engineSetKeyEntry(alias, privateKey.getPrivateKey(), null, privateKey.getCertificateChain());
+    } else if (entry instanceof KeyStore.SecretKeyEntry) {
+      engineSetKeyEntry(alias, ((KeyStore.SecretKeyEntry) entry).getSecretKey(), null, null);
+    } else {
+      engineSetCertificateEntry(alias, null);
+    }
   }
 
   @Override
@@ -242,7 +317,10 @@ final class HsmKeyStore extends KeyStoreSpi {
 
   @Override
   public void engineDeleteEntry(String alias) throws KeyStoreException {
-    throw readOnly();
+    if (selection == null) {
+      throw readOnly();
+    }
+    selection.remove(alias);
   }
 
   private static KeyStoreException readOnly() {

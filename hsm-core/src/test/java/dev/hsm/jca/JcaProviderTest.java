@@ -350,6 +350,43 @@ class JcaProviderTest {
   }
 
   @Test
+  void anEmptyKeyStore_takesHandlesFromAnother_butNoKeyMaterial() throws Exception {
+    withSelfSigned("tls", KeySpec.ecdsaP256());
+    KeyStore full = keyStore();
+    KeyStore selection = KeyStore.getInstance(HsmProvider.KEYSTORE_TYPE, new HsmProvider());
+    selection.load(null, null);
+    assertThat(selection.size()).isZero();
+
+    selection.setEntry("tls", full.getEntry("tls", null), null);
+
+    assertThat(Collections.list(selection.aliases())).containsExactly("tls");
+    assertThat(selection.getCertificate("tls")).isEqualTo(full.getCertificate("tls"));
+    PrivateKey handle = (PrivateKey) selection.getKey("tls", null);
+    assertThat(
+            jdkVerifies(
+                "SHA256withECDSA",
+                selection.getCertificate("tls"),
+                sign("SHA256withECDSA", handle),
+                null))
+        .isTrue();
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair material = generator.generateKeyPair();
+    assertThatThrownBy(
+            () ->
+                selection.setKeyEntry(
+                    "raw",
+                    material.getPrivate(),
+                    null,
+                    new Certificate[] {full.getCertificate("tls")}))
+        .isInstanceOf(KeyStoreException.class)
+        .hasMessageContaining("never key material");
+    assertThatThrownBy(() -> full.setEntry("copy", full.getEntry("tls", null), null))
+        .isInstanceOf(KeyStoreException.class)
+        .hasMessageContaining("read-only");
+  }
+
+  @Test
   void theKeyStore_loadsFromAPropertiesStream_withTheStorePasswordOrAKeyFile() throws Exception {
     withSelfSigned("ec", KeySpec.ecdsaP256());
     hsm.close();
