@@ -336,6 +336,56 @@ def pq_section(found):
     return lines
 
 
+# --- The JCA provider (issue 14): Signature.sign through our provider against KeyHandle.sign (a twin
+# key: a key signs either envelopes or the standard form) and KeyHandle.signStandard (the provider's
+# own call), ECDSA P-256, one thread. Results in jca.json.
+JCA_TARGET = 0.9
+
+
+def jca_results():
+    """JMH method -> primaryMetric at one thread, from jca.json; empty if it was not run."""
+    found = {}
+    for e in load("jca.json"):
+        cls, method = e["benchmark"].split(".")[-2:]
+        if cls == "JcaEcdsaP256Sign" and e["threads"] == 1:
+            found[method] = e["primaryMetric"]
+    return found
+
+
+def jca_section(found):
+    """The "JCA provider" section of docs/BENCHMARKS.md, as lines; empty if not run."""
+    if not found:
+        return []
+    ours = found.get("ours")
+    lines = [
+        "## JCA provider",
+        "",
+        "ECDSA P-256 signing 256 bytes through `Signature.sign` with our provider and key store handle (one",
+        "initialised engine per thread) against the direct calls on a cached key: `KeyHandle.sign` (envelope,",
+        "on a twin key, since a key signs either envelopes or the standard form) and `KeyHandle.signStandard`",
+        "(the call the provider makes). One thread; ops/s (higher is better), ± error; JMH JSON: `jca.json`.",
+        "",
+        "| operation | ours (provider) | direct call | ours/direct | target | verdict |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for method, label in (("keyHandle", "`KeyHandle.sign`"), ("keyHandleStandard", "`KeyHandle.signStandard`")):
+        direct = found.get(method)
+        r = ratio(ours, direct)
+        lines.append(f"| `Signature.sign` vs {label} | {cell(ours)} | {cell(direct)} | {rnum(r)} "
+                     f"| >= {JCA_TARGET}x | {verdict(r, JCA_TARGET)} |")
+    lines.append("")
+    return lines
+
+
+def jca_headline(found):
+    """Lines for the README headline; empty if it was not run."""
+    if not found:
+        return []
+    return ["", "| JCA provider, one thread | ours/direct | target |", "|---|---:|---|",
+            f"| ECDSA P-256 `Signature.sign` / `KeyHandle.sign` | "
+            f"{rnum(ratio(found.get('ours'), found.get('keyHandle')))} | >= {JCA_TARGET} |"]
+
+
 def pq_headline(found):
     """Lines for the README headline: ours/limit, one thread; empty if it was not run."""
     if not found:
@@ -588,6 +638,9 @@ for line in annotation_section(annotation):
 post_quantum = pq_results()
 for line in pq_section(post_quantum):
     p(line)
+jca = jca_results()
+for line in jca_section(jca):
+    p(line)
 postgres = pg_results()
 for line in pg_section(postgres):
     p(line)
@@ -607,6 +660,9 @@ if not post_quantum:
     p("- The post-quantum operations (ML-DSA-65 sign and verify, SLH-DSA-SHAKE-128f sign, hybrid X-Wing")
     p(f"  encrypt and decrypt through `KeyHandle` against the raw Bouncy Castle call, issue 17) were not run,")
     p(f"  so their target (>= {PQ_TARGET}x the raw call) is not assessed.")
+if not jca:
+    p("- The JCA provider (`Signature.sign` through `dev.hsm.jca.HsmProvider` against `KeyHandle.sign`,")
+    p(f"  issue 14) was not run, so its target (>= {JCA_TARGET}x the direct call) is not assessed.")
 p("- The pure-Java fallback at two threads (its one-thread table is above; the run stays within")
 p("  15 minutes by measuring the pure-Java engines at one thread only).")
 p("")
@@ -617,7 +673,7 @@ if os.path.exists(notes):
     p("")
 p("## Raw results")
 p("")
-p(f"JMH JSON and logs: `{os.path.relpath(RESULTS, os.path.dirname(HERE))}/threads-1.json`, `threads-2.json`, `keys-1.json`, `keys-2.json`, `open.json`, `shared.json`, `pg.json`, `pq.json`, `*.log` (not committed).")
+p(f"JMH JSON and logs: `{os.path.relpath(RESULTS, os.path.dirname(HERE))}/threads-1.json`, `threads-2.json`, `keys-1.json`, `keys-2.json`, `open.json`, `shared.json`, `pg.json`, `pq.json`, `jca.json`, `*.log` (not committed).")
 print("\n".join(out))
 
 # A headline for README.md (run.sh splices it between the bench markers there).
@@ -634,5 +690,6 @@ for cls, size, label, alg in OPERATIONS:
     head.append(f"| {label} | {short_provider(prepare.get('provider_' + alg))} | {rnum(r1)} | {rnum(r2) if r2 else 'not offered' if cls == 'Ed25519Sign' else '—'} |")
 head.extend(annotation_headline(annotation))
 head.extend(pq_headline(post_quantum))
+head.extend(jca_headline(jca))
 with open(os.path.join(RESULTS, "headline.md"), "w") as f:
     f.write("\n".join(head) + "\n")

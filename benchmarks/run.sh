@@ -107,6 +107,14 @@ echo "== JMH, PostgreSQL store: $PG_OPTS"
 java -jar "$JAR" "$PG_OPS" $PG_OPTS -foe false \
   -rf json -rff "$RESULTS/pg.json" | tee "$RESULTS/pg.log"
 
+# 5c. The JCA provider (issue 14): Signature.sign through our provider against KeyHandle.sign and
+# KeyHandle.signStandard, ECDSA P-256, one thread. About 1 min.
+JCA_OPS='^dev.hsm.bench.JcaEcdsaP256Sign\.'
+echo "== JMH, JCA provider, 1 thread: $JMH_OPTS"
+# shellcheck disable=SC2086
+java -jar "$JAR" "$JCA_OPS" $JMH_OPTS -t 1 -foe false \
+  -rf json -rff "$RESULTS/jca.json" | tee "$RESULTS/jca.log"
+
 # 6. JMH: throughput benchmarks with 1 and 2 threads, then single-shot store opening.
 OPS='^dev.hsm.bench.(EcdsaP256Sign|EcdsaP256Verify|Ed25519Sign|RsaPss2048Sign|AesGcmEncrypt|AesGcmDecrypt|HmacSha256)\.'
 KEY_OPS='^dev.hsm.bench.(KeyCreate|FirstUse)\.'

@@ -127,7 +127,11 @@ public enum Algorithm {
       this.operations = Collections.unmodifiableSet(operations);
     }
 
-    /** The operations keys of this family can perform. */
+    /**
+     * The operations keys of this family can perform, which a spec allows unless it names fewer.
+     * Signature keys can also be given {@link Operation#SIGN_STANDARD}, never by default and then
+     * alone ({@link KeySpec#withOperations}).
+     */
     public Set<Operation> operations() {
       return operations;
     }

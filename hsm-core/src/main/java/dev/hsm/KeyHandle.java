@@ -1,5 +1,8 @@
 package dev.hsm;
 
+import java.security.cert.X509Certificate;
+import java.util.List;
+
 /**
  * A named key in the store, used only through operations: the private or secret material never
  * leaves the library. Handles are cheap, immutable and thread-safe; after first use the key is
@@ -152,6 +155,38 @@ public interface KeyHandle {
   void verifyStandardSignature(byte[] data, byte[] signature, int version);
 
   /**
+   * Makes a <em>standard signature</em>: the algorithm's plain signature of exactly {@code data},
+   * with no envelope and no domain separation (P1363 {@code r||s} for ECDSA, as {@link
+   * #verifyStandardSignature} takes; the RFC 8017 signature for RSA; RFC 8032 for Ed25519; FIPS
+   * 204/205 with the empty context for ML-DSA and SLH-DSA). What OpenSSL's {@code dgst -verify}, a
+   * JCA {@code Signature} or an OpenPGP implementation checks with the key's {@link
+   * #publicKeyPem()}: for signing release files, OpenPGP signatures, and the JCA provider.
+   *
+   * <p>Only a key created with {@code withOperations(Operation.SIGN_STANDARD)} does this, and such
+   * a key does nothing else ({@link Operation#SIGN_STANDARD}): a key that makes envelope signatures
+   * or JWS would otherwise sign a JWS signing input, or an envelope's signed bytes, of the caller's
+   * choosing. Data beginning with {@code dev.hsm/} is refused, as {@link #sign} refuses it. Each
+   * use is counted; each refusal is written to the audit log.
+   *
+   * @return the signature of the primary version, with no header: keep the version beside it if the
+   *     key may be rotated ({@link #standardSigner()} says which version signs)
+   * @throws StandardSignatureNotAllowedException if the key does not allow {@code SIGN_STANDARD}
+   * @throws OperationNotPermittedException if {@code data} begins with {@code dev.hsm/}
+   * @throws WrongKeyTypeException if the key is not a signature key
+   */
+  byte[] signStandard(byte[] data);
+
+  /**
+   * A signer that makes a {@link #signStandard} signature of data fed in parts, with the primary
+   * version, in constant memory for hash-then-sign algorithms (see {@link StandardSigner}). The
+   * key's policy and state are checked now and again at {@link StandardSigner#sign()}.
+   *
+   * @throws StandardSignatureNotAllowedException if the key does not allow {@code SIGN_STANDARD}
+   * @throws WrongKeyTypeException if the key is not a signature key
+   */
+  StandardSigner standardSigner();
+
+  /**
    * Checks an HMAC tag computed outside this library: the full-length standard tag over exactly
    * {@code data}, with no envelope, under the given version of this key. Tags made by {@link #mac}
    * are checked with {@link #verifyMac}.
@@ -197,6 +232,64 @@ public interface KeyHandle {
   byte[] decryptStandardOaep(byte[] ciphertext, byte[] label, int version);
 
   /**
+   * {@link #signStandard(byte[])} with the given version instead of the primary: what the JCA
+   * provider ({@code dev.hsm.jca}) and certificates need, since a certificate names one version.
+   * Any enabled version at or above the minimum version may sign, so a key keeps signing with the
+   * version its certificate names until the next version has its own.
+   *
+   * @param version the version to sign with (the one whose certificate the verifier holds)
+   * @throws StandardSignatureNotAllowedException if the key does not allow {@code SIGN_STANDARD}
+   * @throws OperationNotPermittedException if {@code data} begins with {@code dev.hsm/}
+   * @throws KeyNotFoundException if the key has no such version
+   * @throws KeyDisabledException if the version is not enabled
+   * @throws WrongKeyTypeException if the key is not a signature key
+   */
+  byte[] signStandard(byte[] data, int version);
+
+  /**
+   * Computes the full-length standard HMAC tag of exactly {@code data} with the given version, with
+   * no envelope: what {@code javax.crypto.Mac} makes (the JCA provider). As for {@link
+   * #signStandard(byte[])}: only an HMAC key created with {@code
+   * withOperations(Operation.SIGN_STANDARD)}, which does nothing else, so it computes no envelope
+   * ({@link #mac}) or JWS that its tags could pass for.
+   *
+   * @throws StandardSignatureNotAllowedException if the key does not allow {@code SIGN_STANDARD}
+   * @throws KeyNotFoundException if the key has no such version
+   * @throws KeyDisabledException if the version is not enabled
+   * @throws WrongKeyTypeException if the key is not an HMAC key
+   */
+  byte[] macStandard(byte[] data, int version);
+
+  /**
+   * The certificate chain attached to a version with {@link #attachCertificateChain}, leaf first,
+   * or an empty list if it has none. A chain belongs to one version: after {@link #rotate()} the
+   * new version has none until one is attached.
+   *
+   * @throws KeyNotFoundException if the key has no such version
+   */
+  List<X509Certificate> certificateChain(int version);
+
+  /**
+   * Attaches an X.509 certificate chain (leaf first, then each issuer; the root may be left out) to
+   * a version of an asymmetric key, replacing any chain it had; audited as {@code
+   * key.attach-certificate}. The leaf's public key must be the version's, and each certificate must
+   * be issued by the next (issuer name and signature). The chain is public but stored under the
+   * version row's integrity check, like every attribute: an edited chain makes the key fail with
+   * {@link KeyIntegrityException}. The JCA {@code KeyStore} presents it with the key.
+   *
+   * @param version the version the certificate was issued for
+   * @param chain at most 10 certificates, leaf first
+   * @throws CertificateMismatchException if the leaf's public key is not the version's, or the
+   *     chain is not in issuing order
+   * @throws KeyNotFoundException if the key has no such version
+   * @throws KeyVersionDestroyedException if the version was destroyed
+   * @throws WrongKeyTypeException for a symmetric key
+   * @throws InvalidArgumentException if the chain is {@code null}, empty, too long or holds {@code
+   *     null}
+   */
+  void attachCertificateChain(int version, List<X509Certificate> chain);
+
+  /**
    * Re-encrypts a ciphertext under the primary version without handing the plaintext to the caller
    * (like Vault's rewrap and KMS ReEncrypt): use it after a rotation, before raising the minimum
    * decryption version. Needs {@link Operation#DECRYPT} and {@link Operation#ENCRYPT}.
@@ -230,6 +323,27 @@ public interface KeyHandle {
 
   /** The primary version's public key as PEM ({@code -----BEGIN PUBLIC KEY-----}, SPKI). */
   String publicKeyPem();
+
+  /**
+   * The public key of an enabled {@code version} as PEM, as {@link #publicKeyPem()} gives the
+   * primary's: for verifiers of signatures that older versions made.
+   *
+   * @throws KeyNotFoundException if the key has no such version
+   * @throws KeyDisabledException if the version is not enabled
+   * @throws WrongKeyTypeException for a symmetric key
+   */
+  String publicKeyPem(int version);
+
+  /**
+   * The public key of an enabled {@code version} as a JWK, as {@link #publicJwk()} gives the
+   * primary's ({@code kid} = {@code <name>:<version>}): a JWK set of every enabled version lets
+   * verifiers pick the key a token's {@code kid} names.
+   *
+   * @throws KeyNotFoundException if the key has no such version
+   * @throws KeyDisabledException if the version is not enabled
+   * @throws WrongKeyTypeException as {@link #publicJwk()}
+   */
+  String publicJwk(int version);
 
   /**
    * The primary version's public key as a JWK (RFC 7517) JSON object, with {@code kid} set to

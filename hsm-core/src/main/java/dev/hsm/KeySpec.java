@@ -192,7 +192,12 @@ public final class KeySpec {
 
   /**
    * A copy that allows only {@code allowed}, which must be a non-empty subset of what the algorithm
-   * can do (an AES key cannot be given {@link Operation#SIGN}).
+   * can do (an AES key cannot be given {@link Operation#SIGN}). {@link Operation#SIGN_STANDARD}
+   * goes only to signature keys (and HMAC keys, for standard tags), and alone: {@code
+   * KeySpec.ecdsaP256() .withOperations(Operation.SIGN_STANDARD)}.
+   *
+   * @throws InvalidArgumentException if an operation does not fit the algorithm, or {@code
+   *     SIGN_STANDARD} comes with another operation
    */
   public KeySpec withOperations(Operation first, Operation... more) {
     InvalidArgumentException.requireNonNull(first, "operation");
@@ -201,6 +206,24 @@ public final class KeySpec {
       InvalidArgumentException.requireNonNull(operation, "operation");
     }
     Set<Operation> allowed = EnumSet.of(first, more);
+    if (allowed.contains(Operation.SIGN_STANDARD)) {
+      if (algorithm.kind() != Algorithm.Kind.SIGNATURE && algorithm.kind() != Algorithm.Kind.MAC) {
+        throw new InvalidArgumentException(
+            algorithm
+                + " keys cannot SIGN_STANDARD; only signature keys make standard signatures (and"
+                + " HMAC keys standard tags)");
+      }
+      if (allowed.size() > 1) {
+        // Its signatures of caller-chosen bytes would pass for envelopes and JWS: see Operation.
+        throw new InvalidArgumentException(
+            "a key that allows SIGN_STANDARD allows nothing else, not "
+                + allowed
+                + ": it signs whatever bytes it is given, so its signatures must never be trusted"
+                + " as envelopes or JWS (docs/FORMATS.md, \"Standard signatures\"); use a"
+                + " separate key for those");
+      }
+      return new KeySpec(algorithm, rsaModulusBits, allowed, extractable, labels, rotationPeriod);
+    }
     for (Operation operation : allowed) {
       if (!algorithm.kind().operations().contains(operation)) {
         throw new InvalidArgumentException(

@@ -43,7 +43,9 @@ class ApiHygieneTest {
       List.of("org.bouncycastle", "java.sql", "org.sqlite", "com.nimbusds");
 
   /** The packages whose public signatures applications and backends see. */
-  private static final String[] PUBLIC_PACKAGES = {"dev.hsm", "dev.hsm.spi", "dev.hsm.config"};
+  private static final String[] PUBLIC_PACKAGES = {
+    "dev.hsm", "dev.hsm.spi", "dev.hsm.config", "dev.hsm.jca"
+  };
 
   private static JavaClasses mainClasses;
 

@@ -80,7 +80,7 @@ class StoreFileTest {
       }
       try (ResultSet version =
           s.executeQuery("SELECT value FROM store_meta WHERE name = 'schema_version'")) {
-        assertThat(version.getString(1)).isEqualTo("2");
+        assertThat(version.getString(1)).isEqualTo("3");
       }
     }
   }

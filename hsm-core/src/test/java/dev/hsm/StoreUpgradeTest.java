@@ -76,7 +76,7 @@ class StoreUpgradeTest {
           .as("no second upgrade")
           .isEqualTo(entriesAfterUpgrade + 1);
     }
-    assertThat(schemaVersion()).isEqualTo("2");
+    assertThat(schemaVersion()).isEqualTo("3");
   }
 
   @Test
@@ -98,7 +98,9 @@ class StoreUpgradeTest {
               + " material_form, labels, primary_version, created_at, enabled,"
               + " rotation_period_seconds, min_decryption_version, revision, row_mac"
               + " FROM old.hsm_key WHERE name = 'mac'");
-      sql.execute("INSERT INTO key_version SELECT * FROM old.key_version WHERE key_name = 'mac'");
+      sql.execute(
+          "INSERT INTO key_version (key_name, version, state, created_at, destroy_at, public_key,"
+              + " wrapped_material, row_mac) SELECT * FROM old.key_version WHERE key_name = 'mac'");
     }
 
     try (HsmClient hsm = HsmClient.open(config)) {

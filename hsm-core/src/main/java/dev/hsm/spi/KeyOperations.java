@@ -70,6 +70,24 @@ public interface KeyOperations {
     return verify(concat(prefix, data), envelope, offset);
   }
 
+  /**
+   * A signature key's signer for data fed in parts: its {@link StreamSigner#sign()} returns what
+   * {@link #sign(byte[])} of all the parts joined would. Each call makes a new one, used by one
+   * thread at a time. The engine calls it only for keys that allow standard signatures.
+   */
+  default StreamSigner newStreamSigner() {
+    throw new UnsupportedOperationException(algorithm() + " cannot sign");
+  }
+
+  /** One signature over data fed in parts; see {@link #newStreamSigner()}. */
+  interface StreamSigner {
+    /** Feeds {@code length} bytes of {@code data} from {@code offset}. */
+    void update(byte[] data, int offset, int length);
+
+    /** The signature of everything fed, in the algorithm's standard form; called once. */
+    byte[] sign();
+  }
+
   /** The public key of an asymmetric key, or {@code null} for a symmetric one. */
   default PublicKey publicKey() {
     return null;

@@ -122,6 +122,7 @@ final class InMemoryBackupFile {
       out.writeLong(v.destroyAtMillis());
       bytes(out, v.publicKey());
       bytes(out, v.material());
+      bytes(out, v.certificateChain());
       bytes(out, v.rowMac());
     }
   }
@@ -197,6 +198,7 @@ final class InMemoryBackupFile {
               text(in),
               in.readLong(),
               in.readLong(),
+              bytes(in),
               bytes(in),
               bytes(in),
               bytes(in)));

@@ -572,6 +572,7 @@ public final class InMemoryKeyRecordStore implements KeyRecordStore {
               v.destroyAtMillis(),
               v.publicKey() == null ? null : v.publicKey().clone(),
               v.material() == null ? null : v.material().clone(),
+              v.certificateChain() == null ? null : v.certificateChain().clone(),
               v.rowMac().clone()));
     }
     versions.sort(Comparator.comparingInt(StoredKeyVersion::version));

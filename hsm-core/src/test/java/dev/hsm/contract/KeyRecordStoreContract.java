@@ -7,6 +7,7 @@ import static dev.hsm.contract.StoreRecords.newSlot;
 import static dev.hsm.contract.StoreRecords.refused;
 import static dev.hsm.contract.StoreRecords.slot;
 import static dev.hsm.contract.StoreRecords.version;
+import static dev.hsm.contract.StoreRecords.withCertificateChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -616,6 +617,35 @@ public abstract class KeyRecordStoreContract {
 
     assertSameRecords(store.findKey("k").orElseThrow(), changed);
     assertSameRecords(store.lastAuditEntry().orElseThrow(), entry(2, "key.rotate", "k"));
+  }
+
+  @Test
+  void certificateChains_ofVersions_areKeptByteForByte_throughInsertUpdateAndReopen() {
+    KeyRecordStore store = initialized();
+    byte[] chain = StoreRecords.bytes(1_500, 77); // any bytes: a store never parses them
+    StoredKey original =
+        key("k")
+            .primaryVersion(2)
+            .versions(withCertificateChain(version(1, 1_000), chain), version(2, 2_000))
+            .build();
+    store.insertKeys(List.of(original), List.of(entry(1, "key.create", "k")));
+    assertSameRecords(open().findKey("k").orElseThrow(), original);
+    assertThat(open().findKey("k").orElseThrow().versions().get(1).certificateChain())
+        .as("a version without a chain reads back without one")
+        .isNull();
+
+    byte[] renewed = StoreRecords.bytes(900, 78);
+    StoredKey attached =
+        copyOf(original)
+            .revision(2)
+            .versions(
+                withCertificateChain(version(1, 1_000), null),
+                withCertificateChain(version(2, 2_000), renewed))
+            .build();
+    store.updateKey(attached, 1, entry(2, "key.attach-certificate", "k"));
+
+    assertSameRecords(open().findKey("k").orElseThrow(), attached);
+    assertSameRecords(open().listKeys(), List.of(attached));
   }
 
   @Test

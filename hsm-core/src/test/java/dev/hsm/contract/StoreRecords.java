@@ -53,6 +53,20 @@ final class StoreRecords {
         destroyAtMillis,
         v.publicKey(),
         v.material(),
+        v.certificateChain(),
+        v.rowMac());
+  }
+
+  /** {@code v} with {@code chain} as its certificate chain ({@code null}: none). */
+  static StoredKeyVersion withCertificateChain(StoredKeyVersion v, byte[] chain) {
+    return new StoredKeyVersion(
+        v.version(),
+        v.state(),
+        v.createdAtMillis(),
+        v.destroyAtMillis(),
+        v.publicKey(),
+        v.material(),
+        chain,
         v.rowMac());
   }
 

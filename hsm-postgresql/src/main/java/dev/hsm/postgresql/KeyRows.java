@@ -24,7 +24,7 @@ final class KeyRows {
           + " k.imported, k.material_form, k.labels, k.primary_version, k.created_at,"
           + " k.enabled, k.rotation_period_seconds, k.min_decryption_version, k.revision,"
           + " k.row_mac, v.version, v.state, v.created_at, v.destroy_at, v.public_key,"
-          + " v.wrapped_material, v.row_mac, k.audit_seq"
+          + " v.wrapped_material, v.row_mac, k.audit_seq, v.certificate_chain"
           + " FROM {s}.hsm_key k LEFT JOIN {s}.key_version v ON v.key_name = k.name";
 
   private final String schema;
@@ -76,6 +76,7 @@ final class KeyRows {
                       rows.getLong(19),
                       rows.getBytes(20),
                       rows.getBytes(21),
+                      rows.getBytes(24),
                       rows.getBytes(22)));
         }
       }
@@ -213,7 +214,8 @@ final class KeyRows {
 
   private static final String INSERT_VERSION =
       "INSERT INTO {s}.key_version (key_name, version, state, created_at, destroy_at,"
-          + " public_key, wrapped_material, row_mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+          + " public_key, wrapped_material, row_mac, certificate_chain)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private static void bindKey(PreparedStatement insert, StoredKey key) throws SQLException {
     insert.setString(1, key.name());
@@ -255,6 +257,7 @@ final class KeyRows {
     insert.setBytes(6, v.publicKey());
     insert.setBytes(7, v.material());
     insert.setBytes(8, v.rowMac());
+    insert.setBytes(9, v.certificateChain());
   }
 
   /**

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 final class Schema {
   /** The schema version this code writes; a store with a higher one is refused. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   /** Lower-case unquoted identifiers only, short enough for the channel name beside them. */
   private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
@@ -89,6 +89,9 @@ final class Schema {
           + " PRIMARY KEY (key_name, operation))",
       // Each client counts its own commits in its own row: the others' sum is the data version.
       "CREATE TABLE {s}.client_commits (client text PRIMARY KEY, commits bigint NOT NULL)"
+    },
+    { // 2: a version may carry an X.509 certificate chain (under the version row's MAC)
+      "ALTER TABLE {s}.key_version ADD COLUMN certificate_chain bytea"
     }
   };
 

@@ -67,7 +67,14 @@ class PostgresSchemaTest {
             "key_version",
             "store_meta",
             "unlock_slot");
-    assertThat(rows("SELECT version FROM " + schema + ".hsm_schema_version")).containsExactly("1");
+    assertThat(rows("SELECT version FROM " + schema + ".hsm_schema_version ORDER BY version"))
+        .containsExactly("1", "2");
+    assertThat(
+            rows(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = '"
+                    + schema
+                    + "' AND table_name = 'key_version' AND column_name = 'certificate_chain'"))
+        .containsExactly("certificate_chain");
     assertThat(rows("SELECT indexname FROM pg_indexes WHERE schemaname = '" + schema + "'"))
         .contains("audit_log_action", "audit_log_key");
   }
@@ -90,16 +97,37 @@ class PostgresSchemaTest {
   }
 
   @Test
+  void aVersion1Store_isMigrated_toKeepCertificateChains() throws Exception {
+    KeyRecordStore.Factory store = TestDatabase.newStore();
+    store.open().close();
+    String schema = store.description().substring(store.description().lastIndexOf(' ') + 1);
+    TestDatabase.execute(
+        "ALTER TABLE " + schema + ".key_version DROP COLUMN certificate_chain",
+        "DELETE FROM " + schema + ".hsm_schema_version WHERE version = 2");
+
+    store.open().close();
+
+    assertThat(rows("SELECT version FROM " + schema + ".hsm_schema_version ORDER BY version"))
+        .containsExactly("1", "2");
+    assertThat(
+            rows(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = '"
+                    + schema
+                    + "' AND table_name = 'key_version' AND column_name = 'certificate_chain'"))
+        .containsExactly("certificate_chain");
+  }
+
+  @Test
   void aStoreWrittenByANewerLibrary_isRefused() {
     KeyRecordStore.Factory store = TestDatabase.newStore();
     store.open().close();
     String schema = store.description().substring(store.description().lastIndexOf(' ') + 1);
     TestDatabase.execute(
-        "INSERT INTO " + schema + ".hsm_schema_version (version, library) VALUES (2, 'future')");
+        "INSERT INTO " + schema + ".hsm_schema_version (version, library) VALUES (3, 'future')");
 
     assertThatThrownBy(store::open)
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("schema version 2, newer than this library's 1");
+        .hasMessageContaining("schema version 3, newer than this library's 2");
   }
 
   @Test

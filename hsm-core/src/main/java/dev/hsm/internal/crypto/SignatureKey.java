@@ -116,6 +116,31 @@ final class SignatureKey implements KeyOperations {
     }
   }
 
+  /** Its own engine, not the thread's: a stream may be fed from several calls, even threads. */
+  @Override
+  public StreamSigner newStreamSigner() {
+    Signature signature = newSigner();
+    return new StreamSigner() {
+      @Override
+      public void update(byte[] data, int offset, int length) {
+        try {
+          signature.update(data, offset, length);
+        } catch (GeneralSecurityException e) {
+          throw new HsmException(algorithm + " signing failed", e);
+        }
+      }
+
+      @Override
+      public byte[] sign() {
+        try {
+          return signature.sign();
+        } catch (GeneralSecurityException e) {
+          throw new HsmException(algorithm + " signing failed", e);
+        }
+      }
+    };
+  }
+
   @Override
   public boolean verify(byte[] data, byte[] envelope, int offset) {
     return verify(NO_PREFIX, data, envelope, offset);

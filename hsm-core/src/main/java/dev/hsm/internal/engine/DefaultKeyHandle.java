@@ -1,15 +1,20 @@
 package dev.hsm.internal.engine;
 
+import dev.hsm.CertificateMismatchException;
 import dev.hsm.DataKey;
 import dev.hsm.InvalidArgumentException;
 import dev.hsm.InvalidCiphertextException;
+import dev.hsm.KeyDisabledException;
 import dev.hsm.KeyHandle;
 import dev.hsm.KeyInfo;
 import dev.hsm.KeyNotFoundException;
 import dev.hsm.KeyState;
+import dev.hsm.KeyVersionDestroyedException;
 import dev.hsm.OperationNotPermittedException;
 import dev.hsm.RetiredEnvelopeFormatException;
+import dev.hsm.StandardSigner;
 import dev.hsm.VerificationFailedException;
+import dev.hsm.internal.crypto.CertificateChains;
 import dev.hsm.internal.crypto.Keys;
 import dev.hsm.internal.crypto.PublicKeyExport;
 import dev.hsm.internal.crypto.Randomness;
@@ -19,6 +24,11 @@ import dev.hsm.internal.protection.AuditChain;
 import dev.hsm.internal.protection.KeyRecord;
 import dev.hsm.internal.protection.Secrets;
 import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -241,6 +251,50 @@ final class DefaultKeyHandle implements KeyHandle {
   }
 
   @Override
+  public byte[] signStandard(byte[] data) {
+    InvalidArgumentException.requireNonNull(data, "data");
+    engine.gate().refuseReserved(name, KeyUse.SIGN_STANDARD, data);
+    Permit permit = engine.gate().primary(name, KeyUse.SIGN_STANDARD);
+    byte[] signature = permit.ops().sign(data);
+    permit.used();
+    return signature;
+  }
+
+  @Override
+  public StandardSigner standardSigner() {
+    Permit permit = engine.gate().primary(name, KeyUse.SIGN_STANDARD);
+    return new DefaultStandardSigner(
+        name, engine, permit.version(), permit.ops().newStreamSigner());
+  }
+
+  @Override
+  public byte[] signStandard(byte[] data, int version) {
+    return signStandard(data, version, KeyUse.SIGN_STANDARD);
+  }
+
+  @Override
+  public byte[] macStandard(byte[] data, int version) {
+    return signStandard(data, version, KeyUse.MAC_STANDARD);
+  }
+
+  /**
+   * The standard signature or tag of exactly {@code data} by {@code version}, not only the primary
+   * (a certificate names one version); the gate admits only keys that allow SIGN_STANDARD alone.
+   */
+  private byte[] signStandard(byte[] data, int version, KeyUse use) {
+    InvalidArgumentException.requireNonNull(data, "data");
+    engine.gate().refuseReserved(name, use, data); // an export's signature input
+    LoadedKey key = engine.gate().admit(name, use);
+    if (key.record.version(version) == null) {
+      throw new KeyNotFoundException("key '" + name + "' has no version " + version);
+    }
+    Permit permit = engine.gate().version(key, use, version);
+    byte[] signature = permit.ops().sign(data);
+    permit.used();
+    return signature;
+  }
+
+  @Override
   public String signJws(byte[] payload) {
     InvalidArgumentException.requireNonNull(payload, "payload");
     Permit permit = engine.gate().primary(name, KeyUse.SIGN_JWS);
@@ -282,6 +336,128 @@ final class DefaultKeyHandle implements KeyHandle {
     }
     return PublicKeyExport.jwk(
         key.record.algorithm(), key.primaryPublicKey(), name + ":" + key.record.primaryVersion());
+  }
+
+  @Override
+  public String publicKeyPem(int version) {
+    return PublicKeyExport.pem(versionPublicKey(asymmetric("export a public key"), version));
+  }
+
+  @Override
+  public String publicJwk(int version) {
+    LoadedKey key = asymmetric("export a public JWK");
+    if (key.record.algorithm().joseName() == null) {
+      throw engine
+          .gate()
+          .wrongType(key, "export a public JWK (JOSE defines no name for it; use publicKeyPem())");
+    }
+    return PublicKeyExport.jwk(
+        key.record.algorithm(), versionPublicKey(key, version), name + ":" + version);
+  }
+
+  /** An enabled version's public key: the versions a verifier may still be shown. */
+  private PublicKey versionPublicKey(LoadedKey key, int version) {
+    LoadedKey.LoadedVersion v = key.versions.get(version);
+    if (v == null) {
+      throw new KeyNotFoundException("key '" + name + "' has no version " + version);
+    }
+    if (v.state() != KeyState.ENABLED || v.ops() == null) {
+      throw new KeyDisabledException(
+          "key '" + name + "' version " + version + " is " + v.state() + ", not ENABLED");
+    }
+    return v.ops().publicKey();
+  }
+
+  // ---------------------------------------------------------------- certificates
+
+  @Override
+  public List<X509Certificate> certificateChain(int version) {
+    KeyRecord.VersionRecord v = engine.keys().loaded(name).record.version(version);
+    if (v == null) {
+      throw new KeyNotFoundException("key '" + name + "' has no version " + version);
+    }
+    return CertificateChains.decode(v.certificateChain());
+  }
+
+  @Override
+  public void attachCertificateChain(int version, List<X509Certificate> chain) {
+    InvalidArgumentException.requireNonNull(chain, "chain");
+    if (chain.isEmpty() || chain.size() > CertificateChains.MAX_CERTIFICATES) {
+      throw new InvalidArgumentException(
+          "certificate chain for key '"
+              + name
+              + "' has "
+              + chain.size()
+              + " certificates; give 1 to "
+              + CertificateChains.MAX_CERTIFICATES
+              + ", leaf first");
+    }
+    for (X509Certificate certificate : chain) {
+      InvalidArgumentException.requireNonNull(certificate, "certificate");
+    }
+    List<X509Certificate> copy = List.copyOf(chain);
+    byte[] encoded;
+    try {
+      encoded = CertificateChains.encode(copy);
+    } catch (CertificateException e) {
+      throw new InvalidArgumentException(
+          "a certificate for key '" + name + "' cannot be encoded: " + e.getMessage());
+    }
+    asymmetric("hold a certificate");
+    String action = "key.attach-certificate";
+    X509Certificate leaf = copy.get(0);
+    String detail =
+        copy.size()
+            + " certificate(s), leaf "
+            + leaf.getSubjectX500Principal().getName()
+            + " serial "
+            + leaf.getSerialNumber().toString(16)
+            + " until "
+            + leaf.getNotAfter().toInstant();
+    engine
+        .writes()
+        .update(
+            name,
+            AuditChain.APP,
+            action,
+            version,
+            detail,
+            current -> {
+              KeyRecord.VersionRecord v = existingVersion(current, version, action);
+              if (v.state() == KeyState.DESTROYED) {
+                throw engine.refused(
+                    AuditChain.APP,
+                    action,
+                    name,
+                    version,
+                    new KeyVersionDestroyedException(
+                        "key '"
+                            + name
+                            + "' version "
+                            + version
+                            + " was destroyed; it can no longer hold a certificate"));
+              }
+              String mismatch =
+                  CertificateChains.mismatch(current.algorithm(), v.publicKey(), copy);
+              if (mismatch != null) {
+                throw engine.refused(
+                    AuditChain.APP,
+                    action,
+                    name,
+                    version,
+                    new CertificateMismatchException(
+                        "certificate chain does not fit key '"
+                            + name
+                            + "' version "
+                            + version
+                            + ": "
+                            + mismatch));
+              }
+              if (Arrays.equals(v.certificateChain(), encoded)) {
+                return current;
+              }
+              return current.withVersion(v.withCertificateChain(encoded));
+            });
   }
 
   private LoadedKey asymmetric(String action) {

@@ -106,6 +106,24 @@ enum KeyUse {
       "decrypt a standard RSA-OAEP ciphertext",
       "standard-form ciphertext",
       Kind.ASYMMETRIC_ENCRYPTION),
+  /**
+   * A standard signature of caller-chosen bytes, no envelope: only for keys that allow {@link
+   * Operation#SIGN_STANDARD}, which allow nothing else (KeySpec), so no key whose envelopes or JWS
+   * are trusted can make one.
+   */
+  SIGN_STANDARD(
+      Operation.SIGN_STANDARD,
+      "key.sign-standard",
+      "make a standard signature",
+      "standard signature",
+      Kind.SIGNATURE),
+  /** A standard HMAC tag of caller-chosen bytes (JCA {@code Mac}), as {@link #SIGN_STANDARD}. */
+  MAC_STANDARD(
+      Operation.SIGN_STANDARD,
+      "key.mac-standard",
+      "compute a standard MAC tag",
+      "standard MAC tag",
+      Kind.MAC),
   /** A MAC tag made outside over the bare data; only for keys that cannot compute tags here. */
   VERIFY_STANDARD_MAC(
       Operation.VERIFY,

@@ -5,20 +5,22 @@ import dev.hsm.KeyState;
 import dev.hsm.KeyVersionDestroyedException;
 import dev.hsm.Operation;
 import dev.hsm.OperationNotPermittedException;
+import dev.hsm.StandardSignatureNotAllowedException;
 import dev.hsm.VersionBelowMinimumException;
 import dev.hsm.WrongKeyTypeException;
 import dev.hsm.internal.formats.ReservedLabels;
 import dev.hsm.internal.protection.AuditChain;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.stream.Collectors;
 
 /**
  * The one place every way into a key (handles, JWS, the annotation boundary, the admin's key export
  * and import, and any later interface) passes before an operation runs: kind, allowed operation
- * (and, for standard-form verification, no SIGN), key state, due rotation, version state and
- * minimum version, and, for the public API, no input in the reserved namespace. Policy and state
- * refusals are written to the audit log before they are thrown; a wrong kind of key is a
- * programming error and is not.
+ * (for standard-form verification, no SIGN; for standard signatures, SIGN_STANDARD and nothing
+ * else), key state, due rotation, version state and minimum version, and, for the public API, no
+ * input in the reserved namespace. Policy and state refusals are written to the audit log before
+ * they are thrown; a wrong kind of key is a programming error and is not.
  *
  * <p>On a cached key every check is a field read: no lock, no database.
  */
@@ -42,6 +44,22 @@ final class PolicyGate {
               + (use.worksOn(key.record.algorithm().kind())
                   ? " (JOSE defines no algorithm name for it)"
                   : ""));
+    }
+    if (use.operation == Operation.SIGN_STANDARD
+        && !key.operations.equals(EnumSet.of(Operation.SIGN_STANDARD))) {
+      throw engine.refused(
+          use.actor,
+          use.auditAction,
+          name,
+          0,
+          new StandardSignatureNotAllowedException(
+              "key '"
+                  + name
+                  + "' does not allow SIGN_STANDARD (it allows "
+                  + key.operations.stream().map(Enum::name).collect(Collectors.joining(", "))
+                  + "), so it cannot make a standard signature of data of your choosing: its"
+                  + " envelope signatures or JWS would be forgeable with one. Create a separate"
+                  + " key with withOperations(Operation.SIGN_STANDARD)"));
     }
     if (!key.operations.contains(use.operation)) {
       throw engine.refused(
@@ -197,7 +215,7 @@ final class PolicyGate {
    */
   void refuseReserved(String name, KeyUse use, byte[] input) {
     if (ReservedLabels.isReserved(input)) {
-      boolean data = use.operation == Operation.SIGN;
+      boolean data = use.operation == Operation.SIGN || use.operation == Operation.SIGN_STANDARD;
       throw engine.refusedForInput(
           use.actor,
           use.auditAction,

@@ -37,7 +37,8 @@ final class RowAnchor {
           "key.cancel-destruction",
           "key.destroy",
           "key.set-min-decryption-version",
-          "key.set-rotation-period");
+          "key.set-rotation-period",
+          "key.attach-certificate");
 
   /** The acts that rewrite every key's rows, naming themselves in every row. */
   static final List<String> STORE_REWRITES =

@@ -45,8 +45,10 @@ public record KeyRecord(
   }
 
   /**
-   * One version: its state, its public key and what its custody keeps for it ({@code material}:
-   * wrapped material or a token reference; {@code null} once destroyed).
+   * One version: its state, its public key, what its custody keeps for it ({@code material}:
+   * wrapped material or a token reference; {@code null} once destroyed) and the certificate chain
+   * attached to it ({@code certificateChain}: the certificates' DER, leaf first, one after the
+   * other; {@code null} if none).
    */
   public record VersionRecord(
       int version,
@@ -54,7 +56,19 @@ public record KeyRecord(
       long createdAtMillis,
       long destroyAtMillis,
       byte[] publicKey,
-      byte[] material) {
+      byte[] material,
+      byte[] certificateChain) {
+
+    /** A version without a certificate chain. */
+    public VersionRecord(
+        int version,
+        KeyState state,
+        long createdAtMillis,
+        long destroyAtMillis,
+        byte[] publicKey,
+        byte[] material) {
+      this(version, state, createdAtMillis, destroyAtMillis, publicKey, material, null);
+    }
 
     public VersionRecord withState(KeyState newState, long newDestroyAtMillis) {
       return new VersionRecord(
@@ -63,12 +77,18 @@ public record KeyRecord(
           createdAtMillis,
           newDestroyAtMillis,
           publicKey,
-          newState == KeyState.DESTROYED ? null : material);
+          newState == KeyState.DESTROYED ? null : material,
+          certificateChain);
     }
 
     public VersionRecord withMaterial(byte[] rewrapped) {
       return new VersionRecord(
-          version, state, createdAtMillis, destroyAtMillis, publicKey, rewrapped);
+          version, state, createdAtMillis, destroyAtMillis, publicKey, rewrapped, certificateChain);
+    }
+
+    public VersionRecord withCertificateChain(byte[] chain) {
+      return new VersionRecord(
+          version, state, createdAtMillis, destroyAtMillis, publicKey, material, chain);
     }
 
     /** What the custody keeps for this version, to hand back to it. */

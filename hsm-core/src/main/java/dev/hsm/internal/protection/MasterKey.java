@@ -117,6 +117,7 @@ public final class MasterKey implements AutoCloseable {
         v.destroyAtMillis(),
         v.publicKey(),
         v.material(),
+        v.certificateChain(),
         mac);
   }
 
@@ -195,7 +196,8 @@ public final class MasterKey implements AutoCloseable {
                 v.createdAtMillis(),
                 v.destroyAtMillis(),
                 v.publicKey(),
-                v.material()));
+                v.material(),
+                v.certificateChain()));
       }
       return new KeyRecord(
           stored.name(),
@@ -256,9 +258,13 @@ public final class MasterKey implements AutoCloseable {
         .collect(Collectors.joining(","));
   }
 
-  /** Binds a version row to its key's revision, so an old version row cannot be put back. */
+  /**
+   * Binds a version row to its key's revision, so an old version row cannot be put back. A
+   * certificate chain is one more field, present only when the version has one, so rows without one
+   * keep the MAC they were written with.
+   */
   private byte[] versionRowMac(String keyName, long keyRevision, StoredKeyVersion version) {
-    return mac(
+    Canonical fields =
         new Canonical("dev.hsm/v1/version-row")
             .add(storeId)
             .add(keyName)
@@ -268,8 +274,11 @@ public final class MasterKey implements AutoCloseable {
             .add(version.createdAtMillis())
             .add(version.destroyAtMillis())
             .add(version.publicKey())
-            .add(version.material())
-            .toBytes());
+            .add(version.material());
+    if (version.certificateChain() != null) {
+      fields.add(version.certificateChain());
+    }
+    return mac(fields.toBytes());
   }
 
   /** A MAC over {@code input} with the row MAC key; also used for the store settings. */

@@ -26,7 +26,7 @@ final class KeyRows {
           + " k.imported, k.material_form, k.labels, k.primary_version, k.created_at,"
           + " k.enabled, k.rotation_period_seconds, k.min_decryption_version, k.revision,"
           + " k.row_mac, v.version, v.state, v.created_at, v.destroy_at, v.public_key,"
-          + " v.wrapped_material, v.row_mac, k.audit_seq"
+          + " v.wrapped_material, v.row_mac, k.audit_seq, v.certificate_chain"
           + " FROM hsm_key k LEFT JOIN key_version v ON v.key_name = k.name";
 
   private static final String ALL_KEYS = KEYS + " ORDER BY k.name, v.version";
@@ -72,6 +72,7 @@ final class KeyRows {
                       rows.getLong(19),
                       rows.getBytes(20),
                       rows.getBytes(21),
+                      rows.getBytes(24),
                       rows.getBytes(22)));
         }
       }
@@ -209,7 +210,8 @@ final class KeyRows {
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO key_version (key_name, version, state, created_at, destroy_at,"
-                + " public_key, wrapped_material, row_mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " public_key, wrapped_material, row_mac, certificate_chain)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       insert.setString(1, keyName);
       insert.setInt(2, version.version());
       insert.setString(3, version.state());
@@ -218,6 +220,7 @@ final class KeyRows {
       insert.setBytes(6, version.publicKey());
       insert.setBytes(7, version.material());
       insert.setBytes(8, version.rowMac());
+      insert.setBytes(9, version.certificateChain());
       insert.executeUpdate();
     }
   }

@@ -19,7 +19,7 @@ import org.sqlite.SQLiteException;
  */
 final class SqliteSchema {
   /** The schema this code writes; a store with a higher version is refused. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   /**
    * {@code MIGRATIONS[n - 1]} takes a store from version {@code n} to {@code n + 1}, in one
@@ -30,6 +30,9 @@ final class SqliteSchema {
       // the log is indexed by key, so that entry is found without a scan
       "ALTER TABLE hsm_key ADD COLUMN audit_seq INTEGER NOT NULL DEFAULT 0",
       "CREATE INDEX audit_log_key ON audit_log (key_name, seq)"
+    },
+    { // 2 -> 3: a version may carry an X.509 certificate chain (under the version row's MAC)
+      "ALTER TABLE key_version ADD COLUMN certificate_chain BLOB"
     }
   };
 

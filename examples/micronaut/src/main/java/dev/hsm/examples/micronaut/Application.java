@@ -1,6 +1,8 @@
 package dev.hsm.examples.micronaut;
 
+import dev.hsm.jca.HsmProvider;
 import io.micronaut.runtime.Micronaut;
+import java.security.Security;
 
 /**
  * A small HTTP service on hsm-micronaut: customers are stored with encrypted fields (Micronaut Data
@@ -16,6 +18,9 @@ public final class Application {
   private Application() {}
 
   public static void main(String[] args) {
+    // For HTTPS with the server key in the HSM (docs/JCA.md): a key store of type DevHsm needs the
+    // provider installed, since JSSE looks its signatures up by name.
+    Security.addProvider(new HsmProvider());
     Micronaut.run(Application.class, args);
   }
 }

@@ -16,13 +16,19 @@ import dev.hsm.KeySpec;
 import dev.hsm.KeyVersionInfo;
 import dev.hsm.Operation;
 import dev.hsm.OperationNotPermittedException;
+import dev.hsm.StandardSigner;
 import dev.hsm.VerificationFailedException;
 import dev.hsm.VersionBelowMinimumException;
+import dev.hsm.jca.CertificateSpec;
+import dev.hsm.jca.Certificates;
+import dev.hsm.jca.HsmProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -35,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ReadmeSnippetsTest} fails if a snippet line is not found here or in {@link Quickstart}.
  */
 class ApiTourTest {
+  private static final byte[] DATA = "release-1.0.tar.gz".getBytes(StandardCharsets.UTF_8);
+
   @TempDir Path dir;
 
   @Test
@@ -173,6 +181,62 @@ class ApiTourTest {
       assertThat(signer.verifyJws(jws)).isEqualTo(manifest);
       assertThat(signer.publicJwk()).contains("\"kty\":\"AKP\"", "\"alg\":\"ML-DSA-65\"");
       assertThat(vault.decrypt(sealed, context)).isEqualTo(document);
+    }
+  }
+
+  @Test
+  void standardSignatureTour() throws Exception {
+    Path keyFile = dir.resolve("hsm.key");
+    Files.write(keyFile, new java.security.SecureRandom().generateSeed(32));
+
+    try (HsmClient hsm =
+        HsmClient.open(HsmConfig.sqlite(dir.resolve("standard.db")).keyFile(keyFile))) {
+      // README: standard signatures
+      KeyHandle release =
+          hsm.createKey("release", KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD));
+      byte[] signature = release.signStandard(DATA); // P1363 r||s of exactly DATA, no envelope
+      StandardSigner signer = release.standardSigner(); // signer.update(...) per chunk, then sign()
+
+      signer.update(DATA);
+      Signature verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
+      verifier.initVerify(
+          java.security.KeyFactory.getInstance("EC")
+              .generatePublic(
+                  new java.security.spec.X509EncodedKeySpec(
+                      java.util.Base64.getMimeDecoder()
+                          .decode(release.publicKeyPem().replaceAll("-----[A-Z ]+-----", "")))));
+      verifier.update(DATA);
+      assertThat(verifier.verify(signature)).isTrue();
+      verifier.update(DATA);
+      assertThat(verifier.verify(signer.sign())).isTrue();
+    }
+  }
+
+  @Test
+  void jcaTour() throws Exception {
+    Path keyFile = dir.resolve("hsm.key");
+    Files.write(keyFile, new java.security.SecureRandom().generateSeed(32));
+    byte[] data = "handshake".getBytes(StandardCharsets.UTF_8);
+
+    try (HsmClient hsm = HsmClient.open(HsmConfig.sqlite(dir.resolve("jca.db")).keyFile(keyFile))) {
+      // README: jca
+      KeySpec jca = KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD);
+      KeyHandle tls = hsm.createKey("tls", jca);
+      CertificateSpec subject = CertificateSpec.subject("CN=localhost").withDnsNames("localhost");
+      tls.attachCertificateChain(1, List.of(Certificates.selfSigned(tls, 1, subject)));
+      KeyStore keyStore = KeyStore.getInstance("DevHsm", new HsmProvider(hsm));
+      keyStore.load(null, null);
+
+      PrivateKey key = (PrivateKey) keyStore.getKey("tls", null);
+      assertThat(key.getEncoded()).isNull();
+      Signature signer = Signature.getInstance("SHA256withECDSA", keyStore.getProvider());
+      signer.initSign(key);
+      signer.update(data);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance("SHA256withECDSA");
+      verifier.initVerify(keyStore.getCertificate("tls"));
+      verifier.update(data);
+      assertThat(verifier.verify(signature)).isTrue();
     }
   }
 

@@ -1,7 +1,9 @@
 package dev.hsm.examples.spring;
 
 import dev.hsm.config.HsmConfigCustomizer;
+import dev.hsm.jca.HsmProvider;
 import dev.hsm.spring.data.SqliteDialect;
+import java.security.Security;
 import java.time.Clock;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -41,6 +43,9 @@ public class CustomerApplication {
               + " application.properties. Anyone with the store file can unlock it. Never use this"
               + " outside a demo.");
     }
+    // For HTTPS with the server key in the HSM (docs/JCA.md): an SSL bundle of key store type
+    // DevHsm needs the provider installed, since JSSE looks its signatures up by name.
+    Security.addProvider(new HsmProvider());
     SpringApplication.run(CustomerApplication.class, args);
   }
 
