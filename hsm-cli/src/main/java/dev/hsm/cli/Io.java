@@ -1,0 +1,95 @@
+package dev.hsm.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Input from a file or stdin ({@code -}); output to new files only, written beside the target and
+ * moved into place when complete, so a failed command leaves no partial file behind.
+ */
+final class Io {
+  static final int CHUNK = 1 << 20;
+
+  private Io() {}
+
+  static boolean isStdio(Path path) {
+    return path.toString().equals("-");
+  }
+
+  static InputStream open(Path path) throws IOException {
+    if (isStdio(path)) {
+      return System.in;
+    }
+    if (!Files.exists(path)) {
+      throw new CliException(ExitCodes.NOT_FOUND, "no such file: " + path);
+    }
+    return Files.newInputStream(path);
+  }
+
+  static byte[] readAll(Path path) throws IOException {
+    try (InputStream in = open(path)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** Refuses an existing output file before any work is done. */
+  static void checkNew(Path target) {
+    if (!isStdio(target) && Files.exists(target)) {
+      throw new CliException(
+          ExitCodes.EXISTS, "the output file " + target + " exists already (remove it first)");
+    }
+  }
+
+  /** Writes {@code bytes} to a new file, or to stdout for {@code -}. */
+  static void writeNew(Path target, byte[] bytes) throws IOException {
+    if (isStdio(target)) {
+      System.out.write(bytes);
+      System.out.flush();
+      return;
+    }
+    try (NewFile file = new NewFile(target)) {
+      file.stream().write(bytes);
+      file.commit();
+    }
+  }
+
+  /** A new file written under a temporary name and moved into place only by {@link #commit()}. */
+  static final class NewFile implements AutoCloseable {
+    private final Path target;
+    private final Path temporary;
+    private final OutputStream stream;
+    private boolean committed;
+
+    NewFile(Path target) throws IOException {
+      checkNew(target);
+      this.target = target;
+      Path dir = target.toAbsolutePath().getParent();
+      this.temporary = Files.createTempFile(dir, "." + target.getFileName(), ".partial");
+      this.stream = Files.newOutputStream(temporary, StandardOpenOption.WRITE);
+    }
+
+    OutputStream stream() {
+      return stream;
+    }
+
+    void commit() throws IOException {
+      stream.close();
+      checkNew(target);
+      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+      committed = true;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (!committed) {
+        stream.close();
+        Files.deleteIfExists(temporary);
+      }
+    }
+  }
+}
