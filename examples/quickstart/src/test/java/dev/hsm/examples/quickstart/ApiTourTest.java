@@ -16,6 +16,8 @@ import dev.hsm.KeySpec;
 import dev.hsm.KeyVersionInfo;
 import dev.hsm.Operation;
 import dev.hsm.OperationNotPermittedException;
+import dev.hsm.StandardSignatureNotAllowedException;
+import dev.hsm.StandardSigner;
 import dev.hsm.VerificationFailedException;
 import dev.hsm.VersionBelowMinimumException;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +97,14 @@ class ApiTourTest {
           hsm.importKey("partner", KeySpec.ecdsaP256(), KeyMaterial.publicKeyX509(partnerSpki));
       partner.verifyStandardSignature(file, partnerSignature, 1); // over the bare file, no envelope
 
+      // README: standard signatures
+      KeyHandle release =
+          hsm.createKey("release", KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD));
+      byte[] standard = release.signStandard(file); // P1363 r||s of exactly the file, no envelope
+      StandardSigner signer = release.standardSigner(); // signer.update(...) per chunk, then sign()
+      signer.update(file);
+      byte[] streamed = signer.sign();
+
       assertThat(pem).startsWith("-----BEGIN PUBLIC KEY-----");
       assertThat(jwk).contains("\"kid\":\"invoices:1\"");
       assertThat(decrypted).isEqualTo(plain);
@@ -107,7 +117,16 @@ class ApiTourTest {
       assertThat(partner.info().operations()).containsExactly(Operation.VERIFY);
       assertThatThrownBy(() -> signing.verifyStandardSignature(data, signature, 1))
           .isInstanceOf(OperationNotPermittedException.class);
-      assertThat(hsm.listKeys()).hasSize(6);
+      KeyHandle releaseVerifier =
+          hsm.importKey(
+              "release-verifier",
+              KeySpec.ecdsaP256().withOperations(Operation.VERIFY),
+              KeyMaterial.publicKeyPem(release.publicKeyPem()));
+      releaseVerifier.verifyStandardSignature(file, standard, 1);
+      releaseVerifier.verifyStandardSignature(file, streamed, 1);
+      assertThatThrownBy(() -> signing.signStandard(file))
+          .isInstanceOf(StandardSignatureNotAllowedException.class);
+      assertThat(hsm.listKeys()).hasSize(8);
     }
   }
 
