@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Input from a file or stdin ({@code -}); output to new files only, written beside the target and
- * moved into place when complete, so a failed command leaves no partial file behind.
+ * moved into place when complete, so a failed command leaves no partial file behind. Plaintexts are
+ * readable by their owner only; signatures and public keys by all.
  */
 final class Io {
   static final int CHUNK = 1 << 20;
@@ -52,7 +54,7 @@ final class Io {
       System.out.flush();
       return;
     }
-    try (NewFile file = new NewFile(target)) {
+    try (NewFile file = new NewFile(target, true)) {
       file.stream().write(bytes);
       file.commit();
     }
@@ -65,11 +67,24 @@ final class Io {
     private final OutputStream stream;
     private boolean committed;
 
+    /** A file readable by its owner only: for plaintexts. */
     NewFile(Path target) throws IOException {
+      this(target, false);
+    }
+
+    /**
+     * {@code readableByAll}: for what is meant to be published (signatures, JWS, public keys), mode
+     * 0644 instead of the temporary file's 0600.
+     */
+    NewFile(Path target, boolean readableByAll) throws IOException {
       checkNew(target);
       this.target = target;
       Path dir = target.toAbsolutePath().getParent();
       this.temporary = Files.createTempFile(dir, "." + target.getFileName(), ".partial");
+      if (readableByAll
+          && temporary.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
+      }
       this.stream = Files.newOutputStream(temporary, StandardOpenOption.WRITE);
     }
 

@@ -54,6 +54,10 @@ class CliEncryptionTest {
 
     assertThat(decrypted.exit()).as(decrypted.toString()).isZero();
     assertThat(Files.readAllBytes(dir.resolve("back.bin"))).isEqualTo(plain);
+    assertThat(Files.getPosixFilePermissions(dir.resolve("back.bin")))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
     byte[] file = Files.readAllBytes(dir.resolve("data.bin.hsmenc"));
     assertThat(file.length - headerLength(file)).isEqualTo(plain.length + 4 * FileEnvelope.TAG);
   }

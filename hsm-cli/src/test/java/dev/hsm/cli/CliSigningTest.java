@@ -65,6 +65,8 @@ class CliSigningTest {
     assertThat(signed.exit()).as(signed.toString()).isZero();
     Path signature = dir.resolve("app-1.0.tar.gz.sig");
     assertThat(signature).exists();
+    assertThat(Files.getPosixFilePermissions(signature))
+        .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
     String[] pss =
         padding.isEmpty()
             ? new String[0]
