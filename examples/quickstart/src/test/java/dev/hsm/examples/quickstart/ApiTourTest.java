@@ -16,6 +16,7 @@ import dev.hsm.KeySpec;
 import dev.hsm.KeyVersionInfo;
 import dev.hsm.Operation;
 import dev.hsm.OperationNotPermittedException;
+import dev.hsm.StandardSignatureNotAllowedException;
 import dev.hsm.StandardSigner;
 import dev.hsm.VerificationFailedException;
 import dev.hsm.VersionBelowMinimumException;
@@ -103,6 +104,14 @@ class ApiTourTest {
           hsm.importKey("partner", KeySpec.ecdsaP256(), KeyMaterial.publicKeyX509(partnerSpki));
       partner.verifyStandardSignature(file, partnerSignature, 1); // over the bare file, no envelope
 
+      // README: standard signatures
+      KeyHandle release =
+          hsm.createKey("release", KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD));
+      byte[] standard = release.signStandard(file); // P1363 r||s of exactly the file, no envelope
+      StandardSigner signer = release.standardSigner(); // signer.update(...) per chunk, then sign()
+      signer.update(file);
+      byte[] streamed = signer.sign();
+
       assertThat(pem).startsWith("-----BEGIN PUBLIC KEY-----");
       assertThat(jwk).contains("\"kid\":\"invoices:1\"");
       assertThat(decrypted).isEqualTo(plain);
@@ -115,7 +124,16 @@ class ApiTourTest {
       assertThat(partner.info().operations()).containsExactly(Operation.VERIFY);
       assertThatThrownBy(() -> signing.verifyStandardSignature(data, signature, 1))
           .isInstanceOf(OperationNotPermittedException.class);
-      assertThat(hsm.listKeys()).hasSize(6);
+      KeyHandle releaseVerifier =
+          hsm.importKey(
+              "release-verifier",
+              KeySpec.ecdsaP256().withOperations(Operation.VERIFY),
+              KeyMaterial.publicKeyPem(release.publicKeyPem()));
+      releaseVerifier.verifyStandardSignature(file, standard, 1);
+      releaseVerifier.verifyStandardSignature(file, streamed, 1);
+      assertThatThrownBy(() -> signing.signStandard(file))
+          .isInstanceOf(StandardSignatureNotAllowedException.class);
+      assertThat(hsm.listKeys()).hasSize(8);
     }
   }
 
@@ -181,34 +199,6 @@ class ApiTourTest {
       assertThat(signer.verifyJws(jws)).isEqualTo(manifest);
       assertThat(signer.publicJwk()).contains("\"kty\":\"AKP\"", "\"alg\":\"ML-DSA-65\"");
       assertThat(vault.decrypt(sealed, context)).isEqualTo(document);
-    }
-  }
-
-  @Test
-  void standardSignatureTour() throws Exception {
-    Path keyFile = dir.resolve("hsm.key");
-    Files.write(keyFile, new java.security.SecureRandom().generateSeed(32));
-
-    try (HsmClient hsm =
-        HsmClient.open(HsmConfig.sqlite(dir.resolve("standard.db")).keyFile(keyFile))) {
-      // README: standard signatures
-      KeyHandle release =
-          hsm.createKey("release", KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD));
-      byte[] signature = release.signStandard(DATA); // P1363 r||s of exactly DATA, no envelope
-      StandardSigner signer = release.standardSigner(); // signer.update(...) per chunk, then sign()
-
-      signer.update(DATA);
-      Signature verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
-      verifier.initVerify(
-          java.security.KeyFactory.getInstance("EC")
-              .generatePublic(
-                  new java.security.spec.X509EncodedKeySpec(
-                      java.util.Base64.getMimeDecoder()
-                          .decode(release.publicKeyPem().replaceAll("-----[A-Z ]+-----", "")))));
-      verifier.update(DATA);
-      assertThat(verifier.verify(signature)).isTrue();
-      verifier.update(DATA);
-      assertThat(verifier.verify(signer.sign())).isTrue();
     }
   }
 

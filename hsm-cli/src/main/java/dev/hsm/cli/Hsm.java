@@ -1,0 +1,110 @@
+package dev.hsm.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code hsm} command: operator commands on a key store, and signing and encryption for CI/CD
+ * pipelines (docs/CLI.md). Every command takes the store from {@code --store} or {@code HSM_STORE}
+ * and its unlock secret from the environment, a key file or a prompt, never from an argument.
+ */
+@Command(
+    name = "hsm",
+    mixinStandardHelpOptions = true,
+    versionProvider = Hsm.Version.class,
+    description = {
+      "Operator commands and CI/CD signing for the embedded software HSM.",
+      "",
+      "The store comes from --store or HSM_STORE; its unlock secret from HSM_PASSPHRASE, a"
+          + " passphrase file (--passphrase-file), a key file (--key-file or HSM_KEY_FILE) or,"
+          + " on a terminal, a prompt. Secrets are never taken as arguments, which a process"
+          + " list would show."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:done",
+      "1:unexpected failure (run again with --verbose for details)",
+      "2:wrong use: unknown command or option, missing argument, no store or unlock secret",
+      "3:wrong passphrase or key file, or wrong admin credential (nothing changed)",
+      "4:no such key, key version, store or input file",
+      "5:refused by the key's policy or state (audited; nothing changed)",
+      "6:a signature, JWS or ciphertext does not verify, or an integrity check failed",
+      "7:already exists: a key, a store or an output file",
+      "8:the store file cannot be used"
+    },
+    subcommands = {
+      InitCommand.class,
+      KeyCommand.class,
+      SlotCommand.class,
+      AdminCommand.class,
+      StoreCommand.class,
+      AuditCommand.class,
+      SignCommand.class,
+      JwsCommand.class,
+      PgpCommand.class,
+      EncryptCommand.class,
+      DecryptCommand.class,
+      AutoComplete.GenerateCompletion.class
+    })
+public final class Hsm implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code. */
+  static int run(String... args) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
+    CommandLine commandLine = new CommandLine(new Hsm());
+    commandLine.setExecutionExceptionHandler(
+        (failure, command, parsed) -> {
+          report(command, failure, verbose);
+          return ExitCodes.of(failure);
+        });
+    commandLine.setParameterExceptionHandler(
+        (failure, args2) -> {
+          CommandLine command = failure.getCommandLine();
+          PrintWriter err = command.getErr();
+          err.println(command.getCommandSpec().qualifiedName() + ": " + failure.getMessage());
+          err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help'.");
+          return ExitCodes.USAGE;
+        });
+    return commandLine.execute(args);
+  }
+
+  /** One line on stderr: which command failed, why, and what to do; a stack trace if asked. */
+  private static void report(CommandLine command, Exception failure, boolean verbose) {
+    PrintWriter err = command.getErr();
+    String advice = ExitCodes.advice(failure);
+    err.println(
+        command.getCommandSpec().qualifiedName()
+            + ": "
+            + ExitCodes.message(failure)
+            + (advice.isEmpty() ? "" : " (" + advice + ")"));
+    if (verbose) {
+      failure.printStackTrace(err);
+    }
+    err.flush();
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a command is needed: init, key, sign, jws, pgp, ...");
+  }
+
+  /** The version of hsm-core in the jar. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Hsm.class.getPackage().getImplementationVersion();
+      return new String[] {"hsm " + (version == null ? "(development build)" : version)};
+    }
+  }
+}
