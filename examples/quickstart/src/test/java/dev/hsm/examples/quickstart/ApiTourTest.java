@@ -42,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  * ReadmeSnippetsTest} fails if a snippet line is not found here or in {@link Quickstart}.
  */
 class ApiTourTest {
-  private static final byte[] DATA = "release-1.0.tar.gz".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
 
