@@ -282,7 +282,7 @@ PQ_OPERATIONS = [  # (JMH class, label, algorithm)
     ("XWingDecrypt", "hybrid decrypt 1 KiB (HPKE, X-Wing)", "ML_KEM_768_X25519"),
 ]
 PQ_TARGET = 0.9
-PQ_LIMITS = {"limit_BC": "Bouncy Castle, JCA (HPKE for the hybrid rows)",
+PQ_LIMITS = {"limit_BC": "Bouncy Castle",
              "limit_BCLowLevel": "Bouncy Castle, low-level signer"}
 
 

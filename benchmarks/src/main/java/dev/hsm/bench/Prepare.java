@@ -61,7 +61,10 @@ public final class Prepare {
           Algorithm.ED25519,
           Algorithm.RSA_PSS_SHA256,
           Algorithm.AES_256_GCM,
-          Algorithm.HMAC_SHA256
+          Algorithm.HMAC_SHA256,
+          Algorithm.ML_DSA_65,
+          Algorithm.SLH_DSA_SHAKE_128F,
+          Algorithm.ML_KEM_768_X25519
         }) {
       facts.put("provider_" + algorithm, empty.client.cryptoProvider(algorithm));
     }
