@@ -2,11 +2,14 @@ package dev.hsm;
 
 import dev.hsm.internal.custody.SoftwareCustody;
 import dev.hsm.internal.store.SqliteKeyRecordStore;
+import dev.hsm.observe.HsmObserver;
 import dev.hsm.spi.KeyCustody;
 import dev.hsm.spi.KeyRecordStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -50,6 +53,7 @@ public final class HsmConfig {
   private final Duration refreshInterval;
   private final Clock clock;
   private final NativeCrypto nativeCrypto;
+  private final List<HsmObserver> observers;
 
   private HsmConfig(
       KeyRecordStore.Factory store,
@@ -59,7 +63,8 @@ public final class HsmConfig {
       int cacheSize,
       Duration refreshInterval,
       Clock clock,
-      NativeCrypto nativeCrypto) {
+      NativeCrypto nativeCrypto,
+      List<HsmObserver> observers) {
     this.store = store;
     this.sqliteFile = sqliteFile;
     this.custody = custody;
@@ -68,6 +73,7 @@ public final class HsmConfig {
     this.refreshInterval = refreshInterval;
     this.clock = clock;
     this.nativeCrypto = nativeCrypto;
+    this.observers = observers;
   }
 
   private static HsmConfig defaults(KeyRecordStore.Factory store, Path sqliteFile) {
@@ -79,7 +85,8 @@ public final class HsmConfig {
         DEFAULT_CACHE_SIZE,
         DEFAULT_REFRESH_INTERVAL,
         Clock.systemUTC(),
-        NativeCrypto.AUTO);
+        NativeCrypto.AUTO,
+        List.of());
   }
 
   /** A store in the SQLite file at {@code path}, created on first open: the embedded default. */
@@ -103,7 +110,7 @@ public final class HsmConfig {
   public HsmConfig withStore(KeyRecordStore.Factory factory) {
     InvalidArgumentException.requireNonNull(factory, "factory");
     return new HsmConfig(
-        factory, null, custody, secret, cacheSize, refreshInterval, clock, nativeCrypto);
+        factory, null, custody, secret, cacheSize, refreshInterval, clock, nativeCrypto, observers);
   }
 
   /**
@@ -113,7 +120,15 @@ public final class HsmConfig {
   public HsmConfig custody(KeyCustody.Factory factory) {
     InvalidArgumentException.requireNonNull(factory, "factory");
     return new HsmConfig(
-        store, sqliteFile, factory, secret, cacheSize, refreshInterval, clock, nativeCrypto);
+        store,
+        sqliteFile,
+        factory,
+        secret,
+        cacheSize,
+        refreshInterval,
+        clock,
+        nativeCrypto,
+        observers);
   }
 
   /** Unlock with {@code secret}. */
@@ -127,7 +142,15 @@ public final class HsmConfig {
               + this.secret.describe());
     }
     return new HsmConfig(
-        store, sqliteFile, custody, secret, cacheSize, refreshInterval, clock, nativeCrypto);
+        store,
+        sqliteFile,
+        custody,
+        secret,
+        cacheSize,
+        refreshInterval,
+        clock,
+        nativeCrypto,
+        observers);
   }
 
   /** Unlock with this passphrase (copied). */
@@ -173,7 +196,8 @@ public final class HsmConfig {
         cacheSize,
         refreshInterval,
         clock,
-        nativeCrypto);
+        nativeCrypto,
+        observers);
   }
 
   /** How many unwrapped keys to keep in memory at most; default {@value #DEFAULT_CACHE_SIZE}. */
@@ -182,7 +206,15 @@ public final class HsmConfig {
       throw new InvalidArgumentException("cacheSize must be at least 1, not " + maxKeys);
     }
     return new HsmConfig(
-        store, sqliteFile, custody, secret, maxKeys, refreshInterval, clock, nativeCrypto);
+        store,
+        sqliteFile,
+        custody,
+        secret,
+        maxKeys,
+        refreshInterval,
+        clock,
+        nativeCrypto,
+        observers);
   }
 
   /**
@@ -198,14 +230,22 @@ public final class HsmConfig {
           "refreshInterval must be at least 10 ms and at most one day, not " + interval);
     }
     return new HsmConfig(
-        store, sqliteFile, custody, secret, cacheSize, interval, clock, nativeCrypto);
+        store, sqliteFile, custody, secret, cacheSize, interval, clock, nativeCrypto, observers);
   }
 
   /** The clock for timestamps, rotation and destruction dates; tests inject their own. */
   public HsmConfig clock(Clock clock) {
     InvalidArgumentException.requireNonNull(clock, "clock");
     return new HsmConfig(
-        store, sqliteFile, custody, secret, cacheSize, refreshInterval, clock, nativeCrypto);
+        store,
+        sqliteFile,
+        custody,
+        secret,
+        cacheSize,
+        refreshInterval,
+        clock,
+        nativeCrypto,
+        observers);
   }
 
   /**
@@ -215,7 +255,34 @@ public final class HsmConfig {
   public HsmConfig nativeCrypto(NativeCrypto mode) {
     InvalidArgumentException.requireNonNull(mode, "mode");
     return new HsmConfig(
-        store, sqliteFile, custody, secret, cacheSize, refreshInterval, clock, mode);
+        store, sqliteFile, custody, secret, cacheSize, refreshInterval, clock, mode, observers);
+  }
+
+  /**
+   * Adds an observer that hears every key operation (key, operation, outcome, duration), every
+   * audit entry the client writes and its key cache hits and misses; see {@link HsmObserver} for
+   * what it costs. Observers are called in the order added. Without any, handles are not wrapped
+   * and operations run exactly as before.
+   */
+  public HsmConfig observe(HsmObserver observer) {
+    InvalidArgumentException.requireNonNull(observer, "observer");
+    List<HsmObserver> more = new ArrayList<>(observers);
+    more.add(observer);
+    return new HsmConfig(
+        store,
+        sqliteFile,
+        custody,
+        secret,
+        cacheSize,
+        refreshInterval,
+        clock,
+        nativeCrypto,
+        List.copyOf(more));
+  }
+
+  /** The observers added with {@link #observe}, in order. */
+  public List<HsmObserver> observers() {
+    return observers;
   }
 
   /** How the store is opened. */
@@ -270,6 +337,7 @@ public final class HsmConfig {
         + cacheSize
         + ", nativeCrypto="
         + nativeCrypto
+        + (observers.isEmpty() ? "" : ", observers=" + observers.size())
         + "]";
   }
 }

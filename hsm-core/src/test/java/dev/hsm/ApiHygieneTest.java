@@ -44,7 +44,7 @@ class ApiHygieneTest {
 
   /** The packages whose public signatures applications and backends see. */
   private static final String[] PUBLIC_PACKAGES = {
-    "dev.hsm", "dev.hsm.spi", "dev.hsm.config", "dev.hsm.jca"
+    "dev.hsm", "dev.hsm.spi", "dev.hsm.config", "dev.hsm.jca", "dev.hsm.observe"
   };
 
   private static JavaClasses mainClasses;

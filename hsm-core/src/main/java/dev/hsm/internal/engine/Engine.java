@@ -56,17 +56,19 @@ public final class Engine implements HsmClient {
   private final PolicyGate gate = new PolicyGate(this);
   private final KeyWrites writes;
   private final Maintenance maintenance;
+  private final Observers observers;
   private volatile Unlocked unlocked;
   private volatile boolean closed;
 
   Engine(KeyRecordStore store, Unlocked unlocked, byte[] auditKey, HsmConfig config) {
-    this.store = store;
+    this.observers = Observers.of(config.observers());
+    this.store = observers == null ? store : new ObservedStore(store, observers);
     this.where = store.description();
     this.config = config;
     this.clock = config.clock();
     this.unlocked = unlocked;
-    this.audit = new AuditChain(store, unlocked.storeId(), auditKey, clock);
-    this.keys = new LoadedKeys(this, store, config, usage);
+    this.audit = new AuditChain(this.store, unlocked.storeId(), auditKey, clock);
+    this.keys = new LoadedKeys(this, this.store, config, usage, observers);
     this.writes = new KeyWrites(this);
     this.maintenance = new Maintenance(this, config.refreshInterval());
   }
@@ -98,7 +100,7 @@ public final class Engine implements HsmClient {
         writes.newRecord(
             with, name, spec, spec.operations(), form, false, with.custody()::generate);
     writes.insert(with, record, AuditChain.APP, "key.create");
-    return new DefaultKeyHandle(name, this);
+    return handle(name);
   }
 
   @Override
@@ -118,7 +120,7 @@ public final class Engine implements HsmClient {
           throw new KeyAlreadyExistsException(
               "key '" + name + "' exists as " + describe(info) + ", not as the requested " + spec);
         }
-        return new DefaultKeyHandle(name, this);
+        return handle(name);
       }
       try {
         return createKey(name, spec);
@@ -182,7 +184,7 @@ public final class Engine implements HsmClient {
           "cannot import key '" + name + "': " + e.getMessage(), e.getCause());
     }
     writes.insert(with, record, AuditChain.ADMIN, "key.import");
-    return new DefaultKeyHandle(name, this);
+    return handle(name);
   }
 
   @Override
@@ -203,7 +205,13 @@ public final class Engine implements HsmClient {
       // It exists but cannot be used: its handle reports that on every use, as for a key whose
       // rows are tampered with after it was looked up.
     }
-    return Optional.of(new DefaultKeyHandle(name, this));
+    return Optional.of(handle(name));
+  }
+
+  /** The handle of {@code name}: timed and heard by the observers, if the config has any. */
+  KeyHandle handle(String name) {
+    KeyHandle handle = new DefaultKeyHandle(name, this);
+    return observers == null ? handle : new ObservedKeyHandle(handle, observers);
   }
 
   KeyNotFoundException notFound(String name) {

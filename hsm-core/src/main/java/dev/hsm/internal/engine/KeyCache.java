@@ -28,6 +28,11 @@ final class KeyCache {
     return key != null ? key : keys.get(name, loader);
   }
 
+  /** The cached key, or {@code null}. */
+  LoadedKey getIfPresent(String name) {
+    return keys.getIfPresent(name);
+  }
+
   /** Forgets one key, after it changed. */
   void invalidate(String name) {
     keys.invalidate(name);

@@ -257,7 +257,7 @@ final class KeyTransfer {
                   + signerKeyName
                   + "' version "
                   + signerVersion);
-      return new DefaultKeyHandle(name, engine);
+      return engine.handle(name);
     } finally {
       Secrets.wipe(payload);
     }

@@ -24,8 +24,15 @@ final class LoadedKeys {
   private final KeyCache cache;
   private final RowAnchor anchor;
   private final UsageCounters usage;
+  private final Observers observers;
 
-  LoadedKeys(Engine engine, KeyRecordStore store, HsmConfig config, UsageCounters usage) {
+  LoadedKeys(
+      Engine engine,
+      KeyRecordStore store,
+      HsmConfig config,
+      UsageCounters usage,
+      Observers observers) {
+    this.observers = observers;
     this.engine = engine;
     this.store = store;
     this.cache = new KeyCache(config.cacheSize());
@@ -36,6 +43,15 @@ final class LoadedKeys {
   /** The key, ready for operations: from the cache, or loaded from the store on first use. */
   LoadedKey loaded(String name) {
     engine.checkOpen();
+    if (observers == null) {
+      return cache.get(name, this::load);
+    }
+    LoadedKey cached = cache.getIfPresent(name);
+    if (cached != null) {
+      observers.keyCacheHit();
+      return cached;
+    }
+    observers.keyCacheMiss();
     return cache.get(name, this::load);
   }
 
