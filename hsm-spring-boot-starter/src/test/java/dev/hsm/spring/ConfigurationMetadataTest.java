@@ -42,7 +42,11 @@ class ConfigurationMetadataTest {
             "hsm.cache-size",
             "hsm.refresh-interval",
             "hsm.native-crypto",
-            "hsm.keys");
+            "hsm.keys",
+            "hsm.metrics.enabled",
+            "hsm.metrics.key-tags",
+            "hsm.metrics.overview-refresh",
+            "hsm.metrics.observations");
     assertThat(properties.values())
         .allSatisfy(
             property ->
