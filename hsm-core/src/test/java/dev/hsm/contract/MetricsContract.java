@@ -11,13 +11,18 @@ import dev.hsm.KeySpec;
 import dev.hsm.VerificationFailedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,11 +41,12 @@ public abstract class MetricsContract {
   private final Map<String, String> properties = new LinkedHashMap<>();
 
   /**
-   * Starts the starter's application with {@code properties} and {@code registry} as its meter
-   * registry bean, passes its {@code HsmClient} bean to {@code body}, then stops it.
+   * Starts the starter's application with {@code properties} and {@code beans} (a meter registry,
+   * maybe an observation registry) as beans of their own classes, passes its {@code HsmClient} bean
+   * to {@code body}, then stops it.
    */
   protected abstract void run(
-      Map<String, String> properties, MeterRegistry registry, Consumer<HsmClient> body);
+      Map<String, String> properties, List<Object> beans, Consumer<HsmClient> body);
 
   @BeforeEach
   void store() throws IOException {
@@ -62,7 +68,7 @@ public abstract class MetricsContract {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     run(
         properties,
-        registry,
+        List.of(registry),
         hsm -> {
           KeyHandle receipts = hsm.key("receipts");
           for (int i = 0; i < 3; i++) {
@@ -129,7 +135,7 @@ public abstract class MetricsContract {
     properties.put("hsm.metrics.key-tags", "false");
     run(
         properties,
-        registry,
+        List.of(registry),
         hsm -> {
           hsm.key("receipts").sign(DATA);
           hsm.key("pii").encrypt(DATA, DATA);
@@ -149,7 +155,7 @@ public abstract class MetricsContract {
     properties.put("hsm.metrics.overview-refresh", "0s"); // read afresh at every look
     run(
         properties,
-        registry,
+        List.of(registry),
         hsm -> {
           double enabled = gauge(registry, "hsm.keys", "state", "enabled");
           double disabled = gauge(registry, "hsm.keys", "state", "disabled");
@@ -179,5 +185,46 @@ public abstract class MetricsContract {
 
   private static double gauge(MeterRegistry registry, String name, String... tags) {
     return registry.get(name).tags(tags).gauge().value();
+  }
+
+  @Test
+  void withAnObservationRegistry_eachOperationIsAnObservation_withKeyOperationAndOutcome() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ObservationRegistry observations = ObservationRegistry.create();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    observations
+        .observationConfig()
+        .observationHandler(
+            new ObservationHandler<Observation.Context>() {
+              @Override
+              public boolean supportsContext(Observation.Context context) {
+                return true;
+              }
+
+              @Override
+              public void onStop(Observation.Context context) {
+                seen.add(
+                    context.getName()
+                        + " "
+                        + context.getLowCardinalityKeyValue("key").getValue()
+                        + " "
+                        + context.getLowCardinalityKeyValue("operation").getValue()
+                        + " "
+                        + context.getLowCardinalityKeyValue("outcome").getValue());
+              }
+            });
+    run(
+        properties,
+        List.of(registry, observations),
+        hsm -> {
+          hsm.key("receipts").sign(DATA);
+          hsm.key("pii").disable();
+          assertThatThrownBy(() -> hsm.key("pii").encrypt(DATA, DATA))
+              .isInstanceOf(KeyDisabledException.class);
+        });
+
+    assertThat(seen)
+        .containsExactly("hsm.operation receipts sign ok", "hsm.operation pii encrypt refused");
+    assertThat(count(registry, "hsm.operations", "key", "receipts")).isEqualTo(1);
   }
 }

@@ -10,6 +10,7 @@ import dev.hsm.spring.TestStores;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -29,10 +30,12 @@ class SpringMetricsTest extends MetricsContract {
   }
 
   @Override
-  protected void run(
-      Map<String, String> properties, MeterRegistry registry, Consumer<HsmClient> body) {
-    runner()
-        .withBean(MeterRegistry.class, () -> registry)
+  protected void run(Map<String, String> properties, List<Object> beans, Consumer<HsmClient> body) {
+    ApplicationContextRunner runner = runner();
+    for (Object bean : beans) {
+      runner = withBean(runner, bean);
+    }
+    runner
         .withPropertyValues(
             properties.entrySet().stream()
                 .map(property -> property.getKey() + "=" + property.getValue())
@@ -42,6 +45,11 @@ class SpringMetricsTest extends MetricsContract {
               assertThat(context).hasNotFailed();
               body.accept(context.getBean(HsmClient.class));
             });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> ApplicationContextRunner withBean(ApplicationContextRunner runner, T bean) {
+    return runner.withBean((Class<T>) bean.getClass(), () -> bean);
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -17,12 +18,11 @@ import org.junit.jupiter.api.Test;
 class MicronautMetricsTest extends MetricsContract {
 
   @Override
-  protected void run(
-      Map<String, String> properties, MeterRegistry registry, Consumer<HsmClient> body) {
+  protected void run(Map<String, String> properties, List<Object> beans, Consumer<HsmClient> body) {
     Map<String, Object> all = TestHsm.declaredKeys(); // the test beans need them
     all.putAll(properties);
     try (ApplicationContext context =
-        ApplicationContext.builder().properties(all).singletons(registry).start()) {
+        ApplicationContext.builder().properties(all).singletons(beans.toArray()).start()) {
       body.accept(context.getBean(HsmClient.class));
     }
   }
