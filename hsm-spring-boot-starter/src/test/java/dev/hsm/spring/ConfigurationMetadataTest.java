@@ -46,7 +46,11 @@ class ConfigurationMetadataTest {
             "hsm.metrics.enabled",
             "hsm.metrics.key-tags",
             "hsm.metrics.overview-refresh",
-            "hsm.metrics.observations");
+            "hsm.metrics.observations",
+            "hsm.events.enabled",
+            "hsm.events.audit-log",
+            "hsm.events.warn-before",
+            "hsm.events.check-interval");
     assertThat(properties.values())
         .allSatisfy(
             property ->
