@@ -106,6 +106,12 @@ public final class HsmEvents implements HsmObserver, HsmConfigCustomizer, AutoCl
     }
   }
 
+  /** Events hear audit entries only: handles stay unwrapped. */
+  @Override
+  public boolean observesOperations() {
+    return false;
+  }
+
   @Override
   public void audited(AuditEntry entry, String hash) {
     HsmAuditEvent event = new HsmAuditEvent(entry, hash);

@@ -15,6 +15,14 @@ import dev.hsm.AuditEntry;
 public interface HsmObserver {
 
   /**
+   * Whether this observer wants to hear operations ({@link #operation}). If no observer of a client
+   * does, its handles are not wrapped at all and operations cost nothing more. Default true.
+   */
+  default boolean observesOperations() {
+    return true;
+  }
+
+  /**
    * The listener for {@code operation} on the key {@code keyName}, or {@code null} to not hear it.
    * Called once per key and operation (rarely twice, if two threads race), not per call.
    */

@@ -191,12 +191,22 @@ class HsmObserverTest {
   }
 
   @Test
-  void withoutObservers_handlesAreNotWrapped() {
+  void withoutObserversOfOperations_handlesAreNotWrapped() {
     try (HsmClient hsm = HsmClient.open(config())) {
       KeyHandle key = hsm.createKey("pii", KeySpec.aes256Gcm());
       assertThat(key.getClass().getSimpleName()).isEqualTo("DefaultKeyHandle");
     }
-    try (HsmClient hsm = HsmClient.open(config(new HsmObserver() {}))) {
+    HsmObserver auditOnly =
+        new HsmObserver() {
+          @Override
+          public boolean observesOperations() {
+            return false;
+          }
+        };
+    try (HsmClient hsm = HsmClient.open(config(auditOnly))) {
+      assertThat(hsm.key("pii").getClass().getSimpleName()).isEqualTo("DefaultKeyHandle");
+    }
+    try (HsmClient hsm = HsmClient.open(config(auditOnly, new HsmObserver() {}))) {
       assertThat(hsm.key("pii").getClass().getSimpleName()).isEqualTo("ObservedKeyHandle");
       assertThat(hsm.key("pii").toString()).startsWith("KeyHandle[pii v1 AES_256_GCM");
     }

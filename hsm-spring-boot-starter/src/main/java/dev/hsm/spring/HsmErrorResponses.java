@@ -1,7 +1,6 @@
 package dev.hsm.spring;
 
 import dev.hsm.HsmException;
-import dev.hsm.InvalidCiphertextException;
 import dev.hsm.KeyDisabledException;
 import dev.hsm.KeyVersionDestroyedException;
 import dev.hsm.OperationNotPermittedException;
@@ -17,12 +16,14 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
- * HTTP answers for the HSM's exceptions in Spring MVC controllers, as RFC 9457 problem details:
- * input that does not verify or decrypt (a bad JWS at a {@code @Signed} parameter, a bad envelope)
- * is the client's error, <b>400</b>; an operation the key's policy or state refuses is <b>403</b>.
- * Other HSM exceptions are left to the application's handling (by default 500). The bodies say what
- * kind of failure it was, never which key or version (those go to the log at debug level): a caller
- * learns nothing about the store from a rejected request.
+ * HTTP answers for the HSM's exceptions in Spring MVC controllers, as RFC 9457 problem details: a
+ * signature, MAC tag or JWS that does not verify (a bad JWS at a {@code @Signed} parameter) is the
+ * client's error, <b>400</b>; an operation the key's policy or state refuses is <b>403</b>. Other
+ * HSM exceptions are left to the application's handling (by default 500), and so is {@code
+ * InvalidCiphertextException}: a ciphertext that does not decrypt is most often stored data that
+ * was altered (an {@code @Encrypted} entity field), a server-side integrity failure, not a bad
+ * request. The bodies say what kind of failure it was, never which key or version (those go to the
+ * log at debug level): a caller learns nothing about the store from a rejected request.
  *
  * <p>Overridable: an {@code @ExceptionHandler} in the controller, or any
  * {@code @RestControllerAdvice} ordered before this one (it has the lowest precedence), wins; a
@@ -33,14 +34,14 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 public class HsmErrorResponses {
   private static final Log LOG = LogFactory.getLog(HsmErrorResponses.class);
 
-  /** A signature, MAC tag, JWS or ciphertext in the request does not verify: 400. */
-  @ExceptionHandler({VerificationFailedException.class, InvalidCiphertextException.class})
+  /** A signature, MAC tag or JWS in the request does not verify: 400. */
+  @ExceptionHandler(VerificationFailedException.class)
   public ProblemDetail invalidInput(HsmException e) {
     LOG.debug("answered 400", e);
     ProblemDetail problem =
         ProblemDetail.forStatusAndDetail(
-            HttpStatus.BAD_REQUEST, "The signed or encrypted input does not verify.");
-    problem.setTitle("Invalid signed or encrypted input");
+            HttpStatus.BAD_REQUEST, "The signed input does not verify.");
+    problem.setTitle("Invalid signed input");
     return problem;
   }
 

@@ -28,6 +28,8 @@ class ConfigurationMetadataTest {
   void metadata_describesEveryHsmProperty_withTheCoreDefaults() throws IOException {
     Map<String, Map<String, Object>> properties = properties();
 
+    assertThat(properties).containsKey("management.endpoint.hsm.access"); // the hsm endpoint's
+    properties.keySet().removeIf(name -> !name.startsWith("hsm."));
     assertThat(properties)
         .containsOnlyKeys(
             "hsm.store.path",
@@ -50,7 +52,8 @@ class ConfigurationMetadataTest {
             "hsm.events.enabled",
             "hsm.events.audit-log",
             "hsm.events.warn-before",
-            "hsm.events.check-interval");
+            "hsm.events.check-interval",
+            "hsm.web.error-responses");
     assertThat(properties.values())
         .allSatisfy(
             property ->

@@ -211,7 +211,9 @@ public final class Engine implements HsmClient {
   /** The handle of {@code name}: timed and heard by the observers, if the config has any. */
   KeyHandle handle(String name) {
     KeyHandle handle = new DefaultKeyHandle(name, this);
-    return observers == null ? handle : new ObservedKeyHandle(handle, observers);
+    return observers == null || !observers.observeOperations()
+        ? handle
+        : new ObservedKeyHandle(handle, observers);
   }
 
   KeyNotFoundException notFound(String name) {

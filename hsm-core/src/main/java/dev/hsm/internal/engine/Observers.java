@@ -32,8 +32,16 @@ final class Observers {
   private final Map<String, AtomicReferenceArray<OperationListener>> byKey =
       new ConcurrentHashMap<>();
 
+  private final boolean operations;
+
   private Observers(List<HsmObserver> observers) {
     this.observers = List.copyOf(observers);
+    this.operations = observers.stream().anyMatch(HsmObserver::observesOperations);
+  }
+
+  /** Whether any observer hears operations: if none does, handles are not wrapped. */
+  boolean observeOperations() {
+    return operations;
   }
 
   /** The observers of {@code observers}, or {@code null} if there are none. */

@@ -1,6 +1,7 @@
 package dev.hsm.micronaut.observe;
 
 import dev.hsm.HsmException;
+import dev.hsm.VerificationFailedException;
 import dev.hsm.observe.Outcome;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.util.StringUtils;
@@ -46,9 +47,9 @@ public class HsmErrorResponses implements ExceptionHandler<HsmException, HttpRes
     Outcome outcome = Outcome.of(exception);
     HttpStatus status;
     String message;
-    if (outcome == Outcome.FAILED_INVALID_INPUT) {
+    if (exception instanceof VerificationFailedException) {
       status = HttpStatus.BAD_REQUEST;
-      message = "The signed or encrypted input does not verify.";
+      message = "The signed input does not verify.";
     } else if (outcome.isRefusal()) {
       status = HttpStatus.FORBIDDEN;
       message = "The key's policy or state does not allow this operation.";
