@@ -147,7 +147,8 @@ java -jar "$JAR" '^dev.hsm.bench.SharedStore\.' $SHARED_OPTS -t 1 -foe false \
   -rf json -rff "$RESULTS/shared.json" | tee "$RESULTS/shared.log"
 
 # 6b. The annotation path: one thin jar per framework (jars in its target/lib), each fork starting
-# its application context; same JMH settings. 8 benchmarks per thread count, about 3 min in all.
+# its application context; same JMH settings. 16 benchmarks per thread count (half of them the
+# *Metered classes, with a MeterRegistry in the context), about 6 min in all.
 for fw in micronaut spring; do
   for t in 1 2; do
     echo "== JMH, annotation path, $fw, $t thread(s): $JMH_OPTS"

@@ -1,6 +1,8 @@
 package dev.hsm.bench.micronaut;
 
 import dev.hsm.KeyHandle;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.inject.qualifiers.Qualifiers;
 import java.io.IOException;
@@ -33,6 +35,14 @@ final class BenchContext implements AutoCloseable {
   }
 
   static BenchContext start() {
+    return start(false);
+  }
+
+  /**
+   * The context; with {@code metered}, it has a Micrometer registry bean, so the module records its
+   * {@code hsm.*} meters for every operation (as an application with micronaut-micrometer does).
+   */
+  static BenchContext start(boolean metered) {
     Path dir;
     try {
       dir = Files.createTempDirectory(workDir(), "micronaut-");
@@ -43,16 +53,19 @@ final class BenchContext implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     ApplicationContext context =
-        ApplicationContext.run(
-            Map.of(
-                "hsm.store.path",
-                dir.resolve("hsm.db").toString(),
-                "hsm.unlock.key-file",
-                dir.resolve("hsm.key").toString(),
-                "hsm.keys." + SIGNING_KEY + ".algorithm",
-                "ECDSA_P256_SHA256",
-                "hsm.keys." + AES_KEY + ".algorithm",
-                "AES_256_GCM"));
+        ApplicationContext.builder()
+            .singletons(metered ? new Object[] {new SimpleMeterRegistry()} : new Object[0])
+            .properties(
+                Map.of(
+                    "hsm.store.path",
+                    dir.resolve("hsm.db").toString(),
+                    "hsm.unlock.key-file",
+                    dir.resolve("hsm.key").toString(),
+                    "hsm.keys." + SIGNING_KEY + ".algorithm",
+                    "ECDSA_P256_SHA256",
+                    "hsm.keys." + AES_KEY + ".algorithm",
+                    "AES_256_GCM"))
+            .start();
     return new BenchContext(dir, context);
   }
 
@@ -67,6 +80,13 @@ final class BenchContext implements AutoCloseable {
   /** The declared key's {@code KeyHandle} bean from this same context. */
   KeyHandle key(String name) {
     return context.getBean(KeyHandle.class, Qualifiers.byName(name));
+  }
+
+  /** Fails unless the context's registry counted the operations made so far (metered runs). */
+  void requireMeters() {
+    if (context.getBean(MeterRegistry.class).find("hsm.operations").counters().isEmpty()) {
+      throw new IllegalStateException("the metered context recorded no hsm.operations");
+    }
   }
 
   static byte[] random(int count) {

@@ -1,6 +1,8 @@
 package dev.hsm.bench.spring;
 
 import dev.hsm.KeyHandle;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,6 +38,14 @@ final class BenchContext implements AutoCloseable {
   }
 
   static BenchContext start() {
+    return start(false);
+  }
+
+  /**
+   * The context; with {@code metered}, it has a Micrometer registry, so the starter records its
+   * {@code hsm.*} meters for every operation (as an application with Actuator does).
+   */
+  static BenchContext start(boolean metered) {
     Path dir;
     try {
       dir = Files.createTempDirectory(workDir(), "spring-");
@@ -45,8 +55,14 @@ final class BenchContext implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    SpringApplicationBuilder builder = new SpringApplicationBuilder(BenchApplication.class);
+    if (metered) {
+      builder.initializers(
+          app ->
+              app.getBeanFactory().registerSingleton("meterRegistry", new SimpleMeterRegistry()));
+    }
     ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(BenchApplication.class)
+        builder
             .web(WebApplicationType.NONE)
             .bannerMode(Banner.Mode.OFF)
             .logStartupInfo(false)
@@ -74,6 +90,13 @@ final class BenchContext implements AutoCloseable {
   KeyHandle key(String name) {
     return BeanFactoryAnnotationUtils.qualifiedBeanOfType(
         context.getBeanFactory(), KeyHandle.class, name);
+  }
+
+  /** Fails unless the context's registry counted the operations made so far (metered runs). */
+  void requireMeters() {
+    if (context.getBean(MeterRegistry.class).find("hsm.operations").counters().isEmpty()) {
+      throw new IllegalStateException("the metered context recorded no hsm.operations");
+    }
   }
 
   static byte[] random(int count) {
