@@ -1,7 +1,10 @@
 package dev.hsm.cli;
 
+import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.Map;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,15 +56,39 @@ public final class Hsm implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  /** Runs the command line and exits with its code. */
-  public static void main(String[] args) {
-    System.exit(run(args));
+  private final Context context;
+
+  private Hsm(Context context) {
+    this.context = context;
   }
 
-  /** Runs the command line and returns its exit code. */
-  static int run(String... args) {
+  /** Runs the command line on this process's environment, streams and terminal, and exits. */
+  public static void main(String[] args) {
+    System.exit(
+        run(
+            args,
+            new Context(System.getenv(), System.in, System.out, System.err, System.console())));
+  }
+
+  /**
+   * Runs the command line inside this JVM, as {@link #main} does in a process of its own, and
+   * returns its exit code instead of exiting: with {@code env} for its environment variables
+   * ({@code HSM_STORE}, {@code HSM_PASSPHRASE}...; this JVM's own are not read), {@code in} for
+   * stdin and {@code out} and {@code err} for stdout and stderr. There is no terminal, so nothing
+   * is prompted for. Relative paths in {@code args} are relative to this JVM's working directory.
+   *
+   * @return the exit code (docs/CLI.md, "Exit codes"; {@code hsm --help})
+   */
+  public static int run(
+      String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+    return run(args, new Context(env, in, out, err, null));
+  }
+
+  static int run(String[] args, Context context) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
-    CommandLine commandLine = new CommandLine(new Hsm());
+    CommandLine commandLine = new CommandLine(new Hsm(context));
+    commandLine.setOut(new PrintWriter(context.out(), true));
+    commandLine.setErr(new PrintWriter(context.err(), true));
     commandLine.setExecutionExceptionHandler(
         (failure, command, parsed) -> {
           report(command, failure, verbose);
@@ -75,7 +102,18 @@ public final class Hsm implements Runnable {
           err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help'.");
           return ExitCodes.USAGE;
         });
-    return commandLine.execute(args);
+    try {
+      return commandLine.execute(args);
+    } finally {
+      commandLine.getOut().flush();
+      commandLine.getErr().flush();
+      context.out().flush();
+      context.err().flush();
+    }
+  }
+
+  Context context() {
+    return context;
   }
 
   /** One line on stderr: which command failed, why, and what to do; a stack trace if asked. */

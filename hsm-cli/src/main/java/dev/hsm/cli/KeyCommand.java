@@ -219,7 +219,7 @@ final class KeyCommand extends Group {
 
     @Override
     void run(HsmClient hsm) {
-      admin.session(hsm).scheduleDestruction(name, version, waitingPeriod);
+      adminSession(admin, hsm).scheduleDestruction(name, version, waitingPeriod);
       printKey(hsm, "key " + name + " version " + version + " scheduled for destruction");
     }
   }
@@ -236,7 +236,7 @@ final class KeyCommand extends Group {
 
     @Override
     void run(HsmClient hsm) {
-      admin.session(hsm).cancelDestruction(name, version);
+      adminSession(admin, hsm).cancelDestruction(name, version);
       printKey(hsm, "key " + name + " version " + version + " no longer scheduled (disabled)");
     }
   }
@@ -268,7 +268,7 @@ final class KeyCommand extends Group {
             ExitCodes.USAGE, "nothing to set: give --rotation-period or --min-decryption-version");
       }
       hsm.key(name); // a missing key fails before the admin credential is asked for
-      var session = admin.session(hsm);
+      var session = adminSession(admin, hsm);
       if (rotationPeriod != null) {
         session.setRotationPeriod(name, rotationPeriod);
       }
@@ -377,7 +377,7 @@ final class KeyCommand extends Group {
                       ? Operation.VERIFY
                       : Operation.ENCRYPT);
       String text = Files.readString(pem, StandardCharsets.UTF_8);
-      admin.session(hsm).importKey(name, spec, KeyMaterial.publicKeyPem(text));
+      adminSession(admin, hsm).importKey(name, spec, KeyMaterial.publicKeyPem(text));
       printKey(hsm, "imported public key " + name);
     }
   }
@@ -418,8 +418,8 @@ final class KeyCommand extends Group {
     void run(HsmClient hsm) throws Exception {
       Io.checkNew(outFile);
       String transport = Files.readString(transportPem, StandardCharsets.UTF_8);
-      byte[] exported = admin.session(hsm).exportKey(name, transport, signer);
-      Io.writeNew(outFile, exported);
+      byte[] exported = adminSession(admin, hsm).exportKey(name, transport, signer);
+      Io.writeNew(context(), outFile, exported);
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("key", name);
       result.put("file", outFile.toString());
@@ -458,7 +458,7 @@ final class KeyCommand extends Group {
     @Override
     void run(HsmClient hsm) throws Exception {
       byte[] exported = Files.readAllBytes(inFile);
-      admin.session(hsm).importExportedKey(name, exported, transport, signer);
+      adminSession(admin, hsm).importExportedKey(name, exported, transport, signer);
       printKey(hsm, "imported key " + name);
     }
   }

@@ -50,7 +50,8 @@ class CliDocTest {
     String script = "set -eu\nexport PATH='" + bin + "':\"$PATH\"\n" + String.join("\n", blocks);
     Path file = Files.writeString(dir.resolve("cli-doc.sh"), script);
 
-    Cli.Result ran = new Cli(work).tool("bash", file.toString());
+    Cli.Result ran =
+        new Cli(work).env("HSM_JAVA_OPTS", Cli.fastStart()).tool("bash", file.toString());
 
     assertThat(ran.exit()).as(ran.toString()).isZero();
     assertThat(ran.out()).contains("Verified OK").contains("{\"artifact\":\"app-1.0.tar.gz\"}");
