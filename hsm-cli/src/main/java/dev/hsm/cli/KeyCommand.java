@@ -159,9 +159,10 @@ final class KeyCommand extends Group {
 
   @Command(
       name = "disable",
-      mixinStandardHelpOptions = true,
       description = "Disables the whole key, or one version (reversible with enable).")
   static final class Disable extends OnKey {
+    @Mixin HelpOption help;
+
     @Option(names = "--version", paramLabel = "N", description = "Only this version.")
     Integer version;
 
@@ -177,11 +178,10 @@ final class KeyCommand extends Group {
     }
   }
 
-  @Command(
-      name = "enable",
-      mixinStandardHelpOptions = true,
-      description = "Enables a disabled key, or one disabled version.")
+  @Command(name = "enable", description = "Enables a disabled key, or one disabled version.")
   static final class Enable extends OnKey {
+    @Mixin HelpOption help;
+
     @Option(names = "--version", paramLabel = "N", description = "Only this version.")
     Integer version;
 
@@ -199,11 +199,12 @@ final class KeyCommand extends Group {
 
   @Command(
       name = "schedule-destruction",
-      mixinStandardHelpOptions = true,
       description =
           "Schedules a version for destruction after a waiting period (admin); until then it is"
               + " unusable and cancel-destruction brings it back.")
   static final class ScheduleDestruction extends OnKey {
+    @Mixin HelpOption help;
+
     @Mixin AdminOptions admin;
 
     @Option(names = "--version", required = true, paramLabel = "N", description = "The version.")
@@ -226,9 +227,10 @@ final class KeyCommand extends Group {
 
   @Command(
       name = "cancel-destruction",
-      mixinStandardHelpOptions = true,
       description = "Cancels a scheduled destruction (admin); the version becomes disabled.")
   static final class CancelDestruction extends OnKey {
+    @Mixin HelpOption help;
+
     @Mixin AdminOptions admin;
 
     @Option(names = "--version", required = true, paramLabel = "N", description = "The version.")
@@ -281,13 +283,14 @@ final class KeyCommand extends Group {
 
   @Command(
       name = "public",
-      mixinStandardHelpOptions = true,
       description = {
         "Prints a key's public key: PEM (SubjectPublicKeyInfo, what openssl takes), a JWK, or a"
             + " JWK set of every enabled version (what JOSE verifiers take).",
         "The OpenPGP public key is printed by hsm pgp public-key."
       })
   static final class PublicKey extends OnKey {
+    @Mixin HelpOption help;
+
     enum Format {
       pem,
       jwk,

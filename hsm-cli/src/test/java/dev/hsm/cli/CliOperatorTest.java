@@ -308,7 +308,9 @@ class CliOperatorTest {
             new String[] {"key", "create", "--help"},
             new String[] {"sign", "--help"},
             new String[] {"pgp", "sign", "--help"},
-            new String[] {"audit", "tail", "--help"})) {
+            new String[] {"audit", "tail", "--help"},
+            new String[] {"key", "disable", "--help"},
+            new String[] {"key", "public", "--help"})) {
       Cli.Result help = cli.hsm(args);
       assertThat(help.exit()).as(String.join(" ", args)).isZero();
       assertThat(help.out()).contains("Usage: hsm");
