@@ -32,9 +32,10 @@ import picocli.CommandLine.Command;
       "1:unexpected failure (run again with --verbose for details)",
       "2:wrong use: unknown command or option, missing argument, no store or unlock secret",
       "3:wrong passphrase or key file, or wrong admin credential (nothing changed)",
-      "4:no such key, key version, store or input file",
+      "4:no such key, key version, certificate, store or input file",
       "5:refused by the key's policy or state (audited; nothing changed)",
-      "6:a signature, JWS or ciphertext does not verify, or an integrity check failed",
+      "6:a signature, JWS or ciphertext does not verify, an integrity check failed, or a"
+          + " certificate chain does not fit its key version",
       "7:already exists: a key, a store or an output file",
       "8:the store file cannot be used"
     },
@@ -48,6 +49,8 @@ import picocli.CommandLine.Command;
       SignCommand.class,
       JwsCommand.class,
       PgpCommand.class,
+      JarCommand.class,
+      CertCommand.class,
       EncryptCommand.class,
       DecryptCommand.class,
       AutoComplete.GenerateCompletion.class
@@ -134,7 +137,7 @@ public final class Hsm implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a command is needed: init, key, sign, jws, pgp, ...");
+        spec.commandLine(), "a command is needed: init, key, sign, jws, pgp, jar, cert, ...");
   }
 
   /** The version of hsm-core in the jar. */

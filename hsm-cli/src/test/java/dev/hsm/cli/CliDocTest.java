@@ -40,7 +40,12 @@ class CliDocTest {
     assertThat(blocks)
         .extracting(b -> b.lines().findFirst().orElseThrow())
         .contains(
-            "# run: operators", "# run: ci-job", "# run: verify-openssl", "# run: verify-gpg");
+            "# run: operators",
+            "# run: ci-job",
+            "# run: verify-openssl",
+            "# run: verify-gpg",
+            "# run: jar",
+            "# run: verify-jar");
     Path bin = Files.createDirectory(dir.resolve("bin"));
     Path hsm =
         Files.writeString(
@@ -54,10 +59,14 @@ class CliDocTest {
         new Cli(work).env("HSM_JAVA_OPTS", Cli.fastStart()).tool("bash", file.toString());
 
     assertThat(ran.exit()).as(ran.toString()).isZero();
-    assertThat(ran.out()).contains("Verified OK").contains("{\"artifact\":\"app-1.0.tar.gz\"}");
+    assertThat(ran.out())
+        .contains("Verified OK")
+        .contains("{\"artifact\":\"app-1.0.tar.gz\"}")
+        .contains("jar verified.");
     assertThat(ran.stderr())
         .contains("Good signature from \"Example Releases <releases@example.org>\"");
     assertThat(work.resolve("app-1.0.tar.gz.sig")).exists();
+    assertThat(work.resolve("app-1.0-signed.jar")).exists();
     assertThat(work.resolve("ci-copy.db")).doesNotExist();
   }
 }

@@ -310,7 +310,9 @@ class CliOperatorTest {
             new String[] {"pgp", "sign", "--help"},
             new String[] {"audit", "tail", "--help"},
             new String[] {"key", "disable", "--help"},
-            new String[] {"key", "public", "--help"})) {
+            new String[] {"key", "public", "--help"},
+            new String[] {"jar", "sign", "--help"},
+            new String[] {"cert", "self-sign", "--help"})) {
       Cli.Result help = cli.hsm(args);
       assertThat(help.exit()).as(String.join(" ", args)).isZero();
       assertThat(help.out()).contains("Usage: hsm");
@@ -320,7 +322,10 @@ class CliOperatorTest {
         .contains("refused by the key's policy or state");
     Cli.Result completion = cli.hsm("generate-completion");
     assertThat(completion.exit()).isZero();
-    assertThat(completion.out()).contains("complete -F").contains("schedule-destruction");
+    assertThat(completion.out())
+        .contains("complete -F")
+        .contains("schedule-destruction")
+        .contains("self-sign");
     assertThat(new String(cli.hsm("--version").stdout(), UTF_8)).startsWith("hsm ");
   }
 }
