@@ -3,6 +3,7 @@ package dev.hsm.cli;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import picocli.AutoComplete;
@@ -70,7 +71,8 @@ public final class Hsm implements Runnable {
     System.exit(
         run(
             args,
-            new Context(System.getenv(), System.in, System.out, System.err, System.console())));
+            new Context(
+                null, System.getenv(), System.in, System.out, System.err, System.console())));
   }
 
   /**
@@ -84,12 +86,29 @@ public final class Hsm implements Runnable {
    */
   public static int run(
       String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
-    return run(args, new Context(env, in, out, err, null));
+    return run(args, new Context(null, env, in, out, err, null));
+  }
+
+  /**
+   * {@link #run(String[], Map, InputStream, PrintStream, PrintStream)} with relative paths (in
+   * {@code args}, {@code HSM_STORE} and {@code HSM_KEY_FILE}) relative to {@code directory}, as if
+   * the command ran there: for a caller whose working directory is not the JVM's (a build plugin in
+   * a project's directory). The command's messages then name those files by absolute path.
+   */
+  public static int run(
+      Path directory,
+      String[] args,
+      Map<String, String> env,
+      InputStream in,
+      PrintStream out,
+      PrintStream err) {
+    return run(args, new Context(directory.toAbsolutePath(), env, in, out, err, null));
   }
 
   static int run(String[] args, Context context) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     CommandLine commandLine = new CommandLine(new Hsm(context));
+    commandLine.registerConverter(Path.class, context::path);
     commandLine.setOut(new PrintWriter(context.out(), true));
     commandLine.setErr(new PrintWriter(context.err(), true));
     commandLine.setExecutionExceptionHandler(

@@ -51,10 +51,10 @@ final class StoreOptions {
   StoreOptions in(Context context) {
     this.context = context;
     if (store == null && context.env("HSM_STORE") != null) {
-      store = Path.of(context.env("HSM_STORE"));
+      store = context.path(context.env("HSM_STORE"));
     }
     if (keyFile == null && context.env("HSM_KEY_FILE") != null) {
-      keyFile = Path.of(context.env("HSM_KEY_FILE"));
+      keyFile = context.path(context.env("HSM_KEY_FILE"));
     }
     return this;
   }
