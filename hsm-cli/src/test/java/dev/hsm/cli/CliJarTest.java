@@ -3,12 +3,22 @@ package dev.hsm.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hsm.HsmClient;
+import dev.hsm.HsmConfig;
+import dev.hsm.KeyMaterial;
+import dev.hsm.KeySpec;
+import dev.hsm.Operation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECGenParameterSpec;
 import java.util.Collections;
 import java.util.List;
 import java.util.jar.Attributes;
@@ -31,7 +41,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * PKCS#12 trust store that keytool makes), for ECDSA P-256 and RSA keys; a JAR edited after signing
  * is rejected; the version with a certificate signs after a rotation, or the one asked for; keys
  * not made for standard signatures, without a certificate, or of another kind are refused with
- * their documented exit codes, and nothing is written.
+ * their documented exit codes, and nothing is written; signing leaves no plaintext key in the store
+ * files.
  */
 class CliJarTest {
   private static final String SUBJECT = "CN=Example Code Signing, O=Example";
@@ -293,5 +304,45 @@ class CliJarTest {
     assertThat(dir.resolve("b.jar")).doesNotExist();
     assertThat(dir.resolve("c.jar")).doesNotExist();
     assertThat(dir.resolve("notes-signed.jar")).doesNotExist();
+  }
+
+  @Test
+  void signingWithAnImportedKey_leavesNoPlaintextKeyInTheStoreFiles() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair pair = generator.generateKeyPair();
+    BigInteger s = ((ECPrivateKey) pair.getPrivate()).getS();
+    byte[] scalar = new byte[32];
+    byte[] bytes = s.toByteArray();
+    int copy = Math.min(32, bytes.length);
+    System.arraycopy(bytes, bytes.length - copy, scalar, 32 - copy, copy);
+    try (HsmClient hsm =
+        HsmClient.open(HsmConfig.sqlite(dir.resolve("jar.db")).keyFile(dir.resolve("jar.key")))) {
+      hsm.importKey(
+          "imported",
+          KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD),
+          KeyMaterial.privateKeyPkcs8(pair.getPrivate().getEncoded()));
+    }
+    selfSigned("imported", SUBJECT);
+
+    Cli.Result signed = cli.hsm("jar", "sign", jar.toString(), "--key", "imported");
+
+    assertThat(signed.exit()).as(signed.toString()).isZero();
+    for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+      Path file = dir.resolve("jar.db" + suffix);
+      if (Files.exists(file)) {
+        assertThat(Collections.indexOfSubList(boxed(Files.readAllBytes(file)), boxed(scalar)))
+            .as("the private key in " + file)
+            .isEqualTo(-1);
+      }
+    }
+  }
+
+  private static List<Byte> boxed(byte[] bytes) {
+    List<Byte> list = new java.util.ArrayList<>(bytes.length);
+    for (byte b : bytes) {
+      list.add(b);
+    }
+    return list;
   }
 }
