@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -14,18 +15,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the tool as a user would, in two ways. {@link #hsm} runs it inside this JVM through {@link
  * Hsm#run}, with an environment of our choosing and its own stdin, stdout and stderr (this JVM's
  * {@code System.out} and {@code System.err} are captured too, so that nothing a library prints
- * escapes the check): most tests, since a JVM start per command costs a second or two. {@link
- * #hsmProcess} runs the packaged {@code hsm} launcher beside {@code hsm-cli.jar} in {@code target/}
- * in a process of its own (no HSM_* variable of the build's leaks in), for what only a process
- * shows: the launcher, the jar's manifest, the exit status, the JVM's options (started faster, see
- * {@link #fastStart}). Other tools (openssl, gpg, jarsigner) always run as processes, in the
- * directory.
+ * escapes the check): most calls, since a JVM start per command costs a second or two; the first
+ * call of each command in the suite runs as a process instead, so that every command is run once
+ * from the packaged jar. {@link #hsmProcess} runs the packaged {@code hsm} launcher beside {@code
+ * hsm-cli.jar} in {@code target/} in a process of its own (no HSM_* variable of the build's leaks
+ * in), for what only a process shows: the launcher, the jar's manifest, the exit status, the JVM's
+ * options (started faster, see {@link #fastStart}). Other tools (openssl, gpg, jarsigner) always
+ * run as processes, in the directory.
  *
  * <p>In-process runs resolve relative paths against this JVM's working directory, not {@code dir}:
  * tests give them absolute ({@link #path}).
@@ -95,13 +99,48 @@ final class Cli {
     return dir.resolve(name).toString();
   }
 
-  /** Runs {@code hsm args} in this JVM with this environment and an empty stdin. */
+  /** Runs {@code hsm args} with this environment and an empty stdin, as {@link #hsmWithInput}. */
   Result hsm(String... args) {
     return hsmWithInput(new byte[0], args);
   }
 
-  /** Runs {@code hsm args} in this JVM with this environment and {@code stdin}. */
+  /**
+   * Runs {@code hsm args} with this environment and {@code stdin}: in this JVM, except the first
+   * time the suite runs each command (such as {@code key rotate}), which runs as a process of the
+   * packaged jar through the launcher. So every command the tests use is checked once as users run
+   * it, with the assertions of the test that uses it, at one JVM start per command, not per call.
+   */
   Result hsmWithInput(byte[] stdin, String... args) {
+    if (RAN_AS_PROCESS.add(command(args))) {
+      try {
+        return hsmProcessWithInput(stdin.length == 0 ? null : stdin, args);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return hsmInThisJvm(stdin, args);
+  }
+
+  /** The commands the suite has run as a process so far: {@link #command} of their arguments. */
+  private static final Set<String> RAN_AS_PROCESS = ConcurrentHashMap.newKeySet();
+
+  /** Command groups, whose commands are named by two words ({@code key rotate}). */
+  private static final Set<String> GROUPS =
+      Set.of("key", "slot", "admin", "store", "audit", "jws", "pgp", "jar", "cert");
+
+  /** The command {@code args} run: {@code key rotate}, {@code sign}, or "" for the top level. */
+  static String command(String... args) {
+    if (args.length == 0 || args[0].startsWith("-")) {
+      return "";
+    }
+    if (GROUPS.contains(args[0]) && args.length > 1 && !args[1].startsWith("-")) {
+      return args[0] + " " + args[1];
+    }
+    return args[0];
+  }
+
+  /** Runs {@code hsm args} in this JVM with this environment and {@code stdin}. */
+  Result hsmInThisJvm(byte[] stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream stdout = new PrintStream(out, true, UTF_8);
