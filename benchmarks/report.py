@@ -414,7 +414,7 @@ def pkcs11_section(found):
         "## PKCS#11 custody (SoftHSM2)",
         "",
         "Each operation through `KeyHandle` on a key held in the SoftHSM2 token (PKCS#11 custody, issue 15)",
-        "against the same operation through raw SunPKCS11 on the same token (a key it generated; one",
+        "against the same operation through raw SunPKCS11 on the same token (a token-object key it generated; one",
         "initialised engine per thread). One thread; ops/s (higher is better), ± error; JMH JSON: `pkcs11.json`.",
         "",
         "| operation | ours (`KeyHandle`) | raw SunPKCS11 | ours/raw | target | verdict |",

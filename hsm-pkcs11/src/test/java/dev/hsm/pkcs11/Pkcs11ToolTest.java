@@ -85,12 +85,14 @@ class Pkcs11ToolTest {
     assertThat(entry).contains("EC").contains("always sensitive").contains("never extractable");
     // CKA_EXTRACTABLE would print as a bare "extractable".
     assertThat(entry.replace("never extractable", "")).doesNotContain("extractable");
+    assertThat(field(entry, "Usage:")).isEqualTo("sign"); // no decrypt, unwrap or derive
 
     String secretKeys =
         SoftHsm.pkcs11Tool("--login", "--pin", SoftHsm.PIN, "--list-objects", "--type", "secrkey");
     String secret = objectListing(secretKeys, "label:", aesAlias);
     assertThat(secret).contains("AES").contains("always sensitive").contains("never extractable");
     assertThat(secret.replace("never extractable", "")).doesNotContain("extractable");
+    assertThat(field(secret, "Usage:")).isEqualTo("encrypt, decrypt");
 
     // The token refuses to hand out the value (pkcs11-tool reads no private keys at all).
     assertThatThrownBy(
@@ -229,6 +231,16 @@ class Pkcs11ToolTest {
       }
     }
     throw new AssertionError("no object with " + field + " " + value + " in:\n" + listing);
+  }
+
+  /** The value of a {@code field} line of one object's listing. */
+  private static String field(String object, String field) {
+    for (String line : object.split("\n")) {
+      if (line.trim().startsWith(field)) {
+        return line.trim().substring(field.length()).trim();
+      }
+    }
+    throw new AssertionError("no " + field + " in:\n" + object);
   }
 
   private String alias(String key) throws Exception {

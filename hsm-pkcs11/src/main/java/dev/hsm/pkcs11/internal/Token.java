@@ -106,7 +106,7 @@ final class Token {
         + "  CKA_SIGN = true\n  CKA_VERIFY = true\n  CKA_ENCRYPT = false\n  CKA_DECRYPT = false\n"
         + "  CKA_WRAP = false\n  CKA_UNWRAP = false\n  CKA_DERIVE = false\n}\n"
         + "attributes(generate, CKO_PRIVATE_KEY, CKK_EC) = {\n"
-        + "  CKA_SIGN = true\n  CKA_DERIVE = false\n}\n"
+        + "  CKA_SIGN = true\n  CKA_DECRYPT = false\n  CKA_UNWRAP = false\n  CKA_DERIVE = false\n}\n"
         + "attributes(generate, CKO_PRIVATE_KEY, CKK_RSA) = {\n"
         + "  CKA_SIGN = true\n  CKA_DECRYPT = true\n  CKA_UNWRAP = false\n}\n"
         // The public half stays a session object: the store keeps the public key.
