@@ -147,6 +147,34 @@ public final class HsmConfig {
     return custody(Pkcs11Module.factory(library, slotId, pin, inSoftware));
   }
 
+  /**
+   * Key custody in the PKCS#11 token labelled {@code tokenLabel} in {@code library}, as {@link
+   * #pkcs11(Path, long, PinSource)} explains; the label is looked up in the library when the store
+   * opens, so it holds when slot ids change.
+   *
+   * @throws InvalidArgumentException if hsm-pkcs11 is not on the classpath, or an argument is
+   *     missing or empty
+   */
+  public HsmConfig pkcs11(Path library, String tokenLabel, PinSource pin) {
+    return pkcs11(library, tokenLabel, pin, Set.of());
+  }
+
+  /**
+   * {@link #pkcs11(Path, String, PinSource)}, with the keys of the algorithms in {@code inSoftware}
+   * held by software custody instead.
+   *
+   * @throws InvalidArgumentException if hsm-pkcs11 is not on the classpath, or an argument is
+   *     missing or empty
+   */
+  public HsmConfig pkcs11(
+      Path library, String tokenLabel, PinSource pin, Set<Algorithm> inSoftware) {
+    InvalidArgumentException.requireNonNull(library, "library");
+    InvalidArgumentException.requireNonNull(tokenLabel, "tokenLabel");
+    InvalidArgumentException.requireNonNull(pin, "pin");
+    InvalidArgumentException.requireNonNull(inSoftware, "inSoftware");
+    return custody(Pkcs11Module.factory(library, tokenLabel, pin, inSoftware));
+  }
+
   /** Unlock with {@code secret}. */
   public HsmConfig unlockWith(UnlockSecret secret) {
     InvalidArgumentException.requireNonNull(secret, "secret");

@@ -452,13 +452,13 @@ public class CommonHsmProperties {
   /**
    * {@code hsm.pkcs11.*}: key custody in a PKCS#11 token (a hardware or cloud HSM, SoftHSM2)
    * instead of the store, which then keeps only references (needs the module {@code
-   * dev.hsm:hsm-pkcs11}). Unset, keys are kept wrapped in the store. Set, {@code library}, {@code
-   * slot} and exactly one of {@code pin-env} and {@code pin-file} are required; the store keeps its
-   * own {@code hsm.unlock.*} secret.
+   * dev.hsm:hsm-pkcs11}). Unset, keys are kept wrapped in the store. Set, {@code library}, exactly
+   * one of {@code token-label} and {@code slot}, and exactly one of {@code pin-env} and {@code
+   * pin-file} are required; the store keeps its own {@code hsm.unlock.*} secret.
    *
    * <pre>
    * hsm.pkcs11.library=/usr/lib/softhsm/libsofthsm2.so
-   * hsm.pkcs11.slot=1234567890              # the slot id pkcs11-tool -L prints
+   * hsm.pkcs11.token-label=app              # or hsm.pkcs11.slot=1234567890 (pkcs11-tool -L)
    * hsm.pkcs11.pin-env=HSM_PKCS11_PIN       # or hsm.pkcs11.pin-file=/run/secrets/pkcs11-pin
    * </pre>
    */
@@ -468,6 +468,9 @@ public class CommonHsmProperties {
 
     /** The id of the token's slot. */
     private Long slot;
+
+    /** The token's label (instead of {@code slot}). */
+    private String tokenLabel;
 
     /** The name of an environment variable holding the token's user PIN. */
     private String pinEnv;
@@ -499,6 +502,16 @@ public class CommonHsmProperties {
     /** Sets {@code hsm.pkcs11.slot}. */
     public void setSlot(Long slot) {
       this.slot = slot;
+    }
+
+    /** {@code hsm.pkcs11.token-label}: the token's label, instead of {@code slot}. */
+    public String getTokenLabel() {
+      return tokenLabel;
+    }
+
+    /** Sets {@code hsm.pkcs11.token-label}. */
+    public void setTokenLabel(String tokenLabel) {
+      this.tokenLabel = tokenLabel;
     }
 
     /** {@code hsm.pkcs11.pin-env}: the environment variable holding the user PIN. */
@@ -538,6 +551,7 @@ public class CommonHsmProperties {
     HsmConfig applyTo(HsmConfig config) {
       if (library == null
           && slot == null
+          && tokenLabel == null
           && pinEnv == null
           && pinFile == null
           && softwareAlgorithms.isEmpty()) {
@@ -549,11 +563,12 @@ public class CommonHsmProperties {
             "hsm.pkcs11.library is required with the other hsm.pkcs11 properties: the path of the"
                 + " token's PKCS#11 library");
       }
-      if (slot == null) {
+      if ((slot == null) == (tokenLabel == null)) {
         throw new InvalidHsmPropertyException(
             "hsm.pkcs11.slot",
-            "hsm.pkcs11.slot is required with hsm.pkcs11.library: the id of the token's slot"
-                + " (pkcs11-tool -L prints it)");
+            (slot == null ? "no token" : "two ways to the token")
+                + "; set exactly one of hsm.pkcs11.token-label (the token's label) or"
+                + " hsm.pkcs11.slot (the id of its slot; pkcs11-tool -L prints both)");
       }
       if ((pinEnv == null) == (pinFile == null)) {
         throw new InvalidHsmPropertyException(
@@ -572,7 +587,11 @@ public class CommonHsmProperties {
       Set<Algorithm> inSoftware =
           softwareAlgorithms.isEmpty() ? Set.of() : EnumSet.copyOf(softwareAlgorithms);
       return checked(
-          "hsm.pkcs11.library", () -> config.pkcs11(Path.of(library), slot, pin, inSoftware));
+          "hsm.pkcs11.library",
+          () ->
+              tokenLabel != null
+                  ? config.pkcs11(Path.of(library), tokenLabel, pin, inSoftware)
+                  : config.pkcs11(Path.of(library), slot, pin, inSoftware));
     }
 
     @Override
@@ -581,6 +600,8 @@ public class CommonHsmProperties {
           + library
           + ", slot="
           + slot
+          + ", tokenLabel="
+          + tokenLabel
           + ", pinEnv="
           + pinEnv
           + ", pinFile="

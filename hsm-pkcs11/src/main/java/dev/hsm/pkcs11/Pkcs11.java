@@ -64,6 +64,34 @@ public final class Pkcs11 {
   }
 
   /**
+   * Custody in the token labelled {@code tokenLabel} in {@code library} (its CKA_LABEL, as {@code
+   * pkcs11-tool -L} or {@code softhsm2-util --show-slots} print it): looked up in the library when
+   * the custody is first opened, so it survives slot ids that change. Exactly one token must have
+   * the label.
+   */
+  public static KeyCustody.Factory custody(Path library, String tokenLabel, PinSource pin) {
+    return custody(library, tokenLabel, pin, Set.of());
+  }
+
+  /**
+   * {@link #custody(Path, String, PinSource)}, with the keys of {@code inSoftware} held by software
+   * custody instead of the token, as {@link #custody(Path, long, PinSource, Set)} explains.
+   */
+  public static KeyCustody.Factory custody(
+      Path library, String tokenLabel, PinSource pin, Set<Algorithm> inSoftware) {
+    InvalidArgumentException.requireNonNull(library, "library");
+    InvalidArgumentException.requireNonNull(tokenLabel, "tokenLabel");
+    InvalidArgumentException.requireNonNull(pin, "pin");
+    InvalidArgumentException.requireNonNull(inSoftware, "inSoftware");
+    if (tokenLabel.isEmpty() || tokenLabel.length() > 32) {
+      throw new InvalidArgumentException(
+          "a token label is 1 to 32 characters, not '" + tokenLabel + "'");
+    }
+    return Pkcs11Custody.factory(
+        library.toString(), SlotSelection.label(tokenLabel), pin, inSoftware);
+  }
+
+  /**
    * Custody in the {@code index}-th slot (from 0) of {@code library} that holds a token: for
    * libraries with a single token, index 0.
    */

@@ -228,6 +228,24 @@ class Pkcs11CustodyTest {
         .hasMessageContaining("no-such-lib.so");
   }
 
+  @Test
+  void aTokenLabel_findsItsSlot_andAnUnknownOneIsNamedWithThoseThereAre() {
+    KeyCustody byLabel =
+        Pkcs11.custody(SoftHsm.library(), SoftHsm.LABEL, PinSource.of(SoftHsm.PIN)).open(context());
+    VersionBinding version = binding("by-label", 1, Algorithm.HMAC_SHA256);
+    CustodyRecord record = byLabel.generate(version);
+    assertThat(custody.open(version, record).sign(DATA))
+        .as("the same token as by its slot id")
+        .isEqualTo(byLabel.open(version, record).sign(DATA));
+
+    KeyCustody.Factory unknown =
+        Pkcs11.custody(SoftHsm.library(), "no-such-token", PinSource.of(SoftHsm.PIN));
+    assertThatThrownBy(() -> unknown.open(context()))
+        .isInstanceOf(dev.hsm.HsmException.class)
+        .hasMessageContaining("no token labelled 'no-such-token'")
+        .hasMessageContaining(SoftHsm.LABEL);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private VersionBinding binding(String name, int version, Algorithm algorithm) {

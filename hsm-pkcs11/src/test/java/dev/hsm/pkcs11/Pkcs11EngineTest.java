@@ -85,8 +85,8 @@ class Pkcs11EngineTest {
     return HsmConfig.sqlite(dir.resolve("hsm.db"))
         .keyFile(keyFile)
         .clock(clock)
-        // The core's delegate, as an application configures it.
-        .pkcs11(SoftHsm.library(), SoftHsm.slot(), PinSource.of(SoftHsm.PIN));
+        // The core's delegate, as an application configures it, finding the token by its label.
+        .pkcs11(SoftHsm.library(), SoftHsm.LABEL, PinSource.of(SoftHsm.PIN));
   }
 
   @AfterEach

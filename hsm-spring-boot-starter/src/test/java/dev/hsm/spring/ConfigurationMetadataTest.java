@@ -41,6 +41,7 @@ class ConfigurationMetadataTest {
             "hsm.unlock.key-file",
             "hsm.pkcs11.library",
             "hsm.pkcs11.slot",
+            "hsm.pkcs11.token-label",
             "hsm.pkcs11.pin-env",
             "hsm.pkcs11.pin-file",
             "hsm.pkcs11.software-algorithms",

@@ -28,10 +28,21 @@ public final class Pkcs11Module {
    */
   public static KeyCustody.Factory factory(
       Path library, long slotId, PinSource pin, Set<Algorithm> inSoftware) {
+    return invoke(long.class, library, slotId, pin, inSoftware);
+  }
+
+  /** {@code dev.hsm.pkcs11.Pkcs11.custody(library, tokenLabel, pin, inSoftware)}. */
+  public static KeyCustody.Factory factory(
+      Path library, String tokenLabel, PinSource pin, Set<Algorithm> inSoftware) {
+    return invoke(String.class, library, tokenLabel, pin, inSoftware);
+  }
+
+  private static KeyCustody.Factory invoke(
+      Class<?> tokenType, Path library, Object token, PinSource pin, Set<Algorithm> inSoftware) {
     Method custody;
     try {
       Class<?> entry = Class.forName(ENTRY_CLASS, true, loader());
-      custody = entry.getMethod("custody", Path.class, long.class, PinSource.class, Set.class);
+      custody = entry.getMethod("custody", Path.class, tokenType, PinSource.class, Set.class);
     } catch (ClassNotFoundException | NoSuchMethodException e) {
       throw new InvalidArgumentException(
           "PKCS#11 custody needs the module dev.hsm:hsm-pkcs11 on the classpath: add"
@@ -39,7 +50,7 @@ public final class Pkcs11Module {
               + "</dependency>");
     }
     try {
-      return (KeyCustody.Factory) custody.invoke(null, library, slotId, pin, inSoftware);
+      return (KeyCustody.Factory) custody.invoke(null, library, token, pin, inSoftware);
     } catch (InvocationTargetException e) {
       if (e.getCause() instanceof HsmException) {
         throw (HsmException) e.getCause();

@@ -50,7 +50,7 @@ class MicronautPkcs11ContractTest extends AnnotatedServiceContract implements Te
     Map<String, String> properties = new HashMap<>();
     TestHsm.properties(dir).forEach((k, v) -> properties.put(k, v.toString()));
     properties.put("hsm.pkcs11.library", SoftHsm.library().toString());
-    properties.put("hsm.pkcs11.slot", Long.toString(SoftHsm.slot()));
+    properties.put("hsm.pkcs11.token-label", SoftHsm.LABEL);
     properties.put("hsm.pkcs11.pin-file", pin.toString());
     properties.put("hsm.pkcs11.software-algorithms", "AES_256_GCM_SIV,ML_DSA_65,ML_KEM_768_X25519");
     return properties;

@@ -57,7 +57,8 @@ final class Token {
    * @throws HsmException if the library or slot cannot be opened
    */
   static Token open(String library, SlotSelection slot, PinSource pin) {
-    return OPEN.computeIfAbsent(library + "\n" + slot, key -> connect(library, slot, pin));
+    SlotSelection resolved = slot.resolved(library);
+    return OPEN.computeIfAbsent(library + "\n" + resolved, key -> connect(library, resolved, pin));
   }
 
   private static Token connect(String library, SlotSelection slot, PinSource pin) {

@@ -51,7 +51,7 @@ class Pkcs11ProfileTest {
                 "--spring.datasource.url=jdbc:sqlite:" + dir.resolve("customers.db"),
                 "--hsm.store.path=" + dir.resolve("hsm.db"),
                 "--hsm.pkcs11.library=" + SoftHsm.library(),
-                "--hsm.pkcs11.slot=" + SoftHsm.slot())) {
+                "--hsm.pkcs11.token-label=" + SoftHsm.LABEL)) {
       HsmClient hsm = app.getBean(HsmClient.class);
       assertThat(hsm.cryptoProvider(Algorithm.ECDSA_P256_SHA256)).contains("SunPKCS11");
       assertThat(hsm.cryptoProvider(Algorithm.AES_256_GCM)).contains("SunPKCS11");
