@@ -15,7 +15,9 @@ import dev.hsm.KeyMaterial;
 import dev.hsm.KeyNotExtractableException;
 import dev.hsm.KeySpec;
 import dev.hsm.KeyVersionDestroyedException;
+import dev.hsm.Operation;
 import dev.hsm.PinSource;
+import dev.hsm.StandardSigner;
 import dev.hsm.VerificationFailedException;
 import dev.hsm.VersionBelowMinimumException;
 import java.nio.ByteBuffer;
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -44,6 +47,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,6 +127,30 @@ class Pkcs11EngineTest {
       key.verify(DATA, key.sign(DATA));
       assertThat(key.verifyJws(key.signJws(DATA))).isEqualTo(DATA);
     }
+  }
+
+  @Test
+  void standardSignaturesAndOaep_forOutsideTools_comeFromTheToken() throws Exception {
+    KeyHandle release =
+        hsm.createKey("release", KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD));
+    Signature jdk = Signature.getInstance("SHA256withECDSAinP1363Format", "SunEC");
+    jdk.initVerify(publicKey(release.publicKeyPem(), "EC"));
+    jdk.update(DATA);
+    assertThat(jdk.verify(release.signStandard(DATA))).isTrue();
+    StandardSigner streamed = release.standardSigner();
+    streamed.update(DATA, 0, 4);
+    streamed.update(DATA, 4, DATA.length - 4);
+    jdk.update(DATA);
+    assertThat(jdk.verify(streamed.sign())).isTrue();
+
+    KeyHandle transport = hsm.createKey("inbox", KeySpec.rsaOaepSha256(2048));
+    Cipher sender = Cipher.getInstance("RSA/ECB/OAEPPadding", "SunJCE");
+    sender.init(
+        Cipher.ENCRYPT_MODE,
+        publicKey(transport.publicKeyPem(), "RSA"),
+        new OAEPParameterSpec(
+            "SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+    assertThat(transport.decryptStandardOaep(sender.doFinal(DATA), new byte[0], 1)).isEqualTo(DATA);
   }
 
   @Test
