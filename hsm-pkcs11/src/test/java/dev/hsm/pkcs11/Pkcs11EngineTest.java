@@ -8,6 +8,7 @@ import dev.hsm.AuditEntry;
 import dev.hsm.DataKey;
 import dev.hsm.HsmClient;
 import dev.hsm.HsmConfig;
+import dev.hsm.KeyAlreadyExistsException;
 import dev.hsm.KeyDisabledException;
 import dev.hsm.KeyHandle;
 import dev.hsm.KeyIntegrityException;
@@ -286,6 +287,16 @@ class Pkcs11EngineTest {
                 hsm.importKey("imported", KeySpec.aes256Gcm(), KeyMaterial.secretKey(new byte[32])))
         .isInstanceOf(UnsupportedByTokenException.class);
     assertThat(hsm.findKey("imported")).isEmpty();
+  }
+
+  @Test
+  void aKeyWhoseNameIsTaken_leavesNoObjectInTheToken() throws Exception {
+    hsm.createKey("taken", KeySpec.hmacSha256());
+    String stored = alias("taken", 1);
+    String prefix = stored.substring(0, stored.lastIndexOf('-') + 1); // this store's version 1
+    assertThatThrownBy(() -> hsm.createKey("taken", KeySpec.hmacSha256()))
+        .isInstanceOf(KeyAlreadyExistsException.class);
+    assertThat(TokenObjects.aliases(prefix)).containsExactly(stored);
   }
 
   @Test
