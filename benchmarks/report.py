@@ -392,6 +392,60 @@ def jca_headline(found):
             f"{rnum(ratio(found.get('ours'), found.get('keyHandle')))} | >= {JCA_TARGET} |"]
 
 
+# --- The PKCS#11 custody (issue 15 item 5): Pkcs11Ops, KeyHandle on keys in the SoftHSM2 token
+# against raw SunPKCS11 on the same token, one thread. Results in pkcs11.json.
+PKCS11_TARGET = 0.9
+PKCS11_OPERATIONS = [
+    ("ecdsaP256Sign", "ECDSA P-256 sign, 256 B"),
+    ("aesGcm1k", "AES-256-GCM encrypt, 1 KiB"),
+    ("hmacSha256_1k", "HMAC-SHA-256, 1 KiB"),
+]
+
+
+def pkcs11_results():
+    """JMH method -> primaryMetric at one thread, from pkcs11.json; empty if it was not run."""
+    found = {}
+    for e in load("pkcs11.json"):
+        cls, method = e["benchmark"].split(".")[-2:]
+        if cls == "Pkcs11Ops" and e["threads"] == 1:
+            found[method] = e["primaryMetric"]
+    return found
+
+
+def pkcs11_section(found):
+    """The "PKCS#11 custody" section of docs/BENCHMARKS.md, as lines; empty if not run."""
+    if not found:
+        return []
+    lines = [
+        "## PKCS#11 custody (SoftHSM2)",
+        "",
+        "Each operation through `KeyHandle` on a key held in the SoftHSM2 token (PKCS#11 custody, issue 15)",
+        "against the same operation through raw SunPKCS11 on the same token (a token-object key it generated; one",
+        "initialised engine per thread). One thread; ops/s (higher is better), ± error; JMH JSON: `pkcs11.json`.",
+        "",
+        "| operation | ours (`KeyHandle`) | raw SunPKCS11 | ours/raw | target | verdict |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for method, label in PKCS11_OPERATIONS:
+        ours, raw = found.get(method + "_ours"), found.get(method + "_raw")
+        r = ratio(ours, raw)
+        lines.append(f"| {label} | {cell(ours)} | {cell(raw)} | {rnum(r)} | >= {PKCS11_TARGET}x "
+                     f"| {verdict(r, PKCS11_TARGET)} |")
+    lines.append("")
+    return lines
+
+
+def pkcs11_headline(found):
+    """Lines for the README headline; empty if it was not run."""
+    if not found:
+        return []
+    lines = ["", "| PKCS#11 custody (SoftHSM2), one thread | ours/raw SunPKCS11 | target |", "|---|---:|---|"]
+    for method, label in PKCS11_OPERATIONS:
+        lines.append(f"| {label} | {rnum(ratio(found.get(method + '_ours'), found.get(method + '_raw')))} "
+                     f"| >= {PKCS11_TARGET} |")
+    return lines
+
+
 def pq_headline(found):
     """Lines for the README headline: ours/limit, one thread; empty if it was not run."""
     if not found:
@@ -647,6 +701,9 @@ for line in pq_section(post_quantum):
 jca = jca_results()
 for line in jca_section(jca):
     p(line)
+pkcs11 = pkcs11_results()
+for line in pkcs11_section(pkcs11):
+    p(line)
 postgres = pg_results()
 for line in pg_section(postgres):
     p(line)
@@ -669,6 +726,9 @@ if not post_quantum:
 if not jca:
     p("- The JCA provider (`Signature.sign` through `dev.hsm.jca.HsmProvider` against `KeyHandle.sign`,")
     p(f"  issue 14) was not run, so its target (>= {JCA_TARGET}x the direct call) is not assessed.")
+if not pkcs11:
+    p("- The PKCS#11 custody (`KeyHandle` on keys in the SoftHSM2 token against raw SunPKCS11 on the same")
+    p(f"  token, issue 15) was not run, so its target (>= {PKCS11_TARGET}x raw) is not assessed.")
 p("- The pure-Java fallback at two threads (its one-thread table is above; the run stays within")
 p("  15 minutes by measuring the pure-Java engines at one thread only).")
 p("")
@@ -679,7 +739,7 @@ if os.path.exists(notes):
     p("")
 p("## Raw results")
 p("")
-p(f"JMH JSON and logs: `{os.path.relpath(RESULTS, os.path.dirname(HERE))}/threads-1.json`, `threads-2.json`, `keys-1.json`, `keys-2.json`, `open.json`, `shared.json`, `pg.json`, `pq.json`, `jca.json`, `*.log` (not committed).")
+p(f"JMH JSON and logs: `{os.path.relpath(RESULTS, os.path.dirname(HERE))}/threads-1.json`, `threads-2.json`, `keys-1.json`, `keys-2.json`, `open.json`, `shared.json`, `pg.json`, `pq.json`, `jca.json`, `pkcs11.json`, `*.log` (not committed).")
 print("\n".join(out))
 
 # A headline for README.md (run.sh splices it between the bench markers there).
@@ -697,5 +757,6 @@ for cls, size, label, alg in OPERATIONS:
 head.extend(annotation_headline(annotation))
 head.extend(pq_headline(post_quantum))
 head.extend(jca_headline(jca))
+head.extend(pkcs11_headline(pkcs11))
 with open(os.path.join(RESULTS, "headline.md"), "w") as f:
     f.write("\n".join(head) + "\n")

@@ -10,7 +10,7 @@
 # Bouncy Castle call (one thread), the PostgreSQL store against SQLite (issue 13: an embedded
 # PostgreSQL 17 per fork, about 2 min), then the annotation-path benchmarks
 # (benchmarks/micronaut, benchmarks/spring: @Signed/@Encrypted through each starter against the
-# direct call), and generates the report. Short JMH settings, on purpose (the whole run must stay
+# direct call), the PKCS#11 custody against raw SunPKCS11, and generates the report. Short JMH settings, on purpose (the whole run must stay
 # near 15 minutes; the post-quantum and PostgreSQL steps add about 8): one fork, 2 x 1 s warm-up and 3 x 1.5 s
 # measurement iterations per benchmark; key creation and first use 5 x 1 s warm-up and 3 x 2 s; two
 # processes on one store 3 x 2 s and 3 x 3 s.
@@ -114,6 +114,15 @@ echo "== JMH, JCA provider, 1 thread: $JMH_OPTS"
 # shellcheck disable=SC2086
 java -jar "$JAR" "$JCA_OPS" $JMH_OPTS -t 1 -foe false \
   -rf json -rff "$RESULTS/jca.json" | tee "$RESULTS/jca.log"
+
+# 5d. The PKCS#11 custody (issue 15): ECDSA P-256 sign, AES-256-GCM 1 KiB and HMAC-SHA-256 1 KiB
+# through KeyHandle on keys held in the SoftHSM2 token, against raw SunPKCS11 on the same token,
+# one thread. About 1.5 min.
+PKCS11_OPS='^dev.hsm.bench.Pkcs11Ops\.'
+echo "== JMH, PKCS#11 custody, 1 thread: $JMH_OPTS"
+# shellcheck disable=SC2086
+java -jar "$JAR" "$PKCS11_OPS" $JMH_OPTS -t 1 -foe false \
+  -rf json -rff "$RESULTS/pkcs11.json" | tee "$RESULTS/pkcs11.log"
 
 # 6. JMH: throughput benchmarks with 1 and 2 threads, then single-shot store opening.
 OPS='^dev.hsm.bench.(EcdsaP256Sign|EcdsaP256Verify|Ed25519Sign|RsaPss2048Sign|AesGcmEncrypt|AesGcmDecrypt|HmacSha256)\.'

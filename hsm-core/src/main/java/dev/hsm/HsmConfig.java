@@ -1,5 +1,6 @@
 package dev.hsm;
 
+import dev.hsm.internal.custody.Pkcs11Module;
 import dev.hsm.internal.custody.SoftwareCustody;
 import dev.hsm.internal.store.SqliteKeyRecordStore;
 import dev.hsm.observe.HsmObserver;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where the store is, how to unlock it, and how the client behaves. Immutable: each {@code
@@ -129,6 +131,63 @@ public final class HsmConfig {
         clock,
         nativeCrypto,
         observers);
+  }
+
+  /**
+   * Key custody in the PKCS#11 token in slot {@code slotId} of {@code library} (a hardware HSM, a
+   * cloud HSM's PKCS#11 library, SoftHSM2), logged in to with the PIN from {@code pin}: keys are
+   * generated in the token, never leave it, and every operation runs there; the store keeps only
+   * references (docs/PKCS11.md). Needs the module {@code dev.hsm:hsm-pkcs11} on the classpath; the
+   * store still needs its own unlock secret, for its records and audit log.
+   *
+   * @throws InvalidArgumentException if hsm-pkcs11 is not on the classpath, or an argument is
+   *     missing or negative
+   */
+  public HsmConfig pkcs11(Path library, long slotId, PinSource pin) {
+    return pkcs11(library, slotId, pin, Set.of());
+  }
+
+  /**
+   * {@link #pkcs11(Path, long, PinSource)}, with the keys of the algorithms in {@code inSoftware}
+   * held by software custody instead (wrapped in the store, used in this JVM): an explicit choice
+   * for algorithms the token cannot hold, such as AES-GCM-SIV for searchable fields.
+   *
+   * @throws InvalidArgumentException if hsm-pkcs11 is not on the classpath, or an argument is
+   *     missing or negative
+   */
+  public HsmConfig pkcs11(Path library, long slotId, PinSource pin, Set<Algorithm> inSoftware) {
+    InvalidArgumentException.requireNonNull(library, "library");
+    InvalidArgumentException.requireNonNull(pin, "pin");
+    InvalidArgumentException.requireNonNull(inSoftware, "inSoftware");
+    return custody(Pkcs11Module.factory(library, slotId, pin, inSoftware));
+  }
+
+  /**
+   * Key custody in the PKCS#11 token labelled {@code tokenLabel} in {@code library}, as {@link
+   * #pkcs11(Path, long, PinSource)} explains; the label is looked up in the library when the store
+   * opens, so it holds when slot ids change.
+   *
+   * @throws InvalidArgumentException if hsm-pkcs11 is not on the classpath, or an argument is
+   *     missing or empty
+   */
+  public HsmConfig pkcs11(Path library, String tokenLabel, PinSource pin) {
+    return pkcs11(library, tokenLabel, pin, Set.of());
+  }
+
+  /**
+   * {@link #pkcs11(Path, String, PinSource)}, with the keys of the algorithms in {@code inSoftware}
+   * held by software custody instead.
+   *
+   * @throws InvalidArgumentException if hsm-pkcs11 is not on the classpath, or an argument is
+   *     missing or empty
+   */
+  public HsmConfig pkcs11(
+      Path library, String tokenLabel, PinSource pin, Set<Algorithm> inSoftware) {
+    InvalidArgumentException.requireNonNull(library, "library");
+    InvalidArgumentException.requireNonNull(tokenLabel, "tokenLabel");
+    InvalidArgumentException.requireNonNull(pin, "pin");
+    InvalidArgumentException.requireNonNull(inSoftware, "inSoftware");
+    return custody(Pkcs11Module.factory(library, tokenLabel, pin, inSoftware));
   }
 
   /** Unlock with {@code secret}. */

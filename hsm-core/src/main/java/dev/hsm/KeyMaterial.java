@@ -1,6 +1,7 @@
 package dev.hsm;
 
 import dev.hsm.internal.crypto.Pem;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import javax.security.auth.Destroyable;
 
@@ -21,7 +22,12 @@ public final class KeyMaterial implements Destroyable {
     /** A PKCS#8 PrivateKeyInfo, DER. */
     PRIVATE_PKCS8,
     /** An X.509 SubjectPublicKeyInfo, DER. */
-    PUBLIC_X509
+    PUBLIC_X509,
+    /**
+     * No material: the label of a key already in the store's custody (a PKCS#11 token object), to
+     * adopt as it is ({@link #tokenObject}). Software custody refuses it.
+     */
+    TOKEN_OBJECT
   }
 
   private final Form form;
@@ -65,6 +71,21 @@ public final class KeyMaterial implements Destroyable {
     return new KeyMaterial(
         Form.PUBLIC_X509,
         Pem.decode(InvalidArgumentException.requireNonNull(pem, "pem"), "PUBLIC KEY"));
+  }
+
+  /**
+   * A key already in a PKCS#11 token, named by the label the JDK's PKCS#11 key store lists it under
+   * (a secret key's CKA_LABEL; for a private key, the CKA_LABEL of the certificate beside it), for
+   * {@link HsmAdmin#importKey} on a store whose custody is that token: the key is adopted, not
+   * copied, and from then on answers only to the store (hsm-pkcs11's docs/PKCS11.md). Any other
+   * custody refuses it with {@link InvalidKeyMaterialException}.
+   */
+  public static KeyMaterial tokenObject(String label) {
+    InvalidArgumentException.requireNonNull(label, "label");
+    if (label.isEmpty()) {
+      throw new InvalidArgumentException("a token object's label must not be empty");
+    }
+    return new KeyMaterial(Form.TOKEN_OBJECT, label.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The encoding of the material. */

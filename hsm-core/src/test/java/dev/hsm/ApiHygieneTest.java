@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The public API stays separate from the implementation: only the two known entry points reach into
+ * The public API stays separate from the implementation: only the known entry points reach into
  * {@code dev.hsm.internal}, and no public signature of {@code dev.hsm}, {@code dev.hsm.spi} or
  * {@code dev.hsm.config} exposes a type of Bouncy Castle, JDBC, sqlite-jdbc or Nimbus.
  */
@@ -36,6 +36,10 @@ class ApiHygieneTest {
       Set.of(
           "dev.hsm.HsmClient -> dev.hsm.internal.engine.Engine",
           "dev.hsm.HsmConfig -> dev.hsm.internal.custody.SoftwareCustody",
+          // HsmConfig.pkcs11 reaches the optional hsm-pkcs11 module by name.
+          "dev.hsm.HsmConfig -> dev.hsm.internal.custody.Pkcs11Module",
+          // KeyCustody.software(): the built-in custody, for a token custody's software-held keys.
+          "dev.hsm.spi.KeyCustody -> dev.hsm.internal.custody.SoftwareCustody",
           "dev.hsm.HsmConfig -> dev.hsm.internal.store.SqliteKeyRecordStore",
           "dev.hsm.KeyMaterial -> dev.hsm.internal.crypto.Pem");
 

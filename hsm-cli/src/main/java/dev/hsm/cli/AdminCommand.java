@@ -36,19 +36,19 @@ final class AdminCommand extends Group {
 
     @Override
     void run(HsmClient hsm) {
-      var session = admin.session(hsm); // the current credential is checked first
+      var session = adminSession(admin, hsm); // the current credential is checked first
       char[] passphrase =
           newPassphraseFile != null
               ? Secrets.fromFile(newPassphraseFile, "new admin passphrase")
-              : Secrets.fromEnv("HSM_NEW_ADMIN_PASSPHRASE");
+              : Secrets.fromEnv(context(), "HSM_NEW_ADMIN_PASSPHRASE");
       if (passphrase == null) {
-        if (!Secrets.canPrompt()) {
+        if (!Secrets.canPrompt(context())) {
           throw new CliException(
               ExitCodes.USAGE,
               "no new admin credential: give --new-admin-passphrase-file or set"
                   + " HSM_NEW_ADMIN_PASSPHRASE");
         }
-        passphrase = Secrets.prompt("new admin passphrase", true);
+        passphrase = Secrets.prompt(context(), "new admin passphrase", true);
       }
       try {
         session.setAdminPassphrase(passphrase);

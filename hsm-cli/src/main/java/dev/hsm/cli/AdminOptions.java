@@ -22,19 +22,19 @@ final class AdminOptions {
   Path adminPassphraseFile;
 
   /** An admin session: with the given credential, or none if the store has none. */
-  HsmAdmin session(HsmClient hsm) {
+  HsmAdmin session(HsmClient hsm, Context context) {
     char[] credential =
         adminPassphraseFile != null
             ? Secrets.fromFile(adminPassphraseFile, "admin passphrase")
-            : Secrets.fromEnv(ENV);
+            : Secrets.fromEnv(context, ENV);
     if (credential == null) {
       try {
         return hsm.admin();
       } catch (AdminAuthenticationException needed) {
-        if (!Secrets.canPrompt()) {
+        if (!Secrets.canPrompt(context)) {
           throw needed;
         }
-        credential = Secrets.prompt("admin passphrase", false);
+        credential = Secrets.prompt(context, "admin passphrase", false);
       }
     }
     try {

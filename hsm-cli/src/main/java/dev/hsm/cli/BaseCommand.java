@@ -1,5 +1,6 @@
 package dev.hsm.cli;
 
+import dev.hsm.HsmAdmin;
 import dev.hsm.HsmClient;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -20,13 +21,23 @@ abstract class BaseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (HsmClient hsm = store.open()) {
+    try (HsmClient hsm = store.in(context()).open()) {
       run(hsm);
     }
     return ExitCodes.OK;
   }
 
   abstract void run(HsmClient hsm) throws Exception;
+
+  /** The run's environment, streams and terminal. */
+  Context context() {
+    return Context.of(spec);
+  }
+
+  /** An admin session on {@code hsm}, with the credential {@code admin} finds. */
+  HsmAdmin adminSession(AdminOptions admin, HsmClient hsm) {
+    return admin.session(hsm, context());
+  }
 
   PrintWriter out() {
     return spec.commandLine().getOut();

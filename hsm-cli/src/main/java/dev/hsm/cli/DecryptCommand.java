@@ -41,14 +41,15 @@ final class DecryptCommand extends BaseCommand {
     Io.checkNew(target);
     String name = keyName;
     if (name == null) {
-      try (InputStream in = Io.open(file)) {
+      try (InputStream in = Io.open(context(), file)) {
         name = FileEnvelope.keyName(in);
       }
     }
     var key = hsm.key(name);
-    Progress progress = new Progress(err(), "decrypting " + file, Files.size(file), output.json);
+    Progress progress =
+        new Progress(err(), context(), "decrypting " + file, Files.size(file), output.json);
     long total;
-    try (InputStream in = Io.open(file);
+    try (InputStream in = Io.open(context(), file);
         Io.NewFile out = new Io.NewFile(target)) {
       total = FileEnvelope.decrypt(key, FileEnvelope.context(context), in, out.stream(), progress);
       out.commit();

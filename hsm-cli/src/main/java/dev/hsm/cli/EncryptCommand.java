@@ -43,9 +43,9 @@ final class EncryptCommand extends BaseCommand {
     Io.checkNew(target);
     KeyHandle key = hsm.key(keyName);
     long size = Files.size(file);
-    Progress progress = new Progress(err(), "encrypting " + file, size, output.json);
+    Progress progress = new Progress(err(), context(), "encrypting " + file, size, output.json);
     long total;
-    try (InputStream in = Io.open(file);
+    try (InputStream in = Io.open(context(), file);
         Io.NewFile out = new Io.NewFile(target)) {
       total = FileEnvelope.encrypt(key, FileEnvelope.context(context), in, out.stream(), progress);
       out.commit();

@@ -2,6 +2,7 @@ package dev.hsm.cli;
 
 import dev.hsm.AdminAuthenticationException;
 import dev.hsm.AuditLogIntegrityException;
+import dev.hsm.CertificateMismatchException;
 import dev.hsm.InvalidArgumentException;
 import dev.hsm.InvalidCiphertextException;
 import dev.hsm.InvalidKeyMaterialException;
@@ -41,13 +42,16 @@ final class ExitCodes {
   /** The passphrase or key file does not unlock the store, or the admin credential is wrong. */
   static final int AUTHENTICATION = 3;
 
-  /** No such key, key version, store, or input file. */
+  /** No such key, key version, certificate, store, or input file. */
   static final int NOT_FOUND = 4;
 
   /** The key's policy or state refuses the operation (the refusal is in the audit log). */
   static final int REFUSED = 5;
 
-  /** A signature, JWS or ciphertext does not verify; the audit log or a key fails its check. */
+  /**
+   * A signature, JWS or ciphertext does not verify; the audit log or a key fails its check; a
+   * certificate chain does not fit the key version it is attached to.
+   */
   static final int INVALID = 6;
 
   /** What would be created exists already: a key, a store, an output file. */
@@ -84,7 +88,8 @@ final class ExitCodes {
     if (failure instanceof VerificationFailedException
         || failure instanceof InvalidCiphertextException
         || failure instanceof AuditLogIntegrityException
-        || failure instanceof KeyIntegrityException) {
+        || failure instanceof KeyIntegrityException
+        || failure instanceof CertificateMismatchException) {
       return INVALID;
     }
     if (failure instanceof KeyAlreadyExistsException
@@ -117,6 +122,10 @@ final class ExitCodes {
     if (failure instanceof StandardSignatureNotAllowedException) {
       return "sign files with a key made for it: hsm key create NAME --algorithm"
           + " ECDSA_P256_SHA256 --operations SIGN_STANDARD";
+    }
+    if (failure instanceof CertificateMismatchException) {
+      return "attach the chain a CA issued for this version: its request comes from hsm cert csr"
+          + " NAME --version N, and the file lists the version's certificate first";
     }
     if (failure instanceof KeyNotFoundException) {
       return "hsm key list shows the store's keys";

@@ -48,6 +48,7 @@ final class InitCommand implements Callable<Integer> {
               argon2Iterations != null ? argon2Iterations : defaults.iterations(),
               defaults.parallelism());
     }
+    store.in(Context.of(spec));
     try (HsmClient hsm = store.create(argon2)) {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("store", store.path().toString());

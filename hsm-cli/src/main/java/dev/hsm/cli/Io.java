@@ -1,5 +1,6 @@
 package dev.hsm.cli;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,9 +24,13 @@ final class Io {
     return path.toString().equals("-");
   }
 
-  static InputStream open(Path path) throws IOException {
+  /** The file, or stdin for {@code -} (not closed by closing what this returns). */
+  static InputStream open(Context context, Path path) throws IOException {
     if (isStdio(path)) {
-      return System.in;
+      return new FilterInputStream(context.in()) {
+        @Override
+        public void close() {}
+      };
     }
     if (!Files.exists(path)) {
       throw new CliException(ExitCodes.NOT_FOUND, "no such file: " + path);
@@ -33,8 +38,8 @@ final class Io {
     return Files.newInputStream(path);
   }
 
-  static byte[] readAll(Path path) throws IOException {
-    try (InputStream in = open(path)) {
+  static byte[] readAll(Context context, Path path) throws IOException {
+    try (InputStream in = open(context, path)) {
       return in.readAllBytes();
     }
   }
@@ -48,10 +53,10 @@ final class Io {
   }
 
   /** Writes {@code bytes} to a new file, or to stdout for {@code -}. */
-  static void writeNew(Path target, byte[] bytes) throws IOException {
+  static void writeNew(Context context, Path target, byte[] bytes) throws IOException {
     if (isStdio(target)) {
-      System.out.write(bytes);
-      System.out.flush();
+      context.out().write(bytes);
+      context.out().flush();
       return;
     }
     try (NewFile file = new NewFile(target, true)) {

@@ -41,9 +41,9 @@ final class JwsCommand extends Group {
       if (outFile != null) {
         Io.checkNew(outFile);
       }
-      String jws = hsm.key(keyName).signJws(Io.readAll(payload));
+      String jws = hsm.key(keyName).signJws(Io.readAll(context(), payload));
       if (outFile != null) {
-        Io.writeNew(outFile, (jws + "\n").getBytes(StandardCharsets.US_ASCII));
+        Io.writeNew(context(), outFile, (jws + "\n").getBytes(StandardCharsets.US_ASCII));
       } else {
         out().println(jws);
         out().flush();
@@ -71,10 +71,10 @@ final class JwsCommand extends Group {
 
     @Override
     void run(HsmClient hsm) throws Exception {
-      String jws = new String(Io.readAll(token), StandardCharsets.US_ASCII).trim();
+      String jws = new String(Io.readAll(context(), token), StandardCharsets.US_ASCII).trim();
       byte[] payload = hsm.key(keyName).verifyJws(jws);
-      System.out.write(payload);
-      System.out.flush();
+      context().out().write(payload);
+      context().out().flush();
     }
   }
 }

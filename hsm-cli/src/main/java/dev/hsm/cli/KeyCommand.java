@@ -159,9 +159,10 @@ final class KeyCommand extends Group {
 
   @Command(
       name = "disable",
-      mixinStandardHelpOptions = true,
       description = "Disables the whole key, or one version (reversible with enable).")
   static final class Disable extends OnKey {
+    @Mixin HelpOption help;
+
     @Option(names = "--version", paramLabel = "N", description = "Only this version.")
     Integer version;
 
@@ -177,11 +178,10 @@ final class KeyCommand extends Group {
     }
   }
 
-  @Command(
-      name = "enable",
-      mixinStandardHelpOptions = true,
-      description = "Enables a disabled key, or one disabled version.")
+  @Command(name = "enable", description = "Enables a disabled key, or one disabled version.")
   static final class Enable extends OnKey {
+    @Mixin HelpOption help;
+
     @Option(names = "--version", paramLabel = "N", description = "Only this version.")
     Integer version;
 
@@ -199,11 +199,12 @@ final class KeyCommand extends Group {
 
   @Command(
       name = "schedule-destruction",
-      mixinStandardHelpOptions = true,
       description =
           "Schedules a version for destruction after a waiting period (admin); until then it is"
               + " unusable and cancel-destruction brings it back.")
   static final class ScheduleDestruction extends OnKey {
+    @Mixin HelpOption help;
+
     @Mixin AdminOptions admin;
 
     @Option(names = "--version", required = true, paramLabel = "N", description = "The version.")
@@ -219,16 +220,17 @@ final class KeyCommand extends Group {
 
     @Override
     void run(HsmClient hsm) {
-      admin.session(hsm).scheduleDestruction(name, version, waitingPeriod);
+      adminSession(admin, hsm).scheduleDestruction(name, version, waitingPeriod);
       printKey(hsm, "key " + name + " version " + version + " scheduled for destruction");
     }
   }
 
   @Command(
       name = "cancel-destruction",
-      mixinStandardHelpOptions = true,
       description = "Cancels a scheduled destruction (admin); the version becomes disabled.")
   static final class CancelDestruction extends OnKey {
+    @Mixin HelpOption help;
+
     @Mixin AdminOptions admin;
 
     @Option(names = "--version", required = true, paramLabel = "N", description = "The version.")
@@ -236,7 +238,7 @@ final class KeyCommand extends Group {
 
     @Override
     void run(HsmClient hsm) {
-      admin.session(hsm).cancelDestruction(name, version);
+      adminSession(admin, hsm).cancelDestruction(name, version);
       printKey(hsm, "key " + name + " version " + version + " no longer scheduled (disabled)");
     }
   }
@@ -268,7 +270,7 @@ final class KeyCommand extends Group {
             ExitCodes.USAGE, "nothing to set: give --rotation-period or --min-decryption-version");
       }
       hsm.key(name); // a missing key fails before the admin credential is asked for
-      var session = admin.session(hsm);
+      var session = adminSession(admin, hsm);
       if (rotationPeriod != null) {
         session.setRotationPeriod(name, rotationPeriod);
       }
@@ -281,13 +283,14 @@ final class KeyCommand extends Group {
 
   @Command(
       name = "public",
-      mixinStandardHelpOptions = true,
       description = {
         "Prints a key's public key: PEM (SubjectPublicKeyInfo, what openssl takes), a JWK, or a"
             + " JWK set of every enabled version (what JOSE verifiers take).",
         "The OpenPGP public key is printed by hsm pgp public-key."
       })
   static final class PublicKey extends OnKey {
+    @Mixin HelpOption help;
+
     enum Format {
       pem,
       jwk,
@@ -377,7 +380,7 @@ final class KeyCommand extends Group {
                       ? Operation.VERIFY
                       : Operation.ENCRYPT);
       String text = Files.readString(pem, StandardCharsets.UTF_8);
-      admin.session(hsm).importKey(name, spec, KeyMaterial.publicKeyPem(text));
+      adminSession(admin, hsm).importKey(name, spec, KeyMaterial.publicKeyPem(text));
       printKey(hsm, "imported public key " + name);
     }
   }
@@ -418,8 +421,8 @@ final class KeyCommand extends Group {
     void run(HsmClient hsm) throws Exception {
       Io.checkNew(outFile);
       String transport = Files.readString(transportPem, StandardCharsets.UTF_8);
-      byte[] exported = admin.session(hsm).exportKey(name, transport, signer);
-      Io.writeNew(outFile, exported);
+      byte[] exported = adminSession(admin, hsm).exportKey(name, transport, signer);
+      Io.writeNew(context(), outFile, exported);
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("key", name);
       result.put("file", outFile.toString());
@@ -458,7 +461,7 @@ final class KeyCommand extends Group {
     @Override
     void run(HsmClient hsm) throws Exception {
       byte[] exported = Files.readAllBytes(inFile);
-      admin.session(hsm).importExportedKey(name, exported, transport, signer);
+      adminSession(admin, hsm).importExportedKey(name, exported, transport, signer);
       printKey(hsm, "imported key " + name);
     }
   }

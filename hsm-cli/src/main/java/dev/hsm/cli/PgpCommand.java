@@ -54,11 +54,11 @@ final class PgpCommand extends Group {
       OpenPgp pgp = new OpenPgp(hsm.key(keyName));
       byte[] armored = pgp.armoredPublicKey(userId != null ? userId : keyName);
       if (outFile == null) {
-        System.out.write(armored);
-        System.out.flush();
+        context().out().write(armored);
+        context().out().flush();
         return;
       }
-      Io.writeNew(outFile, armored);
+      Io.writeNew(context(), outFile, armored);
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("key", keyName);
       result.put("version", pgp.version());
@@ -95,9 +95,9 @@ final class PgpCommand extends Group {
       OpenPgp pgp = new OpenPgp(hsm.key(keyName));
       PGPSignatureGenerator generator = pgp.detachedSigner();
       long size = Files.size(file);
-      Progress progress = new Progress(err(), "signing " + file, size, output.json);
+      Progress progress = new Progress(err(), context(), "signing " + file, size, output.json);
       byte[] buffer = new byte[Io.CHUNK];
-      try (InputStream in = Io.open(file)) {
+      try (InputStream in = Io.open(context(), file)) {
         int n;
         while ((n = in.read(buffer)) > 0) {
           generator.update(buffer, 0, n);
@@ -106,7 +106,7 @@ final class PgpCommand extends Group {
       }
       PGPSignature signature = generator.generate();
       progress.finish();
-      Io.writeNew(target, OpenPgp.armored(signature));
+      Io.writeNew(context(), target, OpenPgp.armored(signature));
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("file", file.toString());
       result.put("key", keyName);

@@ -16,11 +16,11 @@ final class Progress {
   private long done;
   private long lastDraw;
 
-  Progress(PrintWriter err, String what, long total, boolean quiet) {
+  Progress(PrintWriter err, Context context, String what, long total, boolean quiet) {
     this.err = err;
     this.what = what;
     this.total = total;
-    this.shown = !quiet && System.console() != null;
+    this.shown = !quiet && context.console() != null;
   }
 
   void advance(long bytes) {

@@ -19,9 +19,9 @@ final class Secrets {
   private Secrets() {}
 
   /** The value of environment variable {@code name}, or {@code null} if unset or empty. */
-  static char[] fromEnv(String name) {
-    String value = System.getenv(name);
-    return value == null || value.isEmpty() ? null : value.toCharArray();
+  static char[] fromEnv(Context context, String name) {
+    String value = context.env(name);
+    return value == null ? null : value.toCharArray();
   }
 
   /** The first line of {@code file} (a trailing newline is not part of the passphrase). */
@@ -53,13 +53,13 @@ final class Secrets {
   }
 
   /** Whether a person can be asked: stdin and stdout are a terminal. */
-  static boolean canPrompt() {
-    return System.console() != null;
+  static boolean canPrompt(Context context) {
+    return context.console() != null;
   }
 
   /** Asks on the terminal without echo; {@code confirm} asks twice and compares. */
-  static char[] prompt(String question, boolean confirm) {
-    Console console = System.console();
+  static char[] prompt(Context context, String question, boolean confirm) {
+    Console console = context.console();
     if (console == null) {
       throw new CliException(ExitCodes.USAGE, "cannot ask for the " + question + ": no terminal");
     }

@@ -79,10 +79,10 @@ final class SignCommand extends BaseCommand {
     }
     StandardSigner signer = key.standardSigner(); // refuses a key not made for it, before reading
     MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-    Progress progress = new Progress(err(), "signing " + file, size, output.json);
+    Progress progress = new Progress(err(), context(), "signing " + file, size, output.json);
     byte[] buffer = new byte[Io.CHUNK];
     long total = 0;
-    try (InputStream in = Io.open(file)) {
+    try (InputStream in = Io.open(context(), file)) {
       int n;
       while ((n = in.read(buffer)) > 0) {
         signer.update(buffer, 0, n);
@@ -105,7 +105,7 @@ final class SignCommand extends BaseCommand {
       encoded =
           (Base64.getEncoder().encodeToString(encoded) + "\n").getBytes(StandardCharsets.US_ASCII);
     }
-    Io.writeNew(target, encoded);
+    Io.writeNew(context(), target, encoded);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("file", file.toString());
     result.put("bytes", total);

@@ -32,7 +32,7 @@ final class SlotCommand extends Group {
 
     @Override
     void run(HsmClient hsm) {
-      List<UnlockSlotInfo> slots = admin.session(hsm).unlockSlots();
+      List<UnlockSlotInfo> slots = adminSession(admin, hsm).unlockSlots();
       Map<String, Object> result = new LinkedHashMap<>();
       result.put(
           "slots",
@@ -85,15 +85,15 @@ final class SlotCommand extends Group {
         char[] passphrase =
             newPassphraseFile != null
                 ? Secrets.fromFile(newPassphraseFile, "new passphrase")
-                : Secrets.fromEnv("HSM_NEW_PASSPHRASE");
+                : Secrets.fromEnv(context(), "HSM_NEW_PASSPHRASE");
         if (passphrase == null) {
-          if (!Secrets.canPrompt()) {
+          if (!Secrets.canPrompt(context())) {
             throw new CliException(
                 ExitCodes.USAGE,
                 "no new secret: give --new-key-file or --new-passphrase-file, or set"
                     + " HSM_NEW_PASSPHRASE");
           }
-          passphrase = Secrets.prompt("new passphrase", true);
+          passphrase = Secrets.prompt(context(), "new passphrase", true);
         }
         try {
           secret = UnlockSecret.passphrase(passphrase);
@@ -101,7 +101,7 @@ final class SlotCommand extends Group {
           Arrays.fill(passphrase, '\0');
         }
       }
-      long id = admin.session(hsm).addUnlockSlot(secret);
+      long id = adminSession(admin, hsm).addUnlockSlot(secret);
       secret.destroy();
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("id", id);
@@ -122,7 +122,7 @@ final class SlotCommand extends Group {
 
     @Override
     void run(HsmClient hsm) {
-      admin.session(hsm).removeUnlockSlot(id);
+      adminSession(admin, hsm).removeUnlockSlot(id);
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("removed", id);
       print(result, "removed unlock slot " + id);

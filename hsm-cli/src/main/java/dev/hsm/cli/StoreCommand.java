@@ -44,7 +44,7 @@ final class StoreCommand extends Group {
       if (Files.exists(target)) {
         throw new CliException(ExitCodes.EXISTS, "a file exists at " + target + " already");
       }
-      admin.session(hsm).backup(target);
+      adminSession(admin, hsm).backup(target);
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("backup", target.toString());
       print(result, "backed up to " + target);
@@ -68,6 +68,7 @@ final class StoreCommand extends Group {
 
     @Override
     public Integer call() {
+      store.in(Context.of(spec));
       if (!Files.isRegularFile(backup)) {
         throw new CliException(ExitCodes.NOT_FOUND, "no backup file at " + backup);
       }
@@ -125,7 +126,7 @@ final class StoreCommand extends Group {
         }
       }
       try {
-        admin.session(hsm).rotateMasterKey(secrets.toArray(new UnlockSecret[0]));
+        adminSession(admin, hsm).rotateMasterKey(secrets.toArray(new UnlockSecret[0]));
       } finally {
         secrets.forEach(UnlockSecret::destroy);
       }

@@ -19,14 +19,12 @@ final class StoreOptions {
   @Option(
       names = "--store",
       paramLabel = "FILE",
-      defaultValue = "${env:HSM_STORE}",
       description = "The store file (default: $HSM_STORE).")
   Path store;
 
   @Option(
       names = "--key-file",
       paramLabel = "FILE",
-      defaultValue = "${env:HSM_KEY_FILE}",
       description = "Unlock with this key file (default: $HSM_KEY_FILE).")
   Path keyFile;
 
@@ -43,6 +41,23 @@ final class StoreOptions {
       description =
           "Unlock with the passphrase in this environment variable (default: ${DEFAULT-VALUE}).")
   String passphraseEnv;
+
+  private Context context;
+
+  /**
+   * Takes what the options leave open from the run's environment ({@code HSM_STORE}, {@code
+   * HSM_KEY_FILE}, the passphrase variable); called once before any other method.
+   */
+  StoreOptions in(Context context) {
+    this.context = context;
+    if (store == null && context.env("HSM_STORE") != null) {
+      store = context.path(context.env("HSM_STORE"));
+    }
+    if (keyFile == null && context.env("HSM_KEY_FILE") != null) {
+      keyFile = context.path(context.env("HSM_KEY_FILE"));
+    }
+    return this;
+  }
 
   /** The store path, or a usage error saying how to give one. */
   Path path() {
@@ -68,13 +83,12 @@ final class StoreOptions {
     if (passphraseFile != null) {
       return passphrase(Secrets.fromFile(passphraseFile, "passphrase"));
     }
-    char[] fromEnv = Secrets.fromEnv(passphraseEnv);
+    char[] fromEnv = Secrets.fromEnv(context, passphraseEnv);
     if (fromEnv != null) {
-      Arrays.fill(fromEnv, '\0');
-      return UnlockSecret.passphraseFromEnv(passphraseEnv);
+      return passphrase(fromEnv);
     }
-    if (Secrets.canPrompt()) {
-      return passphrase(Secrets.prompt("passphrase of " + path(), confirmPrompt));
+    if (Secrets.canPrompt(context)) {
+      return passphrase(Secrets.prompt(context, "passphrase of " + path(), confirmPrompt));
     }
     throw new CliException(
         ExitCodes.USAGE,

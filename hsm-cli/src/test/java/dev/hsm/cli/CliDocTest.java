@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -15,8 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs docs/CLI.md: every {@code sh} block whose first line is {@code # run: NAME}, in order, as
- * one script (stopping at the first failing command) in a fresh directory, with the built {@code
- * hsm} on the PATH; then checks what the page says its verification commands print.
+ * one script (stopping at the first failing command) in a fresh directory, with an {@code hsm} on
+ * the PATH that runs each command inside this JVM ({@link HsmBridge}; CliLauncherTest runs each
+ * command family through the packaged launcher); then checks what the page says its verification
+ * commands (openssl, gpg, jarsigner, as processes) print.
  */
 class CliDocTest {
   private static final Pattern BLOCK =
@@ -40,23 +41,32 @@ class CliDocTest {
     assertThat(blocks)
         .extracting(b -> b.lines().findFirst().orElseThrow())
         .contains(
-            "# run: operators", "# run: ci-job", "# run: verify-openssl", "# run: verify-gpg");
+            "# run: operators",
+            "# run: ci-job",
+            "# run: verify-openssl",
+            "# run: verify-gpg",
+            "# run: jar",
+            "# run: verify-jar");
     Path bin = Files.createDirectory(dir.resolve("bin"));
-    Path hsm =
-        Files.writeString(
-            bin.resolve("hsm"), "#!/bin/sh\nexec sh '" + Cli.TARGET.resolve("hsm") + "' \"$@\"\n");
-    Files.setPosixFilePermissions(hsm, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path work = Files.createDirectory(dir.resolve("work"));
     String script = "set -eu\nexport PATH='" + bin + "':\"$PATH\"\n" + String.join("\n", blocks);
     Path file = Files.writeString(dir.resolve("cli-doc.sh"), script);
 
-    Cli.Result ran = new Cli(work).tool("bash", file.toString());
+    Cli.Result ran;
+    try (HsmBridge bridge = new HsmBridge(dir.resolve("bridge"))) {
+      bridge.install(bin);
+      ran = new Cli(work).tool("bash", file.toString());
+    }
 
     assertThat(ran.exit()).as(ran.toString()).isZero();
-    assertThat(ran.out()).contains("Verified OK").contains("{\"artifact\":\"app-1.0.tar.gz\"}");
+    assertThat(ran.out())
+        .contains("Verified OK")
+        .contains("{\"artifact\":\"app-1.0.tar.gz\"}")
+        .contains("jar verified.");
     assertThat(ran.stderr())
         .contains("Good signature from \"Example Releases <releases@example.org>\"");
     assertThat(work.resolve("app-1.0.tar.gz.sig")).exists();
+    assertThat(work.resolve("app-1.0-signed.jar")).exists();
     assertThat(work.resolve("ci-copy.db")).doesNotExist();
   }
 }

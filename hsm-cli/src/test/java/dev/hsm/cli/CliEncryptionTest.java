@@ -30,7 +30,8 @@ class CliEncryptionTest {
     plain = new byte[3 * FileEnvelope.CHUNK + 1000]; // three full chunks and a short last one
     new SecureRandom().nextBytes(plain);
     Files.write(dir.resolve("data.bin"), plain);
-    Cli.Result encrypted = cli.hsm("encrypt", "--key", "files", "--context", "backup", "data.bin");
+    Cli.Result encrypted =
+        cli.hsm("encrypt", "--key", "files", "--context", "backup", cli.path("data.bin"));
     assertThat(encrypted.exit()).as(encrypted.toString()).isZero();
   }
 
@@ -44,13 +45,19 @@ class CliEncryptionTest {
   private Cli.Result decrypt(byte[] file, String context) throws Exception {
     Files.write(dir.resolve("in.hsmenc"), file);
     Files.deleteIfExists(dir.resolve("in"));
-    return cli.hsm("decrypt", "--context", context, "in.hsmenc");
+    return cli.hsm("decrypt", "--context", context, cli.path("in.hsmenc"));
   }
 
   @Test
   void aFile_roundTrips_andTheKeyComesFromItsHeader() throws Exception {
     Cli.Result decrypted =
-        cli.hsm("decrypt", "--context", "backup", "--out", "back.bin", "data.bin.hsmenc");
+        cli.hsm(
+            "decrypt",
+            "--context",
+            "backup",
+            "--out",
+            cli.path("back.bin"),
+            cli.path("data.bin.hsmenc"));
 
     assertThat(decrypted.exit()).as(decrypted.toString()).isZero();
     assertThat(Files.readAllBytes(dir.resolve("back.bin"))).isEqualTo(plain);
@@ -67,8 +74,9 @@ class CliEncryptionTest {
     Files.write(dir.resolve("empty"), new byte[0]);
     Files.write(dir.resolve("two"), Arrays.copyOf(plain, 2 * FileEnvelope.CHUNK));
     for (String name : new String[] {"empty", "two"}) {
-      assertThat(cli.hsm("encrypt", "--key", "files", name).exit()).isZero();
-      Cli.Result back = cli.hsm("decrypt", "--out", name + ".back", name + ".hsmenc");
+      assertThat(cli.hsm("encrypt", "--key", "files", cli.path(name)).exit()).isZero();
+      Cli.Result back =
+          cli.hsm("decrypt", "--out", cli.path(name + ".back"), cli.path(name + ".hsmenc"));
       assertThat(back.exit()).as(back.toString()).isZero();
       assertThat(Files.readAllBytes(dir.resolve(name + ".back")))
           .isEqualTo(Files.readAllBytes(dir.resolve(name)));

@@ -124,7 +124,7 @@ class CliOperatorTest {
         .contains("tokens:2")
         .contains("tokens:3")
         .doesNotContain("tokens:1");
-    Cli.Result pem = cli.hsm("key", "public", "tokens", "--out", "tokens.pem");
+    Cli.Result pem = cli.hsm("key", "public", "tokens", "--out", cli.path("tokens.pem"));
     assertThat(pem.exit()).isZero();
     Cli.Result parsed =
         cli.tool("openssl", "pkey", "-pubin", "-in", "tokens.pem", "-noout", "-text");
@@ -203,11 +203,12 @@ class CliOperatorTest {
     assertThat(rotated.exit()).as(rotated.toString()).isZero();
     assertThat(cli.hsm("key", "public", "tokens", "--format", "jwk").out()).isEqualTo(jwk);
 
-    assertThat(cli.hsm("store", "backup", "main.backup").exit()).isZero();
-    assertThat(cli.hsm("store", "backup", "main.backup").exit()).isEqualTo(7);
+    assertThat(cli.hsm("store", "backup", cli.path("main.backup")).exit()).isZero();
+    assertThat(cli.hsm("store", "backup", cli.path("main.backup")).exit()).isEqualTo(7);
     Cli restore = new Cli(dir).env("HSM_STORE", dir.resolve("restored.db").toString());
     restore.env("HSM_KEY_FILE", cli.env("HSM_KEY_FILE"));
-    Map<String, Object> restored = json(restore.hsm("store", "restore", "main.backup", "--json"));
+    Map<String, Object> restored =
+        json(restore.hsm("store", "restore", cli.path("main.backup"), "--json"));
     assertThat(restored.get("keys")).isEqualTo(1L);
     assertThat(restore.hsm("key", "public", "tokens", "--format", "jwk").out()).isEqualTo(jwk);
   }
@@ -220,8 +221,11 @@ class CliOperatorTest {
     source.hsm("key", "create", "exporter", "--algorithm", "ECDSA_P256_SHA256");
     target.hsm(
         "key", "create", "transport", "--algorithm", "RSA_OAEP_SHA256", "--rsa-bits", "2048");
-    assertThat(target.hsm("key", "public", "transport", "--out", "transport.pem").exit()).isZero();
-    assertThat(source.hsm("key", "public", "exporter", "--out", "exporter.pem").exit()).isZero();
+    assertThat(
+            target.hsm("key", "public", "transport", "--out", target.path("transport.pem")).exit())
+        .isZero();
+    assertThat(source.hsm("key", "public", "exporter", "--out", source.path("exporter.pem")).exit())
+        .isZero();
     Cli.Result trusted =
         target.hsm(
             "key",
@@ -230,7 +234,7 @@ class CliOperatorTest {
             "--algorithm",
             "ECDSA_P256_SHA256",
             "--pem",
-            "exporter.pem");
+            target.path("exporter.pem"));
     assertThat(trusted.exit()).as(trusted.toString()).isZero();
 
     Cli.Result exported =
@@ -239,11 +243,11 @@ class CliOperatorTest {
             "export",
             "shared",
             "--transport-pem",
-            "transport.pem",
+            source.path("transport.pem"),
             "--signer",
             "exporter",
             "--out",
-            "shared.hsmx");
+            source.path("shared.hsmx"));
     assertThat(exported.exit()).as(exported.toString()).isZero();
     Cli.Result imported =
         target.hsm(
@@ -251,7 +255,7 @@ class CliOperatorTest {
             "import",
             "shared",
             "--in",
-            "shared.hsmx",
+            target.path("shared.hsmx"),
             "--transport",
             "transport",
             "--signer",
@@ -271,7 +275,7 @@ class CliOperatorTest {
             "import",
             "copy",
             "--in",
-            "altered.hsmx",
+            target.path("altered.hsmx"),
             "--transport",
             "transport",
             "--signer",
@@ -304,7 +308,11 @@ class CliOperatorTest {
             new String[] {"key", "create", "--help"},
             new String[] {"sign", "--help"},
             new String[] {"pgp", "sign", "--help"},
-            new String[] {"audit", "tail", "--help"})) {
+            new String[] {"audit", "tail", "--help"},
+            new String[] {"key", "disable", "--help"},
+            new String[] {"key", "public", "--help"},
+            new String[] {"jar", "sign", "--help"},
+            new String[] {"cert", "self-sign", "--help"})) {
       Cli.Result help = cli.hsm(args);
       assertThat(help.exit()).as(String.join(" ", args)).isZero();
       assertThat(help.out()).contains("Usage: hsm");
@@ -314,7 +322,10 @@ class CliOperatorTest {
         .contains("refused by the key's policy or state");
     Cli.Result completion = cli.hsm("generate-completion");
     assertThat(completion.exit()).isZero();
-    assertThat(completion.out()).contains("complete -F").contains("schedule-destruction");
+    assertThat(completion.out())
+        .contains("complete -F")
+        .contains("schedule-destruction")
+        .contains("self-sign");
     assertThat(new String(cli.hsm("--version").stdout(), UTF_8)).startsWith("hsm ");
   }
 }

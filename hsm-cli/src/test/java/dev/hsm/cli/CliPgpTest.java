@@ -62,7 +62,7 @@ class CliPgpTest {
             "--user-id",
             "Example Releases <releases@example.org>",
             "--out",
-            "releases.asc",
+            cli.path("releases.asc"),
             "--json");
     assertThat(exported.exit()).as(exported.toString()).isZero();
     Cli.Result imported = gpg("--import", dir.resolve("releases.asc").toString());

@@ -3,6 +3,7 @@ package dev.hsm.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -97,7 +98,8 @@ class CliSigningTest {
     create("ed", "ED25519");
     Path pem = publicPem("ed");
 
-    Cli.Result signed = cli.hsm("sign", "--key", "ed", "--out", "ed.sig", artifact.toString());
+    Cli.Result signed =
+        cli.hsm("sign", "--key", "ed", "--out", cli.path("ed.sig"), artifact.toString());
 
     assertThat(signed.exit()).as(signed.toString()).isZero();
     Cli.Result verified =
@@ -119,7 +121,7 @@ class CliSigningTest {
 
   @Test
   void base64Signature_ofStdin_decodesToWhatOpensslVerifies_andJsonNamesTheVersion()
-      throws IOException {
+      throws Exception {
     create("release", "ECDSA_P256_SHA256");
     cli.hsm("key", "rotate", "release");
     Path pem = publicPem("release");
@@ -134,11 +136,12 @@ class CliSigningTest {
     assertThat(openssl("-sha256", new String[0], pem, signature, artifact).exit()).isZero();
 
     Cli.Result json =
-        cli.hsm("sign", "--key", "release", "--json", "--out", "x.sig", artifact.toString());
+        cli.hsm(
+            "sign", "--key", "release", "--json", "--out", cli.path("x.sig"), artifact.toString());
     assertThat(json.out())
         .contains("\"version\":2")
-        .contains("\"algorithm\":\"ECDSA_P256_SHA256\"")
-        .contains("\"signature\":\"x.sig\"");
+        .contains("\"algorithm\":\"ECDSA_P256_SHA256\"");
+    assertThat(JSONObjectUtils.parse(json.out()).get("signature")).isEqualTo(cli.path("x.sig"));
   }
 
   @Test
@@ -174,7 +177,7 @@ class CliSigningTest {
     }
     cli.env("HSM_JAVA_OPTS", "-Xmx48m");
 
-    Cli.Result signed = cli.hsm("sign", "--key", "release", large.toString());
+    Cli.Result signed = cli.hsmProcess("sign", "--key", "release", large.toString());
 
     assertThat(signed.exit()).as(signed.toString()).isZero();
     assertThat(openssl("-sha256", new String[0], pem, dir.resolve("large.bin.sig"), large).exit())

@@ -378,7 +378,7 @@ final class HsmKeyStore extends KeyStoreSpi {
   /**
    * The version's public key on the JDK's providers, or {@code null} if they lack the algorithm.
    */
-  private static PublicKey publicKey(Algorithm algorithm, KeyHandle handle, int version) {
+  static PublicKey publicKey(Algorithm algorithm, KeyHandle handle, int version) {
     String keyAlgorithm = JcaNames.keyAlgorithm(algorithm);
     try {
       String pem = handle.publicKeyPem(version);

@@ -1,19 +1,24 @@
 package dev.hsm.jca;
 
 import dev.hsm.Algorithm;
+import dev.hsm.InvalidArgumentException;
 import dev.hsm.KeyHandle;
+import dev.hsm.KeyInfo;
 import dev.hsm.Operation;
+import dev.hsm.WrongKeyTypeException;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.ObjectOutputStream;
 import java.math.BigInteger;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECParameterSpec;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -68,6 +73,41 @@ public class HsmPrivateKey implements PrivateKey {
           handle, version, algorithm, jcaName, operations, ((RSAPublicKey) publicKey).getModulus());
     }
     return new HsmPrivateKey(handle, version, algorithm, jcaName, operations);
+  }
+
+  /**
+   * The handle for {@code version} of {@code key}, as the {@code DevHsm} key store gives one for
+   * the version it presents (the newest enabled version with a certificate chain): for code that
+   * signs with a version of its own choosing, such as a JAR signed with the certificate of an older
+   * version. Its public parameters come from the version's certificate, or else its public key.
+   * Signing with it passes the policy gate as any handle's does.
+   *
+   * @throws WrongKeyTypeException if the key has no private key the provider can use (a symmetric
+   *     key other than HMAC, or an imported public key); HMAC keys have {@link HsmSecretKey}s
+   * @throws dev.hsm.KeyNotFoundException if the key has no such version
+   * @throws dev.hsm.KeyDisabledException if the version is not enabled
+   */
+  public static HsmPrivateKey forVersion(KeyHandle key, int version) {
+    InvalidArgumentException.requireNonNull(key, "key");
+    KeyInfo info = key.info();
+    Algorithm algorithm = info.algorithm();
+    if (info.publicOnly()
+        || (algorithm.kind() != Algorithm.Kind.SIGNATURE
+            && algorithm != Algorithm.RSA_OAEP_SHA256)) {
+      throw new WrongKeyTypeException(
+          "key '"
+              + key.name()
+              + "' is "
+              + (info.publicOnly() ? "an imported public key" : algorithm.toString())
+              + ": it has no private key for the JCA");
+    }
+    key.publicKeyPem(version); // a missing or unusable version fails here, not when signing
+    List<X509Certificate> chain = key.certificateChain(version);
+    PublicKey publicKey =
+        chain.isEmpty()
+            ? HsmKeyStore.publicKey(algorithm, key, version)
+            : chain.get(0).getPublicKey();
+    return of(key, version, algorithm, info.operations(), publicKey);
   }
 
   /** The key's name in the store: the {@code KeyStore} alias. */

@@ -2,6 +2,7 @@ package dev.hsm.spi;
 
 import dev.hsm.Algorithm;
 import dev.hsm.KeyMaterial;
+import dev.hsm.internal.custody.SoftwareCustody;
 
 /**
  * Who holds key material and runs the operations with it. The engine keeps everything else (names,
@@ -30,6 +31,15 @@ public interface KeyCustody extends AutoCloseable {
 
     /** What the custody is, for messages, e.g. {@code software}. Never a PIN or other secret. */
     String description();
+  }
+
+  /**
+   * The built-in software custody (material wrapped under the store's master key, operations in
+   * this JVM), for a custody that keeps some keys there: a token custody asked to hold the
+   * algorithms its token lacks in software.
+   */
+  static Factory software() {
+    return SoftwareCustody.factory();
   }
 
   /** What this custody is, for messages: the same text as its factory's description. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Where key records live: names, versions, states, policies, wrapped material or token references,
@@ -146,6 +147,28 @@ public interface KeyRecordStore extends AutoCloseable {
    * @throws IllegalArgumentException if the lists differ in size (then nothing was written)
    */
   void insertKeys(List<StoredKey> keys, List<StoredAuditEntry> audit);
+
+  /**
+   * Stores new keys, as {@link #insertKeys}, chained after the audit log's head as it is when they
+   * are written. {@code chain} is given that head (empty for an empty log) and returns the keys and
+   * their entries, the first entry chained to the head; nothing is written if it returns none. It
+   * may be called more than once (after a lost connection) and must not use the store.
+   *
+   * <p>This default reads the head, then calls {@link #insertKeys}: if another client appends to
+   * the log in between, it throws {@link ConcurrentUpdateException} and the engine chains again. A
+   * store shared by many clients overrides it to read the head inside the write's transaction while
+   * holding other writers of new keys off (PostgreSQL: a transaction-scoped advisory lock), so that
+   * concurrent creations in several instances queue for the lock instead of failing and retrying.
+   *
+   * @throws dev.hsm.KeyAlreadyExistsException as for {@link #insertKeys}
+   * @throws ConcurrentUpdateException as for {@link #insertKeys}
+   */
+  default void insertKeysAfterHead(Function<Optional<StoredAuditEntry>, NewKeys> chain) {
+    NewKeys batch = chain.apply(lastAuditEntry());
+    if (!batch.keys().isEmpty()) {
+      insertKeys(batch.keys(), batch.audit());
+    }
+  }
 
   /**
    * Replaces a key's row and all its version rows (a version missing from {@code key} is removed),

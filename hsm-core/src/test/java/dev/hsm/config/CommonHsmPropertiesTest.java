@@ -386,4 +386,42 @@ class CommonHsmPropertiesTest {
         .doesNotContain("hunter2")
         .doesNotContain("horse");
   }
+
+  @Test
+  void pkcs11Properties_thatAreIncomplete_failNamingTheMissingOne() {
+    CommonHsmProperties noLibrary = withKeyFile();
+    noLibrary.getPkcs11().setSlot(1L);
+    assertThatThrownBy(noLibrary::toConfig)
+        .isInstanceOf(InvalidHsmPropertyException.class)
+        .hasMessageContaining("hsm.pkcs11.library");
+
+    CommonHsmProperties noSlot = withKeyFile();
+    noSlot.getPkcs11().setLibrary("/usr/lib/softhsm/libsofthsm2.so");
+    noSlot.getPkcs11().setPinEnv("HSM_PKCS11_PIN");
+    assertThatThrownBy(noSlot::toConfig)
+        .isInstanceOf(InvalidHsmPropertyException.class)
+        .hasMessageContaining("hsm.pkcs11.slot");
+
+    CommonHsmProperties twoPins = withKeyFile();
+    twoPins.getPkcs11().setLibrary("/usr/lib/softhsm/libsofthsm2.so");
+    twoPins.getPkcs11().setSlot(1L);
+    twoPins.getPkcs11().setPinEnv("HSM_PKCS11_PIN");
+    twoPins.getPkcs11().setPinFile("/run/secrets/pin");
+    assertThatThrownBy(twoPins::toConfig)
+        .isInstanceOf(InvalidHsmPropertyException.class)
+        .hasMessageContaining("two PINs");
+  }
+
+  @Test
+  void pkcs11Properties_withoutTheModule_failNamingItAndTheProperty() {
+    CommonHsmProperties properties = withKeyFile();
+    properties.getPkcs11().setLibrary("/usr/lib/softhsm/libsofthsm2.so");
+    properties.getPkcs11().setSlot(1L);
+    properties.getPkcs11().setPinFile("/run/secrets/pin");
+    assertThatThrownBy(properties::toConfig)
+        .isInstanceOf(InvalidHsmPropertyException.class)
+        .hasMessageContaining("hsm.pkcs11.library")
+        .hasMessageContaining("dev.hsm:hsm-pkcs11");
+    assertThat(properties.toString()).contains("/run/secrets/pin");
+  }
 }

@@ -17,21 +17,26 @@ import dev.hsm.spi.VersionBinding;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
@@ -42,6 +47,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What every {@link KeyCustody} must do, whoever holds the material: a backend's test extends this
@@ -56,6 +62,25 @@ public abstract class KeyCustodyContract {
   private static final byte[] DATA = "the custody contract".getBytes(StandardCharsets.UTF_8);
   private static final byte[] CONTEXT = "order 42".getBytes(StandardCharsets.UTF_8);
   private static final byte[] HEADER = {1, 0, 0, 0, 1};
+
+  /** Signatures that are a function of key and data alone, so streamed and whole are equal. */
+  private static final Set<Algorithm> DETERMINISTIC =
+      EnumSet.of(
+          Algorithm.ED25519,
+          Algorithm.RSA_PKCS1_SHA256,
+          Algorithm.RSA_PKCS1_SHA384,
+          Algorithm.RSA_PKCS1_SHA512);
+
+  /** The JDK's names for the standard signatures it verifies (ECDSA as P1363 r||s). */
+  private static final Map<Algorithm, String> JDK_SIGNATURES =
+      Map.of(
+          Algorithm.ECDSA_P256_SHA256, "SHA256withECDSAinP1363Format",
+          Algorithm.ECDSA_P384_SHA384, "SHA384withECDSAinP1363Format",
+          Algorithm.ECDSA_P521_SHA512, "SHA512withECDSAinP1363Format",
+          Algorithm.ED25519, "Ed25519",
+          Algorithm.RSA_PKCS1_SHA256, "SHA256withRSA",
+          Algorithm.RSA_PKCS1_SHA384, "SHA384withRSA",
+          Algorithm.RSA_PKCS1_SHA512, "SHA512withRSA");
 
   @TempDir protected Path dir;
 
@@ -235,6 +260,50 @@ public abstract class KeyCustodyContract {
     assertThat(ops.verify(HEADER, DATA, ops.sign(joined), 0)).isTrue();
     assertThat(ops.verify(HEADER, DATA, ops.sign(DATA), 0)).isFalse();
     assertThat(ops.verify(DATA, ops.sign(HEADER, DATA), 0)).isFalse();
+  }
+
+  /** Every signature algorithm but SLH_DSA_SHA2_128S (as SLH_DSA_SHAKE_128F; it takes seconds). */
+  static Stream<Algorithm> signatureAlgorithms() {
+    return Arrays.stream(Algorithm.values())
+        .filter(a -> a.kind() == Algorithm.Kind.SIGNATURE && a != Algorithm.SLH_DSA_SHA2_128S);
+  }
+
+  @ParameterizedTest
+  @MethodSource("signatureAlgorithms")
+  void aStreamSigner_fedInParts_signsThePartsJoined(Algorithm algorithm) throws Exception {
+    skipUnless(supports(algorithm));
+    VersionBinding version = binding("k", 1, algorithm, false);
+    KeyOperations ops = custody.open(version, custody.generate(version));
+    byte[] joined = new byte[HEADER.length + DATA.length];
+    System.arraycopy(HEADER, 0, joined, 0, HEADER.length);
+    System.arraycopy(DATA, 0, joined, HEADER.length, DATA.length);
+
+    KeyOperations.StreamSigner stream = ops.newStreamSigner();
+    stream.update(joined, 0, 3);
+    stream.update(joined, 3, 0);
+    stream.update(joined, 3, joined.length - 3);
+    byte[] streamed = stream.sign();
+
+    assertThat(ops.verify(joined, streamed, 0)).isTrue();
+    assertThat(ops.verify(DATA, streamed, 0)).isFalse();
+    String jdkName = JDK_SIGNATURES.get(algorithm);
+    if (jdkName != null) {
+      String keyAlgorithm =
+          algorithm.isRsa() ? "RSA" : algorithm == Algorithm.ED25519 ? "Ed25519" : "EC";
+      PublicKey publicKey =
+          KeyFactory.getInstance(keyAlgorithm)
+              .generatePublic(new X509EncodedKeySpec(ops.publicKey().getEncoded()));
+      Signature jdk = Signature.getInstance(jdkName);
+      jdk.initVerify(publicKey);
+      jdk.update(joined);
+      assertThat(jdk.verify(streamed)).as("the JDK's %s", jdkName).isTrue();
+    }
+    if (DETERMINISTIC.contains(algorithm)) {
+      assertThat(streamed).isEqualTo(ops.sign(joined));
+    }
+    KeyOperations.StreamSigner other = ops.newStreamSigner(); // each signer is a fresh one
+    other.update(DATA, 0, DATA.length);
+    assertThat(ops.verify(DATA, other.sign(), 0)).isTrue();
   }
 
   @ParameterizedTest

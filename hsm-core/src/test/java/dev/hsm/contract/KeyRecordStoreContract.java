@@ -20,6 +20,7 @@ import dev.hsm.StoreException;
 import dev.hsm.UnlockSecret;
 import dev.hsm.spi.ConcurrentUpdateException;
 import dev.hsm.spi.KeyRecordStore;
+import dev.hsm.spi.NewKeys;
 import dev.hsm.spi.StoreContents;
 import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
@@ -591,6 +592,59 @@ public abstract class KeyRecordStoreContract {
             s.insertKeys(
                 List.of(key("k1").build(), key("k2").build()),
                 List.of(entry(1, "key.create", "k1"))));
+  }
+
+  @Test
+  void insertKeysAfterHead_chainsAfterTheHeadAsItIsWhenWriting_andWritesWhatTheChainReturns() {
+    KeyRecordStore store = initialized();
+    open().appendAudit(entry(1)); // another client wrote last: the head is its entry
+
+    List<Optional<StoredAuditEntry>> heads = new ArrayList<>();
+    store.insertKeysAfterHead(
+        head -> {
+          heads.add(head);
+          long next = head.map(StoredAuditEntry::sequence).orElse(0L) + 1;
+          return new NewKeys(
+              List.of(key("k1").build(), key("k2").build()),
+              List.of(entry(next, "key.create", "k1"), entry(next + 1, "key.create", "k2")));
+        });
+
+    assertThat(heads)
+        .isNotEmpty()
+        .allSatisfy(head -> assertSameRecords(head.orElseThrow(), entry(1)));
+    assertThat(names(store.listKeys())).containsExactly("k1", "k2");
+    assertThat(store.auditEntries(1, 10))
+        .extracting(StoredAuditEntry::sequence)
+        .containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void insertKeysAfterHead_withNothingToWrite_writesNothing() {
+    KeyRecordStore store = initialized();
+    KeyRecordStore other = open();
+    long before = other.dataVersion();
+
+    store.insertKeysAfterHead(head -> new NewKeys(List.of(), List.of()));
+
+    assertThat(store.listKeys()).isEmpty();
+    assertThat(store.lastAuditEntry()).isEmpty();
+    assertThat(other.dataVersion()).as("another client sees no change").isEqualTo(before);
+  }
+
+  @Test
+  void insertKeysAfterHead_withATakenName_throwsKeyAlreadyExists_andWritesNothing() {
+    KeyRecordStore store = initialized();
+    store.insertKeys(List.of(key("taken").build()), List.of(entry(1, "key.create", "taken")));
+
+    assertRefusedWritingNothing(
+        store,
+        KeyAlreadyExistsException.class,
+        s ->
+            s.insertKeysAfterHead(
+                head ->
+                    new NewKeys(
+                        List.of(key("new").build(), key("taken").revision(5).build()),
+                        List.of(entry(2, "key.create", "new"), entry(3, "key.create", "taken")))));
   }
 
   // ---------------------------------------------------------------- changing keys

@@ -9,10 +9,12 @@ import dev.hsm.HsmClient;
 import dev.hsm.KeyDisabledException;
 import dev.hsm.KeyHandle;
 import dev.hsm.KeyMaterial;
+import dev.hsm.KeyNotFoundException;
 import dev.hsm.KeySpec;
 import dev.hsm.Operation;
 import dev.hsm.OperationNotPermittedException;
 import dev.hsm.TestStores;
+import dev.hsm.WrongKeyTypeException;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -300,6 +302,35 @@ class JcaProviderTest {
                 sign("SHA256withECDSA", renewed),
                 null))
         .isTrue();
+  }
+
+  @Test
+  void forVersion_givesTheHandleOfAChosenVersion_andRefusesVersionsAndKeysWithout()
+      throws Exception {
+    KeyHandle key = withSelfSigned("ec", KeySpec.ecdsaP256());
+    key.rotate();
+    key.attachCertificateChain(
+        2, List.of(Certificates.selfSigned(key, 2, CertificateSpec.subject("CN=ec v2"))));
+
+    HsmPrivateKey first = HsmPrivateKey.forVersion(key, 1);
+
+    assertThat(first.version()).isEqualTo(1);
+    assertThat(first).isInstanceOf(ECKey.class);
+    assertThat(first.getEncoded()).isNull();
+    byte[] signature = sign("SHA256withECDSA", first);
+    assertThat(jdkVerifies("SHA256withECDSA", key.certificateChain(1).get(0), signature, null))
+        .isTrue();
+    assertThat(jdkVerifies("SHA256withECDSA", key.certificateChain(2).get(0), signature, null))
+        .isFalse();
+    assertThatThrownBy(() -> HsmPrivateKey.forVersion(key, 3))
+        .isInstanceOf(KeyNotFoundException.class);
+    key.disableVersion(1);
+    assertThatThrownBy(() -> HsmPrivateKey.forVersion(key, 1))
+        .isInstanceOf(KeyDisabledException.class);
+    KeyHandle aes = hsm.createKey("aes", KeySpec.aes256Gcm());
+    assertThatThrownBy(() -> HsmPrivateKey.forVersion(aes, 1))
+        .isInstanceOf(WrongKeyTypeException.class)
+        .hasMessageContaining("key 'aes' is AES_256_GCM");
   }
 
   @Test

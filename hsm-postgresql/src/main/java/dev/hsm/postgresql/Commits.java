@@ -40,19 +40,18 @@ final class Commits {
 
   /** Counts this client's write and notifies the others; last in every write transaction. */
   void count(Connection c) throws SQLException {
+    // One statement, so one round trip: the count, then the notification.
     try (PreparedStatement count =
         c.prepareStatement(
             Schema.in(
                 schema,
-                "INSERT INTO {s}.client_commits AS cc (client, commits) VALUES (?, 1)"
-                    + " ON CONFLICT (client) DO UPDATE SET commits = cc.commits + 1"))) {
+                "WITH counted AS (INSERT INTO {s}.client_commits AS cc (client, commits)"
+                    + " VALUES (?, 1) ON CONFLICT (client) DO UPDATE SET commits = cc.commits + 1"
+                    + " RETURNING commits) SELECT pg_notify(?, ?) FROM counted"))) {
       count.setString(1, client);
-      count.executeUpdate();
-    }
-    try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-      notify.setString(1, channel);
-      notify.setString(2, client);
-      notify.executeQuery().close();
+      count.setString(2, channel);
+      count.setString(3, client);
+      count.executeQuery().close();
     }
   }
 

@@ -3,12 +3,14 @@ package dev.hsm.postgresql;
 import dev.hsm.StoreException;
 import dev.hsm.spi.ConcurrentUpdateException;
 import dev.hsm.spi.KeyRecordStore;
+import dev.hsm.spi.NewKeys;
 import dev.hsm.spi.StoreContents;
 import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
 import dev.hsm.spi.StoredSlot;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -62,6 +65,14 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
   public static final int SCHEMA_VERSION = Schema.VERSION;
 
   private final Database database;
+
+  /**
+   * Held by a transaction that stores new keys, until it ends: one lock per schema (the first key,
+   * "HSM1" in ASCII, keeps it apart from other applications' advisory locks in the database).
+   */
+  private static final String NEW_KEYS_LOCK =
+      "SELECT pg_advisory_xact_lock(1213418801, hashtext(?))";
+
   private final String schema;
   private final Commits commits;
   private final ChangeListener listener;
@@ -335,6 +346,33 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
           audit.append(c, entries);
           keys.insertNew(c, newKeys);
           commits.count(c);
+          return null;
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here the head is read inside the write's transaction, after taking a transaction-scoped
+   * advisory lock of this store's schema: instances creating keys at once queue for the lock, each
+   * chaining after the previous one's entries, instead of colliding on the audit log's sequence
+   * numbers and writing again. The lock is released by the commit; it needs no privilege.
+   */
+  @Override
+  public void insertKeysAfterHead(Function<Optional<StoredAuditEntry>, NewKeys> chain) {
+    database.write(
+        "store new keys",
+        c -> {
+          try (PreparedStatement lock = c.prepareStatement(NEW_KEYS_LOCK)) {
+            lock.setString(1, schema);
+            lock.executeQuery().close();
+          }
+          NewKeys batch = chain.apply(audit.last(c));
+          if (!batch.keys().isEmpty()) {
+            audit.append(c, batch.audit());
+            keys.insertNew(c, batch.keys());
+            commits.count(c);
+          }
           return null;
         });
   }

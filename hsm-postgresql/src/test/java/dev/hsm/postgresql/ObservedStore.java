@@ -1,14 +1,20 @@
 package dev.hsm.postgresql;
 
+import dev.hsm.spi.ConcurrentUpdateException;
 import dev.hsm.spi.KeyRecordStore;
+import dev.hsm.spi.NewKeys;
+import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * A real store seen from the engine's side: counts which keys the engine reads and what it inserts,
@@ -20,6 +26,9 @@ final class ObservedStore implements KeyRecordStore.Factory {
   private final boolean dropNotifications;
   final Map<String, AtomicInteger> keyReads = new ConcurrentHashMap<>();
   final List<Integer> insertBatches = new CopyOnWriteArrayList<>();
+
+  /** Writes of new keys that failed because another client appended to the audit log first. */
+  final AtomicInteger conflicts = new AtomicInteger();
 
   ObservedStore(KeyRecordStore.Factory real, boolean dropNotifications) {
     this.real = real;
@@ -51,6 +60,26 @@ final class ObservedStore implements KeyRecordStore.Factory {
                         .computeIfAbsent((String) args[0], k -> new AtomicInteger())
                         .incrementAndGet();
                 case "insertKeys" -> insertBatches.add(((List<StoredKey>) args[0]).size());
+                case "insertKeysAfterHead" -> {
+                  // Counts the batch the store wrote: the last one the engine chained.
+                  Function<Optional<StoredAuditEntry>, NewKeys> chain =
+                      (Function<Optional<StoredAuditEntry>, NewKeys>) args[0];
+                  AtomicReference<NewKeys> written = new AtomicReference<>();
+                  try {
+                    store.insertKeysAfterHead(
+                        head -> {
+                          written.set(chain.apply(head));
+                          return written.get();
+                        });
+                  } catch (ConcurrentUpdateException e) {
+                    conflicts.incrementAndGet();
+                    throw e;
+                  }
+                  if (!written.get().keys().isEmpty()) {
+                    insertBatches.add(written.get().keys().size());
+                  }
+                  return null;
+                }
                 default -> {}
               }
               try {

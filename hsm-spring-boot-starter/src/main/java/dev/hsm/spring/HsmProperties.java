@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * # hsm.store.url=jdbc:postgresql://db.internal:5432/app, hsm.store.user, hsm.store.password
  * # (or HSM_STORE_PASSWORD), hsm.store.schema; or hsm.store.data-source=application
  * hsm.unlock.passphrase-env=HSM_PASSPHRASE
+ * # keys in a PKCS#11 token (add dev.hsm:hsm-pkcs11): hsm.pkcs11.library, hsm.pkcs11.slot and
+ * # hsm.pkcs11.pin-env or hsm.pkcs11.pin-file
  * hsm.keys.receipts.algorithm=ECDSA_P256_SHA256
  * hsm.keys.pii.algorithm=AES_256_GCM
  * </pre>

@@ -1,6 +1,7 @@
 package dev.hsm.internal.custody;
 
 import dev.hsm.Algorithm;
+import dev.hsm.InvalidKeyMaterialException;
 import dev.hsm.KeyIntegrityException;
 import dev.hsm.KeyMaterial;
 import dev.hsm.KeySpec;
@@ -69,6 +70,11 @@ public final class SoftwareCustody implements KeyCustody {
 
   @Override
   public CustodyRecord importMaterial(VersionBinding version, KeyMaterial material) {
+    if (material.form() == KeyMaterial.Form.TOKEN_OBJECT) {
+      throw new InvalidKeyMaterialException(
+          "software custody holds no token objects: a key in a PKCS#11 token is adopted by a"
+              + " store whose custody is that token");
+    }
     return wrapped(
         version, Keys.validateImport(spec(version), material.form(), material.encoded()));
   }

@@ -99,8 +99,28 @@ public final class Engine implements HsmClient {
     KeyRecord record =
         writes.newRecord(
             with, name, spec, spec.operations(), form, false, with.custody()::generate);
-    writes.insert(with, record, AuditChain.APP, "key.create");
+    try {
+      writes.insert(with, record, AuditChain.APP, "key.create");
+    } catch (KeyAlreadyExistsException taken) {
+      discard(with, record, taken);
+      throw taken;
+    }
     return handle(name);
+  }
+
+  /**
+   * Lets the custody destroy what it made for a key that was never stored (its name was taken
+   * meanwhile): a token custody's object would otherwise stay in the token, unreferenced.
+   */
+  private static void discard(Unlocked with, KeyRecord record, RuntimeException cause) {
+    try {
+      with.custody()
+          .destroy(
+              record.binding(with.storeId(), record.primaryVersion()),
+              record.version(record.primaryVersion()).custodyRecord());
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
   }
 
   @Override

@@ -117,6 +117,9 @@ final class ExportPayload {
     }
     KeySpec spec = algorithm.isRsa() ? KeySpec.rsa(algorithm, bits) : KeySpec.of(algorithm);
     KeyMaterial.Form form = KeyMaterial.Form.valueOf(text(json, "materialForm"));
+    if (form == KeyMaterial.Form.TOKEN_OBJECT) {
+      throw new Rejected("names a token object, whose material no export carries");
+    }
     Set<Operation> operations = EnumSet.noneOf(Operation.class);
     for (String operation : text(json, "operations").split(",", -1)) {
       operations.add(Operation.valueOf(operation));

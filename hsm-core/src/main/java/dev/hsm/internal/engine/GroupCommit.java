@@ -6,6 +6,7 @@ import dev.hsm.internal.protection.AuditChain;
 import dev.hsm.internal.protection.KeyRecord;
 import dev.hsm.spi.ConcurrentUpdateException;
 import dev.hsm.spi.KeyRecordStore;
+import dev.hsm.spi.NewKeys;
 import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
 import java.util.ArrayList;
@@ -103,40 +104,19 @@ final class GroupCommit {
         KeyRecordStore backend = engine.store();
         // Once per batch: StoreException if another process rotated the master key.
         engine.settings();
-        Optional<StoredAuditEntry> last = backend.lastAuditEntry();
-        takeQueued(batch); // only now, after those reads, so that keys queued meanwhile join in
-        List<Request> writable = writable(batch);
-        if (writable.isEmpty()) {
-          return;
-        }
-        List<StoredKey> keys = new ArrayList<>();
-        List<StoredAuditEntry> entries = new ArrayList<>();
-        for (Request request : writable) { // audit entries chained in the batch's order
-          StoredAuditEntry entry =
-              engine
-                  .audit()
-                  .after(
-                      last,
-                      request.actor,
-                      request.action,
-                      request.name,
-                      1,
-                      AuditChain.OK,
-                      request.detail);
-          // Sealed here, naming its entry, which is known only now (a MAC: microseconds).
-          keys.add(request.wrappedUnder.master().seal(request.key.writtenAs(1, entry.sequence())));
-          entries.add(entry);
-          last = Optional.of(entry);
-        }
+        List<Request> written = new ArrayList<>();
         try {
-          backend.insertKeys(keys, entries);
+          backend.insertKeysAfterHead(head -> chain(batch, head, written));
+          if (written.isEmpty()) {
+            return;
+          }
           transactions++;
-          writable.forEach(Request::succeed);
+          written.forEach(Request::succeed);
           return;
         } catch (KeyAlreadyExistsException e) {
           // A name was taken before we wrote (another thread or process): fail only its callers,
           // then write the others, re-chained.
-          for (Request request : writable) {
+          for (Request request : written) {
             if (backend.findKey(request.name).isPresent()) {
               request.fail(alreadyExists(request.name));
             }
@@ -161,6 +141,40 @@ final class GroupCommit {
       failUnfinished(batch, new StoreException("key creation failed: " + e, e));
       throw e;
     }
+  }
+
+  /**
+   * The keys and audit entries of every request queued so far, chained after {@code head}; the
+   * requests they are for go in {@code written}. Called by the store once it knows the head, in its
+   * write's transaction where it can: requests queued while this thread waited for the store join
+   * the batch. Touches no store; the store may call it again.
+   */
+  private NewKeys chain(
+      List<Request> batch, Optional<StoredAuditEntry> head, List<Request> written) {
+    takeQueued(batch);
+    written.clear();
+    written.addAll(writable(batch));
+    List<StoredKey> keys = new ArrayList<>();
+    List<StoredAuditEntry> entries = new ArrayList<>();
+    Optional<StoredAuditEntry> last = head;
+    for (Request request : written) { // audit entries chained in the batch's order
+      StoredAuditEntry entry =
+          engine
+              .audit()
+              .after(
+                  last,
+                  request.actor,
+                  request.action,
+                  request.name,
+                  1,
+                  AuditChain.OK,
+                  request.detail);
+      // Sealed here, naming its entry, which is known only now (a MAC: microseconds).
+      keys.add(request.wrappedUnder.master().seal(request.key.writtenAs(1, entry.sequence())));
+      entries.add(entry);
+      last = Optional.of(entry);
+    }
+    return new NewKeys(keys, entries);
   }
 
   private void takeQueued(List<Request> batch) {

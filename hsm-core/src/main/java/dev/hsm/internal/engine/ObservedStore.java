@@ -1,6 +1,7 @@
 package dev.hsm.internal.engine;
 
 import dev.hsm.spi.KeyRecordStore;
+import dev.hsm.spi.NewKeys;
 import dev.hsm.spi.StoreContents;
 import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * The client's store, telling its {@link Observers} of every audit entry the client writes once the
@@ -52,6 +55,25 @@ final class ObservedStore implements KeyRecordStore {
   public void insertKeys(List<StoredKey> keys, List<StoredAuditEntry> audit) {
     store.insertKeys(keys, audit);
     observers.audited(audit);
+  }
+
+  /**
+   * As the store does (a shared store chains inside its transaction, under its lock); the entries
+   * heard are those of the batch the store last asked for, which is the one it wrote.
+   */
+  @Override
+  public void insertKeysAfterHead(Function<Optional<StoredAuditEntry>, NewKeys> chain) {
+    AtomicReference<NewKeys> written = new AtomicReference<>();
+    store.insertKeysAfterHead(
+        head -> {
+          NewKeys batch = chain.apply(head);
+          written.set(batch);
+          return batch;
+        });
+    NewKeys batch = written.get();
+    if (batch != null && !batch.keys().isEmpty()) {
+      observers.audited(batch.audit());
+    }
   }
 
   @Override

@@ -19,6 +19,8 @@ import java.util.List;
  * hsm.cache-size=10000
  * hsm.refresh-interval=1s
  * hsm.native-crypto=AUTO                     # AUTO, OFF or REQUIRED; see dev.hsm.NativeCrypto
+ * hsm.pkcs11.library=/usr/lib/softhsm/libsofthsm2.so  # keys in a PKCS#11 token (hsm-pkcs11),
+ * hsm.pkcs11.slot=1234567890                 #   with pin-env or pin-file
  * hsm.keys.receipts.algorithm=ECDSA_P256_SHA256   # see HsmKeyConfiguration
  * </pre>
  */
@@ -26,8 +28,9 @@ import java.util.List;
 public class HsmConfiguration extends CommonHsmProperties {
 
   /** Created by Micronaut with the nested settings and each {@code hsm.keys.<name>}. */
-  public HsmConfiguration(Store store, Unlock unlock, List<HsmKeyConfiguration> keys) {
-    super(store, unlock);
+  public HsmConfiguration(
+      Store store, Unlock unlock, Pkcs11 pkcs11, List<HsmKeyConfiguration> keys) {
+    super(store, unlock, pkcs11);
     for (HsmKeyConfiguration key : keys) {
       getKeys().put(key.getName(), key);
     }
@@ -40,4 +43,8 @@ public class HsmConfiguration extends CommonHsmProperties {
   /** {@code hsm.unlock.*}. */
   @ConfigurationProperties("unlock")
   public static class Unlock extends CommonHsmProperties.Unlock {}
+
+  /** {@code hsm.pkcs11.*}: key custody in a PKCS#11 token (add dev.hsm:hsm-pkcs11). */
+  @ConfigurationProperties("pkcs11")
+  public static class Pkcs11 extends CommonHsmProperties.Pkcs11 {}
 }
