@@ -271,6 +271,8 @@ class MicronautDocTest {
     Path pom = dir.resolve(artifactId + "-" + snapshot + ".pom");
     Files.copy(module.resolve("pom.xml"), pom);
     names.add(Path.of("dev/hsm", artifactId, VERSION, pom.getFileName().toString()));
+    // Maven's local copy under the plain -SNAPSHOT name, beside the timestamped one
+    names.add(Path.of("dev/hsm", artifactId, VERSION, artifactId + "-" + VERSION + ".pom"));
     if (jar) {
       Path classes = module.resolve("target/classes");
       assertThat(classes).as("compiled before this test").isDirectory();
@@ -278,6 +280,7 @@ class MicronautDocTest {
       jar(classes, file);
       extensions.add("jar");
       names.add(Path.of("dev/hsm", artifactId, VERSION, file.getFileName().toString()));
+      names.add(Path.of("dev/hsm", artifactId, VERSION, artifactId + "-" + VERSION + ".jar"));
     }
     String updated = timestamp.replace(".", "");
     StringBuilder metadata =
