@@ -214,6 +214,9 @@ class MicronautDocTest {
       assertThat(found).contains("\"name\":\"Ada\"").contains("\"address\":\"1 Main St\"");
       assertThat(get(http, base + "/hsm")).contains("\"name\":\"receipts\"");
       assertThat(get(http, base + "/health")).contains("\"hsm\"").contains("\"keys\":3");
+      assertThat(get(http, base + "/metrics/hsm.operations"))
+          .contains("\"name\":\"hsm.operations\"")
+          .contains("sign-jws");
       String database = "";
       try (Stream<Path> dbFiles = Files.list(app)) {
         for (Path file :
