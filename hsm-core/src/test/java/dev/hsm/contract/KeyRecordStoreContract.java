@@ -595,6 +595,31 @@ public abstract class KeyRecordStoreContract {
   }
 
   @Test
+  void insertKeys_ofAThousandKeysAtOnce_writesThemAll_orNoneIfOneNameIsTaken() {
+    // More keys than one PostgreSQL statement has parameters for: that store writes them in
+    // batches instead of its one statement, with the same outcome.
+    KeyRecordStore store = initialized();
+    store.insertKeys(List.of(key("taken").build()), List.of(entry(1, "key.create", "taken")));
+    List<StoredKey> many = new ArrayList<>();
+    List<StoredAuditEntry> entries = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      many.add(key("k" + i).build());
+      entries.add(entry(2 + i, "key.create", "k" + i));
+    }
+    List<StoredKey> withTaken = new ArrayList<>(many);
+    withTaken.set(999, key("taken").revision(5).build());
+    List<StoredAuditEntry> withTakenEntries = new ArrayList<>(entries);
+    withTakenEntries.set(999, entry(1_001, "key.create", "taken"));
+
+    assertRefusedWritingNothing(
+        store, KeyAlreadyExistsException.class, s -> s.insertKeys(withTaken, withTakenEntries));
+
+    store.insertKeys(many, entries);
+    assertThat(store.listKeys()).hasSize(1_001);
+    assertThat(store.lastAuditEntry().orElseThrow().sequence()).isEqualTo(1_001L);
+  }
+
+  @Test
   void insertKeysAfterHead_chainsAfterTheHeadAsItIsWhenWriting_andWritesWhatTheChainReturns() {
     KeyRecordStore store = initialized();
     open().appendAudit(entry(1)); // another client wrote last: the head is its entry

@@ -32,9 +32,14 @@ final class AuditRows {
     return Schema.in(schema, sql);
   }
 
-  private static final String INSERT =
+  /** The insert of one entry, without its values; {@link #bind} binds them. */
+  static final String INSERT_INTO =
       "INSERT INTO {s}.audit_log (seq, at, actor, action, key_name, version, outcome, detail,"
-          + " hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " hash, mac)";
+
+  static final int ENTRY_COLUMNS = 10;
+
+  private static final String INSERT = INSERT_INTO + " VALUES " + Schema.row(ENTRY_COLUMNS);
 
   /**
    * Appends {@code entry} in the caller's transaction.
@@ -44,7 +49,7 @@ final class AuditRows {
    */
   void append(Connection c, StoredAuditEntry entry) throws SQLException {
     try (PreparedStatement insert = c.prepareStatement(sql(INSERT))) {
-      bind(insert, entry);
+      bind(insert, 1, entry);
       insert.executeUpdate();
     } catch (SQLException e) {
       if ("audit_log_pkey".equals(Failures.violatedConstraint(e))) {
@@ -77,7 +82,7 @@ final class AuditRows {
     try (PreparedStatement insert = c.prepareStatement(sql(INSERT))) {
       int batched = 0;
       for (StoredAuditEntry entry : entries) {
-        bind(insert, entry);
+        bind(insert, 1, entry);
         insert.addBatch();
         if (++batched % 1_000 == 0) {
           insert.executeBatch();
@@ -87,17 +92,19 @@ final class AuditRows {
     }
   }
 
-  private static void bind(PreparedStatement insert, StoredAuditEntry entry) throws SQLException {
-    insert.setLong(1, entry.sequence());
-    insert.setLong(2, entry.atMillis());
-    insert.setString(3, entry.actor());
-    insert.setString(4, entry.action());
-    insert.setString(5, entry.keyName());
-    insert.setInt(6, entry.version());
-    insert.setString(7, entry.outcome());
-    insert.setString(8, entry.detail());
-    insert.setBytes(9, entry.hash());
-    insert.setBytes(10, entry.mac());
+  /** Binds {@code entry} to the ten parameters from {@code at}; returns the next parameter. */
+  static int bind(PreparedStatement insert, int at, StoredAuditEntry entry) throws SQLException {
+    insert.setLong(at, entry.sequence());
+    insert.setLong(at + 1, entry.atMillis());
+    insert.setString(at + 2, entry.actor());
+    insert.setString(at + 3, entry.action());
+    insert.setString(at + 4, entry.keyName());
+    insert.setInt(at + 5, entry.version());
+    insert.setString(at + 6, entry.outcome());
+    insert.setString(at + 7, entry.detail());
+    insert.setBytes(at + 8, entry.hash());
+    insert.setBytes(at + 9, entry.mac());
+    return at + 10;
   }
 
   /**
@@ -148,6 +155,28 @@ final class AuditRows {
     }
   }
 
+  /**
+   * Runs {@code lock} (a query that waits for a lock held until the transaction ends), then reads
+   * the newest entry, in one round trip: the two statements are sent together. The read starts once
+   * the lock is held, and in {@code READ COMMITTED} each statement sees what was committed before
+   * it started, so it sees every entry written under the lock before.
+   */
+  Optional<StoredAuditEntry> lastAfter(Connection c, String lock, String lockArgument)
+      throws SQLException {
+    try (PreparedStatement both =
+        c.prepareStatement(lock + "; " + sql(COLUMNS + " ORDER BY seq DESC LIMIT 1"))) {
+      both.setString(1, lockArgument);
+      both.execute(); // the lock's result first
+      if (!both.getMoreResults()) {
+        throw new SQLException("no result for the audit log's head after taking the lock");
+      }
+      try (ResultSet rows = both.getResultSet()) {
+        List<StoredAuditEntry> last = entries(rows);
+        return last.isEmpty() ? Optional.empty() : Optional.of(last.get(0));
+      }
+    }
+  }
+
   Optional<StoredAuditEntry> last(Connection c) throws SQLException {
     try (PreparedStatement query =
         c.prepareStatement(sql(COLUMNS + " ORDER BY seq DESC LIMIT 1"))) {
@@ -177,22 +206,26 @@ final class AuditRows {
   }
 
   private static List<StoredAuditEntry> entries(PreparedStatement query) throws SQLException {
-    List<StoredAuditEntry> entries = new ArrayList<>();
     try (ResultSet rows = query.executeQuery()) {
-      while (rows.next()) {
-        entries.add(
-            new StoredAuditEntry(
-                rows.getLong(1),
-                rows.getLong(2),
-                rows.getString(3),
-                rows.getString(4),
-                rows.getString(5),
-                rows.getInt(6),
-                rows.getString(7),
-                rows.getString(8),
-                rows.getBytes(9),
-                rows.getBytes(10)));
-      }
+      return entries(rows);
+    }
+  }
+
+  private static List<StoredAuditEntry> entries(ResultSet rows) throws SQLException {
+    List<StoredAuditEntry> entries = new ArrayList<>();
+    while (rows.next()) {
+      entries.add(
+          new StoredAuditEntry(
+              rows.getLong(1),
+              rows.getLong(2),
+              rows.getString(3),
+              rows.getString(4),
+              rows.getString(5),
+              rows.getInt(6),
+              rows.getString(7),
+              rows.getString(8),
+              rows.getBytes(9),
+              rows.getBytes(10)));
     }
     return entries;
   }

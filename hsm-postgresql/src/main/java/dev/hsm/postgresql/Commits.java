@@ -41,18 +41,30 @@ final class Commits {
   /** Counts this client's write and notifies the others; last in every write transaction. */
   void count(Connection c) throws SQLException {
     // One statement, so one round trip: the count, then the notification.
-    try (PreparedStatement count =
-        c.prepareStatement(
-            Schema.in(
-                schema,
-                "WITH counted AS (INSERT INTO {s}.client_commits AS cc (client, commits)"
-                    + " VALUES (?, 1) ON CONFLICT (client) DO UPDATE SET commits = cc.commits + 1"
-                    + " RETURNING commits) SELECT pg_notify(?, ?) FROM counted"))) {
-      count.setString(1, client);
-      count.setString(2, channel);
-      count.setString(3, client);
+    try (PreparedStatement count = c.prepareStatement(Schema.in(schema, countingAfter("")))) {
+      bind(count, 1);
       count.executeQuery().close();
     }
+  }
+
+  /**
+   * A statement that runs the data-modifying {@code WITH} queries {@code with} (none if empty),
+   * then counts this client's write and notifies the others, as {@link #count} does: the writes and
+   * the count in one round trip. Its last three parameters are {@link #bind}'s.
+   */
+  static String countingAfter(String with) {
+    return "WITH "
+        + (with.isEmpty() ? "" : with + ", ")
+        + "counted AS (INSERT INTO {s}.client_commits AS cc (client, commits)"
+        + " VALUES (?, 1) ON CONFLICT (client) DO UPDATE SET commits = cc.commits + 1"
+        + " RETURNING commits) SELECT pg_notify(?, ?) FROM counted";
+  }
+
+  /** Binds the three parameters of {@link #countingAfter}'s own part, from {@code at}. */
+  void bind(PreparedStatement statement, int at) throws SQLException {
+    statement.setString(at, client);
+    statement.setString(at + 1, channel);
+    statement.setString(at + 2, client);
   }
 
   /** The others' commits: the data version. */

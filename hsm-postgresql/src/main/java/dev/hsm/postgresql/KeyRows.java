@@ -168,14 +168,19 @@ final class KeyRows {
       insertAll(c, keys);
     } catch (SQLException e) {
       if ("hsm_key_pkey".equals(Failures.violatedConstraint(e))) {
-        throw new KeyAlreadyExistsException(
-            keys.size() == 1
-                ? "key '" + keys.get(0).name() + "' already exists"
-                : "one of the keys " + names(keys) + " already exists",
-            e);
+        throw alreadyExists(keys, e);
       }
       throw e;
     }
+  }
+
+  /** The failure of an insert of {@code keys} that found one of their names taken. */
+  static KeyAlreadyExistsException alreadyExists(List<StoredKey> keys, SQLException e) {
+    return new KeyAlreadyExistsException(
+        keys.size() == 1
+            ? "key '" + keys.get(0).name() + "' already exists"
+            : "one of the keys " + names(keys) + " already exists",
+        e);
   }
 
   private static String names(List<StoredKey> keys) {
@@ -190,7 +195,7 @@ final class KeyRows {
   void insertAll(Connection c, List<StoredKey> keys) throws SQLException {
     try (PreparedStatement insert = c.prepareStatement(sql(INSERT_KEY))) {
       for (StoredKey key : keys) {
-        bindKey(insert, key);
+        bindKey(insert, 1, key);
         insert.addBatch();
       }
       insert.executeBatch();
@@ -198,7 +203,7 @@ final class KeyRows {
     try (PreparedStatement insert = c.prepareStatement(sql(INSERT_VERSION))) {
       for (StoredKey key : keys) {
         for (StoredKeyVersion version : key.versions()) {
-          bindVersion(insert, key.name(), version);
+          bindVersion(insert, 1, key.name(), version);
           insert.addBatch();
         }
       }
@@ -206,58 +211,71 @@ final class KeyRows {
     }
   }
 
-  private static final String INSERT_KEY =
+  /** The insert of a key row, without its values; {@link #bindKey} binds them. */
+  static final String INSERT_KEY_INTO =
       "INSERT INTO {s}.hsm_key (name, algorithm, rsa_modulus_bits, operations, extractable,"
           + " imported, material_form, labels, primary_version, created_at, enabled,"
-          + " rotation_period_seconds, min_decryption_version, revision, row_mac, audit_seq)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " rotation_period_seconds, min_decryption_version, revision, row_mac, audit_seq)";
+
+  static final int KEY_COLUMNS = 16;
+
+  /** The insert of a version row, without its values; {@link #bindVersion} binds them. */
+  static final String INSERT_VERSION_INTO =
+      "INSERT INTO {s}.key_version (key_name, version, state, created_at, destroy_at,"
+          + " public_key, wrapped_material, row_mac, certificate_chain)";
+
+  static final int VERSION_COLUMNS = 9;
+
+  private static final String INSERT_KEY = INSERT_KEY_INTO + " VALUES " + Schema.row(KEY_COLUMNS);
 
   private static final String INSERT_VERSION =
-      "INSERT INTO {s}.key_version (key_name, version, state, created_at, destroy_at,"
-          + " public_key, wrapped_material, row_mac, certificate_chain)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      INSERT_VERSION_INTO + " VALUES " + Schema.row(VERSION_COLUMNS);
 
-  private static void bindKey(PreparedStatement insert, StoredKey key) throws SQLException {
-    insert.setString(1, key.name());
-    insert.setString(2, key.algorithm());
-    insert.setInt(3, key.rsaModulusBits());
-    insert.setString(4, key.operations());
-    insert.setBoolean(5, key.extractable());
-    insert.setBoolean(6, key.imported());
-    insert.setString(7, key.materialForm());
-    insert.setString(8, key.labels());
-    insert.setInt(9, key.primaryVersion());
-    insert.setLong(10, key.createdAtMillis());
-    insert.setBoolean(11, key.enabled());
-    insert.setLong(12, key.rotationPeriodSeconds());
-    insert.setInt(13, key.minDecryptionVersion());
-    insert.setLong(14, key.revision());
-    insert.setBytes(15, key.rowMac());
-    insert.setLong(16, key.auditSequence());
+  /** Binds {@code key}'s row to the sixteen parameters from {@code at}; returns the next one. */
+  static int bindKey(PreparedStatement insert, int at, StoredKey key) throws SQLException {
+    insert.setString(at, key.name());
+    insert.setString(at + 1, key.algorithm());
+    insert.setInt(at + 2, key.rsaModulusBits());
+    insert.setString(at + 3, key.operations());
+    insert.setBoolean(at + 4, key.extractable());
+    insert.setBoolean(at + 5, key.imported());
+    insert.setString(at + 6, key.materialForm());
+    insert.setString(at + 7, key.labels());
+    insert.setInt(at + 8, key.primaryVersion());
+    insert.setLong(at + 9, key.createdAtMillis());
+    insert.setBoolean(at + 10, key.enabled());
+    insert.setLong(at + 11, key.rotationPeriodSeconds());
+    insert.setInt(at + 12, key.minDecryptionVersion());
+    insert.setLong(at + 13, key.revision());
+    insert.setBytes(at + 14, key.rowMac());
+    insert.setLong(at + 15, key.auditSequence());
+    return at + 16;
   }
 
   private void insertVersions(Connection c, String keyName, List<StoredKeyVersion> versions)
       throws SQLException {
     try (PreparedStatement insert = c.prepareStatement(sql(INSERT_VERSION))) {
       for (StoredKeyVersion version : versions) {
-        bindVersion(insert, keyName, version);
+        bindVersion(insert, 1, keyName, version);
         insert.addBatch();
       }
       insert.executeBatch();
     }
   }
 
-  private static void bindVersion(PreparedStatement insert, String keyName, StoredKeyVersion v)
+  /** Binds a version row to the nine parameters from {@code at}; returns the next one. */
+  static int bindVersion(PreparedStatement insert, int at, String keyName, StoredKeyVersion v)
       throws SQLException {
-    insert.setString(1, keyName);
-    insert.setInt(2, v.version());
-    insert.setString(3, v.state());
-    insert.setLong(4, v.createdAtMillis());
-    insert.setLong(5, v.destroyAtMillis());
-    insert.setBytes(6, v.publicKey());
-    insert.setBytes(7, v.material());
-    insert.setBytes(8, v.rowMac());
-    insert.setBytes(9, v.certificateChain());
+    insert.setString(at, keyName);
+    insert.setInt(at + 1, v.version());
+    insert.setString(at + 2, v.state());
+    insert.setLong(at + 3, v.createdAtMillis());
+    insert.setLong(at + 4, v.destroyAtMillis());
+    insert.setBytes(at + 5, v.publicKey());
+    insert.setBytes(at + 6, v.material());
+    insert.setBytes(at + 7, v.rowMac());
+    insert.setBytes(at + 8, v.certificateChain());
+    return at + 9;
   }
 
   /**

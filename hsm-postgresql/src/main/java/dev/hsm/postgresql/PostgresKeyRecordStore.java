@@ -10,7 +10,6 @@ import dev.hsm.spi.StoredKey;
 import dev.hsm.spi.StoredSlot;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -81,6 +80,7 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
   private final KeyRows keys;
   private final AuditRows audit;
   private final UsageRows usage;
+  private final NewKeyRows newKeyRows;
 
   private PostgresKeyRecordStore(
       Database database, String schema, ChangeListener.Connector listenerConnection) {
@@ -95,6 +95,7 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
     this.keys = new KeyRows(schema);
     this.audit = new AuditRows(schema);
     this.usage = new UsageRows(schema);
+    this.newKeyRows = new NewKeyRows(schema, audit, keys, commits);
   }
 
   // ---------------------------------------------------------------- factories
@@ -340,12 +341,9 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
             ? "store key '" + newKeys.get(0).name() + "'"
             : "store " + newKeys.size() + " keys",
         c -> {
-          // The audit entries first: another client chaining to the same head waits here for this
-          // transaction, before writing anything, and then fails with ConcurrentUpdateException.
-          // Each table takes one batch: a group of keys costs as many round trips as one key.
-          audit.append(c, entries);
-          keys.insertNew(c, newKeys);
-          commits.count(c);
+          // One statement: another client chaining to the same head waits in it for this
+          // transaction on the audit log's key, then fails with ConcurrentUpdateException.
+          newKeyRows.insert(c, newKeys, entries);
           return null;
         });
   }
@@ -363,15 +361,10 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
     database.write(
         "store new keys",
         c -> {
-          try (PreparedStatement lock = c.prepareStatement(NEW_KEYS_LOCK)) {
-            lock.setString(1, schema);
-            lock.executeQuery().close();
-          }
-          NewKeys batch = chain.apply(audit.last(c));
+          // Three round trips under the lock: the lock with the head, the writes, the commit.
+          NewKeys batch = chain.apply(audit.lastAfter(c, NEW_KEYS_LOCK, schema));
           if (!batch.keys().isEmpty()) {
-            audit.append(c, batch.audit());
-            keys.insertNew(c, batch.keys());
-            commits.count(c);
+            newKeyRows.insert(c, batch.keys(), batch.audit());
           }
           return null;
         });

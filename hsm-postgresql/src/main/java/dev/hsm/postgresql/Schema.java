@@ -97,6 +97,11 @@ final class Schema {
 
   private Schema() {}
 
+  /** One row of {@code columns} parameters for a {@code VALUES} list: {@code (?, ?, ?)}. */
+  static String row(int columns) {
+    return "(" + String.join(", ", java.util.Collections.nCopies(columns, "?")) + ")";
+  }
+
   /**
    * Checks a schema name given by the user.
    *

@@ -21,11 +21,11 @@ import org.springframework.data.relational.core.mapping.event.BeforeConvertCallb
  * does here comes from {@code hsm-spring-boot-starter}, {@code application.properties} and two
  * annotations.
  *
- * <p>Run it from the repository root with {@code mvn -q -pl examples/spring-boot -am test-compile
- * exec:java} ({@code test-compile}: the starter's tests use hsm-core's test-jar, which the build
- * resolves only from that phase on). Set {@code HSM_PASSPHRASE} to choose the key store's
- * passphrase; without it a development passphrase is used, with a loud warning. {@code PORT}
- * changes the port from 8080.
+ * <p>Run it from the repository root with {@code mvn -pl examples/spring-boot -am spring-boot:run},
+ * or package it with {@code mvn -pl examples/spring-boot -am package -DskipTests} and run {@code
+ * java -jar examples/spring-boot/target/hsm-example-spring-boot-0.1.0-SNAPSHOT.jar}. Set {@code
+ * HSM_PASSPHRASE} to choose the key store's passphrase; without it a development passphrase is
+ * used, with a loud warning. {@code PORT} changes the port from 8080.
  *
  * <p>With the profile {@code postgresql} ({@code SPRING_PROFILES_ACTIVE=postgresql}) the customers
  * and the key store live in a PostgreSQL database instead ({@code DATABASE_URL}, {@code
