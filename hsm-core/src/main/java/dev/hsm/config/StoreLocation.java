@@ -39,7 +39,7 @@ final class StoreLocation {
    * @throws InvalidHsmPropertyException naming the property, if they contradict each other, name a
    *     missing DataSource, or ask for PostgreSQL without the module
    */
-  static HsmConfig configure(CommonHsmProperties.Store store, StarterContext context) {
+  static HsmConfig configure(StoreProperties store, StarterContext context) {
     checkNames(context.propertyNames());
     if (value(store, "data-source") != null) {
       return HsmConfig.store(onDataSource(store, context));
@@ -57,8 +57,7 @@ final class StoreLocation {
                 + " hsm.store.data-source) too, or remove it to keep the embedded SQLite store");
       }
     }
-    String path =
-        store.getPath() == null ? CommonHsmProperties.Store.DEFAULT_PATH : store.getPath();
+    String path = store.getPath() == null ? StoreProperties.DEFAULT_PATH : store.getPath();
     if (path.isBlank()) {
       throw new InvalidHsmPropertyException(
           "hsm.store.path",
@@ -69,8 +68,7 @@ final class StoreLocation {
     return CommonHsmProperties.checked("hsm.store.path", () -> HsmConfig.sqlite(Path.of(path)));
   }
 
-  private static KeyRecordStore.Factory byUrl(
-      CommonHsmProperties.Store store, StarterContext context) {
+  private static KeyRecordStore.Factory byUrl(StoreProperties store, StarterContext context) {
     String url = value(store, "url");
     refuseBeside("hsm.store.url", store, "path");
     if (!url.startsWith("jdbc:postgresql:")) {
@@ -94,7 +92,7 @@ final class StoreLocation {
   }
 
   private static KeyRecordStore.Factory onDataSource(
-      CommonHsmProperties.Store store, StarterContext context) {
+      StoreProperties store, StarterContext context) {
     String name = value(store, "data-source");
     refuseBeside("hsm.store.data-source", store, "path", "url", "user", "password");
     DataSource dataSource =
@@ -119,14 +117,13 @@ final class StoreLocation {
         context.classLoader(), "hsm.store.data-source", name, dataSource, schema(store));
   }
 
-  private static String schema(CommonHsmProperties.Store store) {
+  private static String schema(StoreProperties store) {
     String schema = value(store, "schema");
     return schema == null ? PostgresqlModule.DEFAULT_SCHEMA : schema;
   }
 
   /** Fails if any of {@code others} is set beside {@code property}. */
-  private static void refuseBeside(
-      String property, CommonHsmProperties.Store store, String... others) {
+  private static void refuseBeside(String property, StoreProperties store, String... others) {
     List<String> set = new ArrayList<>();
     for (String other : others) {
       if (value(store, other) != null) {
@@ -151,7 +148,7 @@ final class StoreLocation {
    * The property's value; {@code null} if unset or empty, so that a profile or an environment
    * variable can clear what the base configuration sets ({@code hsm.store.path=}).
    */
-  private static String value(CommonHsmProperties.Store store, String property) {
+  private static String value(StoreProperties store, String property) {
     String value;
     switch (property) {
       case "path":

@@ -28,8 +28,8 @@ class CommonHsmPropertiesTest {
     return properties;
   }
 
-  private static CommonHsmProperties.Key key(Algorithm algorithm) {
-    CommonHsmProperties.Key key = new CommonHsmProperties.Key();
+  private static KeyProperties key(Algorithm algorithm) {
+    KeyProperties key = new KeyProperties();
     key.setAlgorithm(algorithm);
     return key;
   }
@@ -124,7 +124,7 @@ class CommonHsmPropertiesTest {
   @Test
   void toConfig_checksTheDeclaredKeysToo() {
     CommonHsmProperties properties = withKeyFile();
-    properties.getKeys().put("orphan", new CommonHsmProperties.Key());
+    properties.getKeys().put("orphan", new KeyProperties());
 
     assertThatThrownBy(properties::toConfig)
         .isInstanceOf(InvalidHsmPropertyException.class)
@@ -133,7 +133,7 @@ class CommonHsmPropertiesTest {
 
   @Test
   void keySpec_followsEveryKeyProperty() {
-    CommonHsmProperties.Key signer = key(Algorithm.RSA_PSS_SHA256);
+    KeyProperties signer = key(Algorithm.RSA_PSS_SHA256);
     signer.setRsaModulusBits(3072);
     signer.setOperations(List.of(Operation.VERIFY));
     signer.setExtractable(true);
@@ -163,7 +163,7 @@ class CommonHsmPropertiesTest {
 
   @Test
   void keySpec_refusesIncompleteOrContradictoryProperties_namingEach() {
-    assertThatThrownBy(() -> new CommonHsmProperties.Key().toSpec("k"))
+    assertThatThrownBy(() -> new KeyProperties().toSpec("k"))
         .isInstanceOf(InvalidHsmPropertyException.class)
         .hasMessageStartingWith("hsm.keys.k.algorithm is required")
         .extracting(e -> ((InvalidHsmPropertyException) e).property())
@@ -171,27 +171,27 @@ class CommonHsmPropertiesTest {
     assertThatThrownBy(() -> key(Algorithm.RSA_PKCS1_SHA256).toSpec("k"))
         .hasMessageStartingWith("hsm.keys.k.rsa-modulus-bits is required for RSA_PKCS1_SHA256");
 
-    CommonHsmProperties.Key sized = key(Algorithm.ED25519);
+    KeyProperties sized = key(Algorithm.ED25519);
     sized.setRsaModulusBits(2048);
     assertThatThrownBy(() -> sized.toSpec("k"))
         .hasMessageStartingWith("hsm.keys.k.rsa-modulus-bits applies to RSA algorithms only");
 
-    CommonHsmProperties.Key odd = key(Algorithm.RSA_PSS_SHA256);
+    KeyProperties odd = key(Algorithm.RSA_PSS_SHA256);
     odd.setRsaModulusBits(1024);
     assertThatThrownBy(() -> odd.toSpec("k"))
         .hasMessageStartingWith("hsm.keys.k.rsa-modulus-bits: RSA modulus must be 2048");
 
-    CommonHsmProperties.Key signingAes = key(Algorithm.AES_256_GCM);
+    KeyProperties signingAes = key(Algorithm.AES_256_GCM);
     signingAes.setOperations(List.of(Operation.SIGN));
     assertThatThrownBy(() -> signingAes.toSpec("k"))
         .hasMessageStartingWith("hsm.keys.k.operations: AES_256_GCM keys cannot SIGN");
 
-    CommonHsmProperties.Key hasty = key(Algorithm.ED25519);
+    KeyProperties hasty = key(Algorithm.ED25519);
     hasty.setRotationPeriod(Duration.ofMinutes(30));
     assertThatThrownBy(() -> hasty.toSpec("k"))
         .hasMessageStartingWith("hsm.keys.k.rotation-period: rotation period must be zero");
 
-    CommonHsmProperties.Key shouting = key(Algorithm.ED25519);
+    KeyProperties shouting = key(Algorithm.ED25519);
     shouting.setLabels(Map.of("Team", "billing"));
     assertThatThrownBy(() -> shouting.toSpec("k"))
         .hasMessageStartingWith("hsm.keys.k.labels.Team: label key 'Team' must match");
@@ -209,14 +209,14 @@ class CommonHsmPropertiesTest {
             List.of("rotation", "period"),
             List.of("operations", "[0]"),
             List.of("labels", "cost", "center"))) {
-      assertThat(CommonHsmProperties.Key.isProperty(name)).as(name.toString()).isTrue();
-      CommonHsmProperties.Key.requireProperty("k", name);
+      assertThat(KeyProperties.isProperty(name)).as(name.toString()).isTrue();
+      KeyProperties.requireProperty("k", name);
     }
   }
 
   @Test
   void misspelledKeyProperty_isRefused_namingItAndTheLikelyProperty() {
-    assertThatThrownBy(() -> CommonHsmProperties.Key.requireProperty("pii", List.of("algoritm")))
+    assertThatThrownBy(() -> KeyProperties.requireProperty("pii", List.of("algoritm")))
         .isInstanceOf(InvalidHsmPropertyException.class)
         .hasMessage(
             "hsm.keys.pii.algoritm is not a key property: a key takes algorithm,"
@@ -224,18 +224,16 @@ class CommonHsmPropertiesTest {
                 + " did you mean hsm.keys.pii.algorithm?")
         .extracting(e -> ((InvalidHsmPropertyException) e).property())
         .isEqualTo("hsm.keys.pii.algoritm");
-    assertThatThrownBy(
-            () -> CommonHsmProperties.Key.requireProperty("pii", List.of("lables", "team")))
+    assertThatThrownBy(() -> KeyProperties.requireProperty("pii", List.of("lables", "team")))
         .hasMessageStartingWith("hsm.keys.pii.lables.team is not a key property")
         .hasMessageEndingWith("did you mean hsm.keys.pii.labels.team?");
-    assertThatThrownBy(
-            () -> CommonHsmProperties.Key.requireProperty("pii", List.of("rotationPeriode")))
+    assertThatThrownBy(() -> KeyProperties.requireProperty("pii", List.of("rotationPeriode")))
         .hasMessageEndingWith("did you mean hsm.keys.pii.rotation-period?");
   }
 
   @Test
   void unrelatedKeyProperty_isRefused_withoutAGuess() {
-    assertThatThrownBy(() -> CommonHsmProperties.Key.requireProperty("pii", List.of("colour")))
+    assertThatThrownBy(() -> KeyProperties.requireProperty("pii", List.of("colour")))
         .isInstanceOf(InvalidHsmPropertyException.class)
         .hasMessageStartingWith("hsm.keys.pii.colour is not a key property")
         .hasMessageEndingWith("; check its spelling");
@@ -246,8 +244,7 @@ class CommonHsmPropertiesTest {
     CommonHsmProperties properties = withKeyFile();
 
     assertThat(properties.getStore().getPath()).isNull();
-    assertThat(properties.toConfig().sqliteFile())
-        .contains(Path.of(CommonHsmProperties.Store.DEFAULT_PATH));
+    assertThat(properties.toConfig().sqliteFile()).contains(Path.of(StoreProperties.DEFAULT_PATH));
   }
 
   @Test

@@ -15,6 +15,8 @@ import dev.hsm.Operation;
 import dev.hsm.config.CommonHsmProperties;
 import dev.hsm.config.DeclaredKeys;
 import dev.hsm.config.InvalidHsmPropertyException;
+import dev.hsm.config.KeyProperties;
+import dev.hsm.config.StoreProperties;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -154,7 +156,7 @@ class ConfigValueFuzzTest {
   }
 
   /** One declared key ({@code hsm.keys.<name>.*}) of one of {@code algorithms}, mostly valid. */
-  private Arbitrary<CommonHsmProperties.Key> keys(Set<Algorithm> algorithms) {
+  private Arbitrary<KeyProperties> keys(Set<Algorithm> algorithms) {
     // The modulus size: the valid one for the algorithm (none, or 2048 for RSA) 3 times in 4.
     Arbitrary<Integer> otherBits =
         Arbitraries.frequencyOf(
@@ -193,7 +195,7 @@ class ConfigValueFuzzTest {
             Arbitraries.of(true, false))
         .as(
             (algorithm, bits, ops, period, labelMap, extractable) -> {
-              CommonHsmProperties.Key key = new CommonHsmProperties.Key();
+              KeyProperties key = new KeyProperties();
               key.setAlgorithm(algorithm);
               boolean rsa = algorithm != null && algorithm.isRsa();
               key.setRsaModulusBits(bits == null || bits != -1 ? bits : rsa ? 2048 : null);
@@ -206,7 +208,7 @@ class ConfigValueFuzzTest {
   }
 
   @Provide
-  Arbitrary<Map<String, CommonHsmProperties.Key>> declared() {
+  Arbitrary<Map<String, KeyProperties>> declared() {
     return Arbitraries.maps(text().filter(t -> t != null), keys(EnumSet.allOf(Algorithm.class)))
         .ofMaxSize(3);
   }
@@ -249,7 +251,7 @@ class ConfigValueFuzzTest {
       @ForAll("cacheSizes") int cacheSize,
       @ForAll("refreshIntervals") Duration refreshInterval,
       @ForAll NativeCrypto nativeCrypto,
-      @ForAll("declared") Map<String, CommonHsmProperties.Key> keys) {
+      @ForAll("declared") Map<String, KeyProperties> keys) {
     CommonHsmProperties properties = new CommonHsmProperties();
     properties.getStore().setPath(path);
     properties.getUnlock().setPassphrase(unlock.get(0));
@@ -267,7 +269,7 @@ class ConfigValueFuzzTest {
     if (config.worked()) {
       assertThat(config.result().sqliteFile())
           .as("no hsm.store.path means the default file")
-          .contains(Path.of(path == null ? CommonHsmProperties.Store.DEFAULT_PATH : path));
+          .contains(Path.of(path == null ? StoreProperties.DEFAULT_PATH : path));
       assertThat(config.result().cacheSize()).isEqualTo(cacheSize);
       assertThat(config.result().refreshInterval()).isEqualTo(refreshInterval);
       assertThat(config.result().nativeCrypto()).isEqualTo(nativeCrypto);
@@ -345,7 +347,7 @@ class ConfigValueFuzzTest {
   }
 
   @Provide
-  Arbitrary<Map<String, CommonHsmProperties.Key>> declaredForAStore() {
+  Arbitrary<Map<String, KeyProperties>> declaredForAStore() {
     // Keys that are quick to make (no RSA key is generated), under names that often exist already.
     Set<Algorithm> quick = EnumSet.allOf(Algorithm.class);
     quick.removeIf(Algorithm::isRsa);
@@ -359,7 +361,7 @@ class ConfigValueFuzzTest {
         .ofMaxSize(3)
         .map(
             keys -> {
-              Map<String, CommonHsmProperties.Key> out = new LinkedHashMap<>(keys);
+              Map<String, KeyProperties> out = new LinkedHashMap<>(keys);
               out.entrySet()
                   .removeIf(
                       e ->
@@ -372,7 +374,7 @@ class ConfigValueFuzzTest {
 
   @Property
   void declaredKeys_areAllEnsured_orNoneIsCreated(
-      @ForAll("declaredForAStore") Map<String, CommonHsmProperties.Key> keys) {
+      @ForAll("declaredForAStore") Map<String, KeyProperties> keys) {
     CommonHsmProperties properties = new CommonHsmProperties();
     properties.getKeys().putAll(keys);
     Map<String, KeySpec> specs;

@@ -13,6 +13,7 @@ import dev.hsm.KeySpec;
 import dev.hsm.KeyState;
 import dev.hsm.Operation;
 import dev.hsm.OperationNotPermittedException;
+import dev.hsm.StandardSigner;
 import dev.hsm.TestStores;
 import dev.hsm.VerificationFailedException;
 import java.nio.file.Path;
@@ -125,6 +126,33 @@ class HsmObserverTest {
     assertThat(recorder.nanos.get()).isPositive();
     assertThat(recorder.hits.get()).isPositive();
     assertThat(recorder.misses.get()).isPositive();
+  }
+
+  @Test
+  void aStandardSignersFinalSign_isHeardAsSignStandard_andARefusedStartOrSignToo() {
+    Recorder recorder = new Recorder();
+    try (HsmClient hsm = HsmClient.open(config(recorder))) {
+      KeyHandle key =
+          hsm.createKey("release", KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD));
+      StandardSigner signer = key.standardSigner();
+      signer.update(DATA);
+      signer.update(DATA);
+      assertThat(recorder.heard).isEmpty(); // feeding the stream is not an operation
+      signer.sign();
+      StandardSigner late = key.standardSigner();
+      late.update(DATA);
+      key.disable();
+      assertThatThrownBy(late::sign).isInstanceOf(KeyDisabledException.class);
+      assertThatThrownBy(() -> hsm.key("release").standardSigner())
+          .isInstanceOf(KeyDisabledException.class);
+    }
+
+    assertThat(recorder.heard)
+        .containsExactly(
+            "release sign-standard ok none",
+            "release sign-standard refused disabled",
+            "release sign-standard refused disabled");
+    assertThat(recorder.made).containsOnlyKeys("release sign-standard");
   }
 
   @Test

@@ -1,7 +1,11 @@
 package dev.hsm.spring;
 
 import dev.hsm.config.CommonHsmProperties;
+import dev.hsm.config.Pkcs11Properties;
+import dev.hsm.config.StoreProperties;
+import dev.hsm.config.UnlockProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * The {@code hsm.*} properties, bound by Spring Boot: where the store is, how it is unlocked, and
@@ -25,7 +29,27 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * classes, so the descriptions and defaults IDEs show come from {@code
  * META-INF/additional-spring-configuration-metadata.json}; {@code ConfigurationMetadataTest} checks
  * them against the core's defaults. The processor merges that file when it compiles this module, so
- * a change to it shows in the generated metadata after a clean build.
+ * a change to it shows in the generated metadata after a clean build. The groups' getters are
+ * declared again here only to mark them nested for the processor, which otherwise takes a group of
+ * another class for a single value and leaves its properties untyped.
  */
 @ConfigurationProperties("hsm")
-public class HsmProperties extends CommonHsmProperties {}
+public class HsmProperties extends CommonHsmProperties {
+  @Override
+  @NestedConfigurationProperty
+  public StoreProperties getStore() {
+    return super.getStore();
+  }
+
+  @Override
+  @NestedConfigurationProperty
+  public UnlockProperties getUnlock() {
+    return super.getUnlock();
+  }
+
+  @Override
+  @NestedConfigurationProperty
+  public Pkcs11Properties getPkcs11() {
+    return super.getPkcs11();
+  }
+}

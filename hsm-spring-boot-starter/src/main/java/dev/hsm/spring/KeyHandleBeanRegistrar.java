@@ -1,8 +1,8 @@
 package dev.hsm.spring;
 
 import dev.hsm.KeyHandle;
-import dev.hsm.config.CommonHsmProperties;
 import dev.hsm.config.DeclaredKeys;
+import dev.hsm.config.KeyProperties;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +30,9 @@ import org.springframework.core.env.Environment;
  * DeclaredKeys}, which ensures the key first.
  *
  * <p>Reading the keys, it refuses a property under {@code hsm.keys.<name>.} that a key does not
- * take (a misspelled {@code algoritm}), with hsm-core's {@link
- * CommonHsmProperties.Key#requireProperty} as the Micronaut module does: Spring Boot would ignore
- * it, and drop a key none of whose properties it can bind, so the application would start without
- * that key.
+ * take (a misspelled {@code algoritm}), with hsm-core's {@link KeyProperties#requireProperty} as
+ * the Micronaut module does: Spring Boot would ignore it, and drop a key none of whose properties
+ * it can bind, so the application would start without that key.
  */
 final class KeyHandleBeanRegistrar
     implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
@@ -52,9 +51,9 @@ final class KeyHandleBeanRegistrar
   @Override
   public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
     requireKeyProperties();
-    Map<String, CommonHsmProperties.Key> keys =
+    Map<String, KeyProperties> keys =
         Binder.get(environment)
-            .bind("hsm.keys", Bindable.mapOf(String.class, CommonHsmProperties.Key.class))
+            .bind("hsm.keys", Bindable.mapOf(String.class, KeyProperties.class))
             .orElse(Map.of());
     BeanFactory beanFactory = (BeanFactory) registry;
     for (String name : keys.keySet()) {
@@ -84,8 +83,7 @@ final class KeyHandleBeanRegistrar
                   for (int i = 3; i < name.getNumberOfElements(); i++) {
                     elements.add(name.getElement(i, Form.DASHED));
                   }
-                  CommonHsmProperties.Key.requireProperty(
-                      name.getElement(2, Form.ORIGINAL), elements);
+                  KeyProperties.requireProperty(name.getElement(2, Form.ORIGINAL), elements);
                 });
       }
     }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.hsm.HsmConfig;
+import dev.hsm.config.Pkcs11Properties;
+import dev.hsm.config.StoreProperties;
+import dev.hsm.config.UnlockProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -62,13 +65,21 @@ class ConfigurationMetadataTest {
             "hsm.web.error-responses");
     assertThat(properties.values())
         .allSatisfy(
-            property ->
-                assertThat((String) property.get("description"))
-                    .as("description of %s", property.get("name"))
-                    .isNotBlank());
+            property -> {
+              assertThat((String) property.get("description"))
+                  .as("description of %s", property.get("name"))
+                  .isNotBlank();
+              assertThat((String) property.get("type"))
+                  .as("type of %s", property.get("name"))
+                  .isNotBlank();
+            });
+    Map<String, Map<String, Object>> groups = entries("groups");
+    assertThat(groups.get("hsm.store")).containsEntry("type", StoreProperties.class.getName());
+    assertThat(groups.get("hsm.unlock")).containsEntry("type", UnlockProperties.class.getName());
+    assertThat(groups.get("hsm.pkcs11")).containsEntry("type", Pkcs11Properties.class.getName());
     HsmProperties model = new HsmProperties();
     assertThat(properties.get("hsm.store.path"))
-        .containsEntry("defaultValue", HsmProperties.Store.DEFAULT_PATH);
+        .containsEntry("defaultValue", StoreProperties.DEFAULT_PATH);
     assertThat(properties.get("hsm.store.schema")).containsEntry("defaultValue", "hsm");
     assertThat(((Number) properties.get("hsm.cache-size").get("defaultValue")).intValue())
         .isEqualTo(HsmConfig.DEFAULT_CACHE_SIZE);
@@ -80,11 +91,16 @@ class ConfigurationMetadataTest {
         .containsEntry("type", "dev.hsm.NativeCrypto")
         .containsEntry("defaultValue", model.getNativeCrypto().name().toLowerCase(Locale.ROOT));
     assertThat((String) properties.get("hsm.keys").get("type"))
-        .contains("dev.hsm.config.CommonHsmProperties$Key");
+        .contains("dev.hsm.config.KeyProperties");
   }
 
-  @SuppressWarnings("unchecked")
   private Map<String, Map<String, Object>> properties() throws IOException {
+    return entries("properties");
+  }
+
+  /** The metadata's {@code groups} or {@code properties}, by name. */
+  @SuppressWarnings("unchecked")
+  private Map<String, Map<String, Object>> entries(String kind) throws IOException {
     try (InputStream in =
         getClass()
             .getClassLoader()
@@ -97,7 +113,7 @@ class ConfigurationMetadataTest {
         throw new AssertionError("metadata is not JSON", e);
       }
       Map<String, Map<String, Object>> byName = new HashMap<>();
-      for (Object property : (List<Object>) metadata.get("properties")) {
+      for (Object property : (List<Object>) metadata.get(kind)) {
         Map<String, Object> map = (Map<String, Object>) property;
         byName.put((String) map.get("name"), map);
       }

@@ -5,11 +5,19 @@ import dev.hsm.HsmException;
 import dev.hsm.spi.KeyOperations;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.Provider;
 import javax.crypto.Mac;
+import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
-/** HMAC-SHA-256/384/512 with the JDK's SunJCE; full-length tags, compared in constant time. */
-final class MacKey implements KeyOperations {
+/**
+ * HMAC-SHA-256/384/512 on a JCA provider: the JDK's SunJCE for software custody, the token's
+ * SunPKCS11 and key object for hsm-pkcs11. Full-length tags, compared in constant time.
+ *
+ * <p>Public only so that hsm-pkcs11 runs its token keys through the same engines; internal, not
+ * API.
+ */
+public final class MacKey implements KeyOperations {
   /**
    * One engine per thread and key, initialised with the key once: {@code Mac.getInstance} costs
    * about as much as a 1 KiB HMAC, and {@code init} (the key's inner and outer pads) a good part of
@@ -18,24 +26,39 @@ final class MacKey implements KeyOperations {
   private final ThreadLocal<Mac> engine = ThreadLocal.withInitial(this::newEngine);
 
   private final Algorithm algorithm;
-  private final SecretKeySpec key;
+  private final Provider provider;
+  private final SecretKey key;
+  private final String where;
 
   MacKey(Algorithm algorithm, byte[] rawKey) {
+    this(algorithm, Providers.SUN_JCE, new SecretKeySpec(rawKey, jcaName(algorithm)), "");
+  }
+
+  /**
+   * A key whose engines are {@code algorithm}'s HMAC on {@code provider}.
+   *
+   * @param where where the key is, for failure messages: {@code ""} in software, {@code " in the
+   *     token"} for a token's key object
+   */
+  public MacKey(Algorithm algorithm, Provider provider, SecretKey key, String where) {
     this.algorithm = algorithm;
-    this.key = new SecretKeySpec(rawKey, jcaName(algorithm));
+    this.provider = provider;
+    this.key = key;
+    this.where = where;
   }
 
   private Mac newEngine() {
     try {
-      Mac mac = Mac.getInstance(key.getAlgorithm(), Providers.SUN_JCE);
+      Mac mac = Mac.getInstance(jcaName(algorithm), provider);
       mac.init(key);
       return mac;
     } catch (GeneralSecurityException e) {
-      throw new HsmException(algorithm + " is not available from SunJCE", e);
+      throw new HsmException(algorithm + " key" + where + " cannot be initialised", e);
     }
   }
 
-  static String jcaName(Algorithm algorithm) {
+  /** The JCA MAC name of an HMAC algorithm. */
+  public static String jcaName(Algorithm algorithm) {
     switch (algorithm) {
       case HMAC_SHA256:
         return "HmacSHA256";
@@ -49,7 +72,7 @@ final class MacKey implements KeyOperations {
   }
 
   /** The tag length, which is also the generated key length: the hash's output size. */
-  static int tagBytes(Algorithm algorithm) {
+  public static int tagBytes(Algorithm algorithm) {
     switch (algorithm) {
       case HMAC_SHA256:
         return 32;
@@ -67,15 +90,29 @@ final class MacKey implements KeyOperations {
 
   @Override
   public byte[] sign(byte[] data) {
-    return engine.get().doFinal(data);
+    Mac mac = engine.get();
+    try {
+      return mac.doFinal(data);
+    } catch (RuntimeException e) {
+      throw failed(e);
+    }
   }
 
   /** Feeds the two parts in turn: no copy of {@code data}. */
   @Override
   public byte[] sign(byte[] prefix, byte[] data) {
     Mac mac = engine.get();
-    mac.update(prefix);
-    return mac.doFinal(data);
+    try {
+      mac.update(prefix);
+      return mac.doFinal(data);
+    } catch (RuntimeException e) {
+      throw failed(e);
+    }
+  }
+
+  private HsmException failed(RuntimeException cause) {
+    engine.remove(); // its state is unknown now
+    return new HsmException(algorithm + where + " failed", cause);
   }
 
   @Override
@@ -89,7 +126,7 @@ final class MacKey implements KeyOperations {
   }
 
   private static boolean matches(byte[] expected, byte[] envelope, int offset) {
-    if (envelope.length - offset != expected.length) {
+    if (offset < 0 || envelope.length - offset != expected.length) {
       return false;
     }
     byte[] presented = new byte[expected.length];

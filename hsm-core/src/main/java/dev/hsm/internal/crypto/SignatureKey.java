@@ -12,11 +12,15 @@ import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 
 /**
- * ECDSA (P1363 {@code r||s} signatures), Ed25519, RSA PKCS#1 v1.5 and PSS, on the provider {@link
- * CryptoEngines} chose: Bouncy Castle for EC and Ed25519 and the JDK's SunRsaSign for RSA, or the
- * native provider. The private key is absent for an imported public key.
+ * ECDSA (P1363 {@code r||s} signatures), Ed25519, RSA PKCS#1 v1.5 and PSS on a JCA provider: for
+ * software custody the one {@link CryptoEngines} chose (Bouncy Castle for EC and Ed25519 and the
+ * JDK's SunRsaSign for RSA, or the native provider); for hsm-pkcs11 the token's SunPKCS11, with the
+ * token's private key object. The private key is absent for an imported public key.
+ *
+ * <p>Public only so that hsm-pkcs11 runs its token keys through the same engines; internal, not
+ * API.
  */
-final class SignatureKey implements KeyOperations {
+public final class SignatureKey implements KeyOperations {
   private static final byte[] NO_PREFIX = new byte[0];
 
   private final Algorithm algorithm;
@@ -25,6 +29,7 @@ final class SignatureKey implements KeyOperations {
   private final Provider provider;
   private final String jcaName;
   private final PSSParameterSpec pss;
+  private final String where;
 
   /**
    * One engine per thread and key, initialised once: key set-up (for the native provider, turning
@@ -37,12 +42,36 @@ final class SignatureKey implements KeyOperations {
 
   SignatureKey(
       CryptoEngines engines, Algorithm algorithm, PrivateKey privateKey, PublicKey publicKey) {
+    this(
+        algorithm,
+        engines.provider(algorithm),
+        engines.signatureName(algorithm),
+        privateKey,
+        publicKey,
+        "");
+  }
+
+  /**
+   * A key whose engines are {@code jcaName} on {@code provider} (with the PSS parameters the
+   * algorithm names).
+   *
+   * @param where where the key is, for failure messages: {@code ""} in software, {@code " in the
+   *     token"} for a token's key object
+   */
+  public SignatureKey(
+      Algorithm algorithm,
+      Provider provider,
+      String jcaName,
+      PrivateKey privateKey,
+      PublicKey publicKey,
+      String where) {
     this.algorithm = algorithm;
     this.privateKey = privateKey;
     this.publicKey = publicKey;
-    this.provider = engines.provider(algorithm);
-    this.jcaName = engines.signatureName(algorithm);
+    this.provider = provider;
+    this.jcaName = jcaName;
     this.pss = pssParameters(algorithm);
+    this.where = where;
   }
 
   private static PSSParameterSpec pssParameters(Algorithm algorithm) {
@@ -70,10 +99,11 @@ final class SignatureKey implements KeyOperations {
     try {
       Signature signature = engine();
       // The thread's own CSPRNG: the engine belongs to this thread (ECDSA and PSS need randomness).
+      // A token's provider ignores it and draws from the token.
       signature.initSign(privateKey, Randomness.secureRandom());
       return signature;
     } catch (GeneralSecurityException e) {
-      throw new HsmException(algorithm + " signing key cannot be initialised", e);
+      throw new HsmException(algorithm + " signing key" + where + " cannot be initialised", e);
     }
   }
 
@@ -112,7 +142,7 @@ final class SignatureKey implements KeyOperations {
       return signature.sign(); // resets the engine to its initialised state, ready for the next
     } catch (GeneralSecurityException | RuntimeException e) {
       signer.remove(); // its state is unknown now
-      throw new HsmException(algorithm + " signing failed", e);
+      throw signingFailed(e);
     }
   }
 
@@ -125,8 +155,8 @@ final class SignatureKey implements KeyOperations {
       public void update(byte[] data, int offset, int length) {
         try {
           signature.update(data, offset, length);
-        } catch (GeneralSecurityException e) {
-          throw new HsmException(algorithm + " signing failed", e);
+        } catch (GeneralSecurityException | RuntimeException e) {
+          throw signingFailed(e);
         }
       }
 
@@ -134,11 +164,15 @@ final class SignatureKey implements KeyOperations {
       public byte[] sign() {
         try {
           return signature.sign();
-        } catch (GeneralSecurityException e) {
-          throw new HsmException(algorithm + " signing failed", e);
+        } catch (GeneralSecurityException | RuntimeException e) {
+          throw signingFailed(e);
         }
       }
     };
+  }
+
+  private HsmException signingFailed(Exception cause) {
+    return new HsmException(algorithm + " signing" + where + " failed", cause);
   }
 
   @Override
@@ -148,6 +182,9 @@ final class SignatureKey implements KeyOperations {
 
   @Override
   public boolean verify(byte[] prefix, byte[] data, byte[] envelope, int offset) {
+    if (offset < 0 || offset >= envelope.length) {
+      return false;
+    }
     try {
       Signature signature = verifier.get();
       signature.update(prefix);

@@ -1,6 +1,9 @@
 package dev.hsm.micronaut;
 
 import dev.hsm.config.CommonHsmProperties;
+import dev.hsm.config.Pkcs11Properties;
+import dev.hsm.config.StoreProperties;
+import dev.hsm.config.UnlockProperties;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import java.util.List;
 
@@ -38,13 +41,13 @@ public class HsmConfiguration extends CommonHsmProperties {
 
   /** {@code hsm.store.*}. */
   @ConfigurationProperties("store")
-  public static class Store extends CommonHsmProperties.Store {}
+  public static class Store extends StoreProperties {}
 
   /** {@code hsm.unlock.*}. */
   @ConfigurationProperties("unlock")
-  public static class Unlock extends CommonHsmProperties.Unlock {}
+  public static class Unlock extends UnlockProperties {}
 
   /** {@code hsm.pkcs11.*}: key custody in a PKCS#11 token (add dev.hsm:hsm-pkcs11). */
   @ConfigurationProperties("pkcs11")
-  public static class Pkcs11 extends CommonHsmProperties.Pkcs11 {}
+  public static class Pkcs11 extends Pkcs11Properties {}
 }

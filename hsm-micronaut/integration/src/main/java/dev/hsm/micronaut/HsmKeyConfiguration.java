@@ -1,6 +1,6 @@
 package dev.hsm.micronaut;
 
-import dev.hsm.config.CommonHsmProperties;
+import dev.hsm.config.KeyProperties;
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
 import io.micronaut.context.env.Environment;
@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * One declared key, {@code hsm.keys.<name>.*}, bound by Micronaut into hsm-core's {@link
- * CommonHsmProperties.Key}. Each is created at start-up if missing and must match the store
- * otherwise; each gives a {@code KeyHandle} bean named {@code <name>}.
+ * KeyProperties}. Each is created at start-up if missing and must match the store otherwise; each
+ * gives a {@code KeyHandle} bean named {@code <name>}.
  *
  * <pre>
  * hsm.keys.receipts.algorithm=ECDSA_P256_SHA256
@@ -25,7 +25,7 @@ import java.util.Map;
  * </pre>
  */
 @EachProperty("hsm.keys")
-public class HsmKeyConfiguration extends CommonHsmProperties.Key {
+public class HsmKeyConfiguration extends KeyProperties {
   private final String name;
 
   /** Created by Micronaut for each {@code hsm.keys.<name>}. */
@@ -50,8 +50,8 @@ public class HsmKeyConfiguration extends CommonHsmProperties.Key {
 
   /**
    * Refuses a property under {@code hsm.keys.<name>.} that a key does not take (a misspelled {@code
-   * algoritm}), with hsm-core's {@link CommonHsmProperties.Key#requireProperty}, as the Spring Boot
-   * starter does: Micronaut would ignore it.
+   * algoritm}), with hsm-core's {@link KeyProperties#requireProperty}, as the Spring Boot starter
+   * does: Micronaut would ignore it.
    *
    * @throws dev.hsm.config.InvalidHsmPropertyException naming the first such property
    */
@@ -71,12 +71,12 @@ public class HsmKeyConfiguration extends CommonHsmProperties.Key {
    */
   private static void requireKnownProperty(
       Environment environment, String key, String path, List<String> elements) {
-    if (CommonHsmProperties.Key.isProperty(elements)) {
+    if (KeyProperties.isProperty(elements)) {
       return;
     }
     var children = environment.getPropertyEntries(path);
     if (children.isEmpty() || elements.size() >= 4) {
-      CommonHsmProperties.Key.requireProperty(key, elements);
+      KeyProperties.requireProperty(key, elements);
       return;
     }
     for (String child : children) {

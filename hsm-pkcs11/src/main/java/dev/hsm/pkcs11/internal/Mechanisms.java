@@ -1,6 +1,7 @@
 package dev.hsm.pkcs11.internal;
 
 import dev.hsm.Algorithm;
+import dev.hsm.internal.crypto.MacKey;
 import dev.hsm.pkcs11.UnsupportedByTokenException;
 import java.security.Provider;
 import java.util.List;
@@ -39,32 +40,6 @@ final class Mechanisms {
         return "SHA512withRSASSA-PSS";
       default:
         throw new IllegalArgumentException(algorithm + " is not a token signature algorithm");
-    }
-  }
-
-  /** The JCA MAC name of an HMAC algorithm. */
-  static String macName(Algorithm algorithm) {
-    switch (algorithm) {
-      case HMAC_SHA256:
-        return "HmacSHA256";
-      case HMAC_SHA384:
-        return "HmacSHA384";
-      case HMAC_SHA512:
-        return "HmacSHA512";
-      default:
-        throw new IllegalArgumentException(algorithm + " is not an HMAC algorithm");
-    }
-  }
-
-  /** The HMAC key (and tag) size in bits: the hash's output, as software custody makes them. */
-  static int macKeyBits(Algorithm algorithm) {
-    switch (algorithm) {
-      case HMAC_SHA256:
-        return 256;
-      case HMAC_SHA384:
-        return 384;
-      default:
-        return 512;
     }
   }
 
@@ -112,7 +87,7 @@ final class Mechanisms {
       case HMAC_SHA256:
       case HMAC_SHA384:
       case HMAC_SHA512:
-        String mac = macName(algorithm);
+        String mac = MacKey.jcaName(algorithm);
         return List.of(
             new Need("KeyGenerator", mac, "CKM_GENERIC_SECRET_KEY_GEN"),
             new Need("Mac", mac, "CKM_SHA" + mac.substring("HmacSHA".length()) + "_HMAC"));

@@ -7,6 +7,8 @@ import dev.hsm.KeyIntegrityException;
 import dev.hsm.KeyMaterial;
 import dev.hsm.KeyNotExtractableException;
 import dev.hsm.PinSource;
+import dev.hsm.internal.crypto.MacKey;
+import dev.hsm.internal.crypto.SignatureKey;
 import dev.hsm.pkcs11.UnsupportedByTokenException;
 import dev.hsm.spi.CustodyContext;
 import dev.hsm.spi.CustodyRecord;
@@ -45,6 +47,9 @@ import javax.crypto.SecretKey;
 public final class Pkcs11Custody implements KeyCustody {
   private static final byte[] CHECK_LABEL =
       "dev.hsm/v1/pkcs11-key-check".getBytes(StandardCharsets.US_ASCII);
+
+  /** How failure messages of the shared signature and MAC engines name a token's key. */
+  private static final String IN_THE_TOKEN = " in the token";
 
   private final Token token;
   private final String description;
@@ -132,11 +137,10 @@ public final class Pkcs11Custody implements KeyCustody {
         case MAC:
           {
             KeyGenerator generator =
-                KeyGenerator.getInstance(Mechanisms.macName(algorithm), token.provider());
-            generator.init(Mechanisms.macKeyBits(algorithm));
+                KeyGenerator.getInstance(MacKey.jcaName(algorithm), token.provider());
+            generator.init(MacKey.tagBytes(algorithm) * 8);
             SecretKey key = generator.generateKey();
-            byte[] check =
-                macCheckValue(new TokenMacKey(algorithm, token.provider(), key), version);
+            byte[] check = macCheckValue(tokenMacKey(algorithm, key), version);
             token.storeSecretKey(alias, key);
             return new CustodyRecord(new TokenReference(alias, check).encode(), null);
           }
@@ -310,8 +314,7 @@ public final class Pkcs11Custody implements KeyCustody {
         }
       case MAC:
         {
-          TokenMacKey ops =
-              new TokenMacKey(algorithm, token.provider(), secretKey(version, alias, null));
+          MacKey ops = tokenMacKey(algorithm, secretKey(version, alias, null));
           byte[] expected;
           try {
             expected = macCheckValue(ops, version);
@@ -353,7 +356,13 @@ public final class Pkcs11Custody implements KeyCustody {
     }
     return algorithm == Algorithm.RSA_OAEP_SHA256
         ? new TokenRsaOaepKey(token.provider(), entry.key(), recorded)
-        : new TokenSignatureKey(algorithm, token.provider(), entry.key(), recorded);
+        : new SignatureKey(
+            algorithm,
+            token.provider(),
+            Mechanisms.signatureName(algorithm),
+            entry.key(),
+            recorded,
+            IN_THE_TOKEN);
   }
 
   /** Whether a public key has the curve or modulus size the version's algorithm says. */
@@ -423,8 +432,13 @@ public final class Pkcs11Custody implements KeyCustody {
   }
 
   /** An HMAC check value: the tag of the fixed label and the binding. */
-  private static byte[] macCheckValue(TokenMacKey key, VersionBinding version) {
+  private static byte[] macCheckValue(MacKey key, VersionBinding version) {
     return key.sign(checkData(version));
+  }
+
+  /** HMAC with the token's key object, on the engines software custody uses. */
+  private MacKey tokenMacKey(Algorithm algorithm, SecretKey key) {
+    return new MacKey(algorithm, token.provider(), key, IN_THE_TOKEN);
   }
 
   // ---------------------------------------------------------------- misc
