@@ -67,14 +67,14 @@ final class HsmKeyStore extends KeyStoreSpi {
   @Override
   public void engineLoad(InputStream stream, char[] password) throws IOException {
     if (stream != null) {
-      open(StoreProperties.read(stream, null, password));
+      open(KeyStoreFile.read(stream, null, password));
     } else if (provider.client() != null) {
       client = provider.client();
     } else if (provider.configFile() != null) {
       Path file = provider.configFile();
       byte[] properties = Files.readAllBytes(file);
       Path base = file.toAbsolutePath().getParent();
-      open(StoreProperties.read(new ByteArrayInputStream(properties), base, password));
+      open(KeyStoreFile.read(new ByteArrayInputStream(properties), base, password));
     } else {
       // Nothing to open: an empty key store that takes entries of other DevHsm key stores.
       selection = new LinkedHashMap<>();

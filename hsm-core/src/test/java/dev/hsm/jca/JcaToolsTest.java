@@ -144,7 +144,7 @@ class JcaToolsTest {
     trustStore.setCertificateEntry("test-root", ca.root());
     // -strict also wants the signer's own certificate in the key store it is given
     try (HsmClient hsm =
-        HsmClient.open(StoreProperties.read(Files.newInputStream(properties), dir, new char[0]))) {
+        HsmClient.open(KeyStoreFile.read(Files.newInputStream(properties), dir, new char[0]))) {
       trustStore.setCertificateEntry("signer", hsm.key("signer").certificateChain(1).get(0));
     }
     try (OutputStream out = Files.newOutputStream(trust)) {
@@ -165,7 +165,7 @@ class JcaToolsTest {
   void openssl_verifiesOurRequestsAndSelfSignedCertificates_andTheChainTheCaIssued()
       throws Exception {
     try (HsmClient hsm =
-        HsmClient.open(StoreProperties.read(Files.newInputStream(properties), dir, null))) {
+        HsmClient.open(KeyStoreFile.read(Files.newInputStream(properties), dir, null))) {
       List<KeySpec> specs =
           List.of(
               KeySpec.ecdsaP256(),

@@ -22,7 +22,7 @@ import java.util.Properties;
  * Relative paths are resolved against the properties file's directory when it is named by a path
  * ({@code -providerArg}), else against the working directory.
  */
-final class StoreProperties {
+final class KeyStoreFile {
   static final List<String> NAMES =
       List.of(
           "hsm.store.path",
@@ -35,7 +35,7 @@ final class StoreProperties {
           "hsm.unlock.key-file",
           "hsm.native-crypto");
 
-  private StoreProperties() {}
+  private KeyStoreFile() {}
 
   /**
    * The configuration {@code in} describes; {@code password}, if no unlock property is set, is the
