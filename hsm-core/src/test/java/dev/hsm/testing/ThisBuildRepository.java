@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
@@ -122,7 +124,7 @@ public final class ThisBuildRepository implements AutoCloseable {
   public String applicationPom(String pom) {
     StringBuilder out = new StringBuilder();
     Matcher reference = DEV_HSM.matcher(pom);
-    List<String> properties = new ArrayList<>();
+    Set<String> properties = new LinkedHashSet<>();
     int count = 0;
     while (reference.find()) {
       count++;

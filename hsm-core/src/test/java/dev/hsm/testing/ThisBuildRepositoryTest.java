@@ -68,6 +68,10 @@ class ThisBuildRepositoryTest {
             <groupId>dev.hsm</groupId><artifactId>hsm-micronaut</artifactId>
             <version>${hsm.version}</version>
           </dependency>
+          <path>
+            <groupId>dev.hsm</groupId><artifactId>hsm-micronaut-annotations</artifactId>
+            <version>${hsm.version}</version>
+          </path>
           <dependency>
             <groupId>dev.hsm</groupId><artifactId>hsm-core</artifactId>
             <version>0.1.0-SNAPSHOT</version>
