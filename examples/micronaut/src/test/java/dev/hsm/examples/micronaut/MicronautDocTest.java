@@ -3,8 +3,8 @@ package dev.hsm.examples.micronaut;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.hsm.testing.ThisBuildRepository;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -15,16 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -154,9 +149,9 @@ class MicronautDocTest {
 
   /**
    * The page's files alone, in an empty directory, built by {@code mvn package} as a user would
-   * (plus one {@code <repository>} holding this build's own artifacts, which are not published),
-   * then run with {@code java -jar}: a customer is stored, found, and the health and {@code hsm}
-   * endpoints answer.
+   * (plus one {@code <repository>} holding this build's own artifacts, which are not published,
+   * under a version of this run alone: {@link ThisBuildRepository}), then run with {@code java
+   * -jar}: a customer is stored, found, and the health and {@code hsm} endpoints answer.
    */
   @Test
   void theDocsFilesAlone_buildAServiceThatRunsWithJavaJar(@TempDir Path dir) throws Exception {
@@ -168,32 +163,23 @@ class MicronautDocTest {
     }
     assumeTrue(mvn != null, "mvn is not on the PATH");
     Path app = dir.resolve("app");
-    Path repo = dir.resolve("repo");
-    String timestamp =
-        LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd.HHmmss"));
-    List<Path> published = publishReactorArtifacts(repo, timestamp);
-
-    Map<String, String> files = files();
-    for (Map.Entry<String, String> file : files.entrySet()) {
-      String content = file.getValue();
-      if (file.getKey().equals("pom.xml")) {
-        content = content.replace("</project>", repositoryOf(repo) + "</project>");
+    try (ThisBuildRepository repository = new ThisBuildRepository(dir.resolve("repo"), VERSION)) {
+      publishReactorArtifacts(repository);
+      for (Map.Entry<String, String> file : files().entrySet()) {
+        String content = file.getValue();
+        if (file.getKey().equals("pom.xml")) {
+          content = repository.applicationPom(content);
+        }
+        Path target = app.resolve(file.getKey());
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, content);
       }
-      Path target = app.resolve(file.getKey());
-      Files.createDirectories(target.getParent());
-      Files.writeString(target, content);
-    }
 
-    List<String> build = new ArrayList<>(List.of(mvn, "-B", "-q", "-ntp", "-U", "package"));
-    if (System.getProperty("hsm.maven.offline", "").equals("offline=true")) {
-      // Offline like the build running this test; file:// repositories stay allowed.
-      build.addAll(List.of("-o", "-Daether.offline.protocols=file"));
-    }
-    String localRepo = System.getProperty("hsm.maven.repo.local", "");
-    if (!localRepo.isBlank()) {
-      build.add("-Dmaven.repo.local=" + localRepo);
-    }
-    try {
+      List<String> build = new ArrayList<>(List.of(mvn, "-B", "-q", "-ntp"));
+      // Offline like the build running this test (file:// repositories stay allowed), same local
+      // repository.
+      build.addAll(repository.mavenOptions());
+      build.add("package");
       Path buildLog = dir.resolve("build.log");
       ProcessBuilder packaging =
           new ProcessBuilder(build)
@@ -205,13 +191,11 @@ class MicronautDocTest {
       Process maven = packaging.start();
       boolean done = maven.waitFor(5, TimeUnit.MINUTES);
       if (!done) {
-        maven.destroyForcibly();
+        maven.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
       assertThat(done && maven.exitValue() == 0)
           .as("mvn package of the doc's files:\n" + read(buildLog))
           .isTrue();
-    } finally {
-      forgetPublished(published, localRepo);
     }
 
     Path jar = app.resolve("target").resolve("customers-0.1.jar");
@@ -275,114 +259,20 @@ class MicronautDocTest {
 
   /**
    * Lays out what the doc's pom needs from this build (the library's jars, made from the modules'
-   * compiled classes, and the poms up to the root) as a Maven repository, each a snapshot with this
-   * run's timestamp, so that Maven takes this build's artifacts rather than a copy it cached from
-   * an earlier run.
+   * compiled classes, and the poms up to the root) in the file repository.
    */
-  private static List<Path> publishReactorArtifacts(Path repo, String timestamp)
-      throws IOException {
-    List<Path> published = new ArrayList<>();
-    published.addAll(publish(repo, timestamp, "hsm-parent", ROOT, false));
-    published.addAll(
-        publish(repo, timestamp, "hsm-micronaut-parent", ROOT.resolve("hsm-micronaut"), false));
-    published.addAll(publish(repo, timestamp, "hsm-core", ROOT.resolve("hsm-core"), true));
-    published.addAll(
-        publish(repo, timestamp, "hsm-micronaut", ROOT.resolve("hsm-micronaut/integration"), true));
-    published.addAll(
-        publish(
-            repo,
-            timestamp,
-            "hsm-micronaut-annotations",
-            ROOT.resolve("hsm-micronaut/annotations"),
-            true));
-    return published;
-  }
-
-  private static List<Path> publish(
-      Path repo, String timestamp, String artifactId, Path module, boolean jar) throws IOException {
-    String snapshot = VERSION.replace("SNAPSHOT", timestamp + "-1");
-    Path dir = repo.resolve("dev/hsm").resolve(artifactId).resolve(VERSION);
-    Files.createDirectories(dir);
-    List<Path> names = new ArrayList<>();
-    List<String> extensions = new ArrayList<>(List.of("pom"));
-    Path pom = dir.resolve(artifactId + "-" + snapshot + ".pom");
-    Files.copy(module.resolve("pom.xml"), pom);
-    names.add(Path.of("dev/hsm", artifactId, VERSION, pom.getFileName().toString()));
-    // Maven's local copy under the plain -SNAPSHOT name, beside the timestamped one
-    names.add(Path.of("dev/hsm", artifactId, VERSION, artifactId + "-" + VERSION + ".pom"));
-    if (jar) {
-      Path classes = module.resolve("target/classes");
-      assertThat(classes).as("compiled before this test").isDirectory();
-      Path file = dir.resolve(artifactId + "-" + snapshot + ".jar");
-      jar(classes, file);
-      extensions.add("jar");
-      names.add(Path.of("dev/hsm", artifactId, VERSION, file.getFileName().toString()));
-      names.add(Path.of("dev/hsm", artifactId, VERSION, artifactId + "-" + VERSION + ".jar"));
+  private static void publishReactorArtifacts(ThisBuildRepository repository) throws IOException {
+    repository.publishPom("hsm-parent", ROOT.resolve("pom.xml"));
+    repository.publishPom("hsm-micronaut-parent", ROOT.resolve("hsm-micronaut/pom.xml"));
+    for (String[] module :
+        new String[][] {
+          {"hsm-core", "hsm-core"},
+          {"hsm-micronaut", "hsm-micronaut/integration"},
+          {"hsm-micronaut-annotations", "hsm-micronaut/annotations"}
+        }) {
+      Path dir = ROOT.resolve(module[1]);
+      repository.publishClasses(module[0], dir.resolve("pom.xml"), dir.resolve("target/classes"));
     }
-    String updated = timestamp.replace(".", "");
-    StringBuilder metadata =
-        new StringBuilder(
-            "<metadata modelVersion=\"1.1.0\"><groupId>dev.hsm</groupId><artifactId>"
-                + artifactId
-                + "</artifactId><version>"
-                + VERSION
-                + "</version><versioning><snapshot><timestamp>"
-                + timestamp
-                + "</timestamp><buildNumber>1</buildNumber></snapshot><lastUpdated>"
-                + updated
-                + "</lastUpdated><snapshotVersions>");
-    for (String extension : extensions) {
-      metadata.append(
-          "<snapshotVersion><extension>"
-              + extension
-              + "</extension><value>"
-              + snapshot
-              + "</value><updated>"
-              + updated
-              + "</updated></snapshotVersion>");
-    }
-    metadata.append("</snapshotVersions></versioning></metadata>\n");
-    Files.writeString(dir.resolve("maven-metadata.xml"), metadata);
-    return names;
-  }
-
-  private static void jar(Path classes, Path file) throws IOException {
-    try (OutputStream out = Files.newOutputStream(file);
-        JarOutputStream jar = new JarOutputStream(out);
-        Stream<Path> walk = Files.walk(classes)) {
-      for (Path path : walk.filter(Files::isRegularFile).sorted().toList()) {
-        jar.putNextEntry(new JarEntry(classes.relativize(path).toString().replace('\\', '/')));
-        Files.copy(path, jar);
-        jar.closeEntry();
-      }
-    }
-  }
-
-  /**
-   * Maven copies the timestamped files it downloaded into its local repository; they are this run's
-   * alone (the next run has another timestamp), so they are removed again.
-   */
-  private static void forgetPublished(List<Path> published, String localRepo) throws IOException {
-    Path local =
-        localRepo.isBlank()
-            ? Path.of(System.getProperty("user.home"), ".m2", "repository")
-            : Path.of(localRepo);
-    for (Path name : published) {
-      Files.deleteIfExists(local.resolve(name));
-    }
-  }
-
-  private static String repositoryOf(Path repo) {
-    return "  <repositories>\n"
-        + "    <repository>\n"
-        + "      <id>hsm-this-build</id>\n"
-        + "      <url>"
-        + repo.toUri()
-        + "</url>\n"
-        + "      <releases><enabled>false</enabled></releases>\n"
-        + "      <snapshots><enabled>true</enabled></snapshots>\n"
-        + "    </repository>\n"
-        + "  </repositories>\n";
   }
 
   private static void waitForHealth(HttpClient http, String base, Process service, Path log)

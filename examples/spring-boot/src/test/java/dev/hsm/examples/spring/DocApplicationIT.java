@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.hsm.testing.ThisBuildRepository;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -30,15 +31,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A new user's path through docs/SPRING-BOOT.md, as real processes: the page's files alone (its
  * {@code pom.xml}, configuration, schema and Java, nothing else) make a new Maven project, which
- * {@code mvn -o package} builds and {@code java -jar} runs; then HTTP requests create a customer,
- * find it by e-mail, get a signed receipt and read the {@code hsm} endpoint.
+ * {@code mvn package} builds and {@code java -jar} runs; then HTTP requests create a customer, find
+ * it by e-mail, get a signed receipt and read the {@code hsm} endpoint.
  *
- * <p>The library's own artifacts are not in the local Maven repository (the build never installs
- * them): the test lays out this build's jars and poms of hsm-core and the starter as a file
- * repository, which the project's pom names, and Maven reads it offline ({@code
- * -Daether.offline.protocols=file}). Run by failsafe, after this module's {@code package}, so the
- * starter's jar is built and every plugin the page's pom uses is in the local repository. Skipped,
- * saying so, when {@code mvn} is not on the PATH.
+ * <p>The library is not published: the test lays out this build's poms and jars of hsm-parent,
+ * hsm-core and the starter as a file repository under a version of this run alone ({@link
+ * ThisBuildRepository}), which the project's pom names instead of the page's {@code
+ * 0.1.0-SNAPSHOT}, and deletes that version from the local repository afterwards. Maven runs
+ * offline when the build running this test is ({@code -Daether.offline.protocols=file} keeps the
+ * file repository readable). Run by failsafe, after this module's {@code package}, so the starter's
+ * jar is built and every plugin the page's pom uses is in the local repository. Skipped, saying so,
+ * when {@code mvn} is not on the PATH.
  */
 class DocApplicationIT {
   private static final String VERSION = System.getProperty("hsm.version", "0.1.0-SNAPSHOT");
@@ -59,36 +62,36 @@ class DocApplicationIT {
     assumeTrue(mvn != null, "mvn is not on the PATH");
 
     Path app = work.resolve("app");
-    Path repository = work.resolve("repository");
-    for (Map.Entry<String, String> file : DocBlocks.files().entrySet()) {
-      Path target = app.resolve(file.getKey());
-      Files.createDirectories(target.getParent());
-      Files.writeString(target, file.getValue());
-    }
-    layOutRepository(repository);
-    Path pom = app.resolve("pom.xml");
-    Files.writeString(pom, withRepository(Files.readString(pom), repository));
-
-    List<String> build = new ArrayList<>(List.of(mvn.toString(), "-B", "-ntp", "-o"));
-    build.add("-Daether.offline.protocols=file");
-    String localRepository = System.getProperty("maven.repo.local");
-    if (localRepository != null && !localRepository.isBlank()) {
-      build.add("-Dmaven.repo.local=" + localRepository);
-    }
-    build.add("package");
     Path buildLog = work.resolve("build.log");
-    ProcessBuilder packaging =
-        new ProcessBuilder(build)
-            .directory(app.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(buildLog.toFile());
-    // Only to keep the suite short: the JIT's first tier is enough for one build and one start.
-    packaging.environment().put("MAVEN_OPTS", QUICK_JVM);
-    Instant started = Instant.now();
-    Process maven = packaging.start();
-    if (!maven.waitFor(BUILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-      maven.destroyForcibly();
-      fail("mvn package did not finish in " + BUILD_TIMEOUT + ":\n" + tail(buildLog));
+    Process maven;
+    Instant started;
+    try (ThisBuildRepository repository =
+        new ThisBuildRepository(work.resolve("repository"), VERSION)) {
+      publish(repository);
+      for (Map.Entry<String, String> file : DocBlocks.files().entrySet()) {
+        Path target = app.resolve(file.getKey());
+        Files.createDirectories(target.getParent());
+        String content = file.getValue();
+        Files.writeString(
+            target, file.getKey().equals("pom.xml") ? repository.applicationPom(content) : content);
+      }
+
+      List<String> build = new ArrayList<>(List.of(mvn.toString(), "-B", "-ntp"));
+      build.addAll(repository.mavenOptions());
+      build.add("package");
+      ProcessBuilder packaging =
+          new ProcessBuilder(build)
+              .directory(app.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(buildLog.toFile());
+      // Only to keep the suite short: the JIT's first tier is enough for one build and one start.
+      packaging.environment().put("MAVEN_OPTS", QUICK_JVM);
+      started = Instant.now();
+      maven = packaging.start();
+      if (!maven.waitFor(BUILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        maven.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        fail("mvn package did not finish in " + BUILD_TIMEOUT + ":\n" + tail(buildLog));
+      }
     }
     assertThat(maven.exitValue()).as("mvn package:\n" + tail(buildLog)).isZero();
     Path jar = app.resolve("target/customers-1.0.0.jar");
@@ -172,46 +175,17 @@ class DocApplicationIT {
     }
   }
 
-  /** This build's hsm-parent, hsm-core and starter, as a Maven repository of files. */
-  private static void layOutRepository(Path repository) throws IOException {
-    publish(repository, "hsm-parent", DocBlocks.ROOT.resolve("pom.xml"), null);
+  /** This build's hsm-parent, hsm-core and starter, in the file repository. */
+  private static void publish(ThisBuildRepository repository) throws IOException {
+    repository.publishPom("hsm-parent", DocBlocks.ROOT.resolve("pom.xml"));
     for (String module : List.of("hsm-core", "hsm-spring-boot-starter")) {
       Path dir = DocBlocks.ROOT.resolve(module);
       Path jar = dir.resolve("target").resolve(module + "-" + VERSION + ".jar");
       assertThat(jar)
           .as("this build's " + module + " jar; run mvn -pl examples/spring-boot -am verify")
           .exists();
-      publish(repository, module, dir.resolve("pom.xml"), jar);
+      repository.publishJar(module, dir.resolve("pom.xml"), jar);
     }
-  }
-
-  private static void publish(Path repository, String artifact, Path pom, Path jar)
-      throws IOException {
-    Path dir = repository.resolve("dev/hsm").resolve(artifact).resolve(VERSION);
-    Files.createDirectories(dir);
-    Files.copy(pom, dir.resolve(artifact + "-" + VERSION + ".pom"));
-    if (jar != null) {
-      Files.copy(jar, dir.resolve(artifact + "-" + VERSION + ".jar"));
-    }
-  }
-
-  /** The page's pom, also reading dev.hsm snapshots from the file repository (never cached). */
-  private static String withRepository(String pom, Path repository) {
-    String declaration =
-        """
-          <repositories>
-            <repository>
-              <id>hsm-doc-application-it</id>
-              <url>%s</url>
-              <releases><enabled>false</enabled></releases>
-              <snapshots><enabled>true</enabled><updatePolicy>always</updatePolicy></snapshots>
-            </repository>
-          </repositories>
-        </project>
-        """
-            .formatted(repository.toUri());
-    assertThat(pom).contains("</project>");
-    return pom.replace("</project>\n", declaration);
   }
 
   private static void awaitHealth(HttpClient http, URI base, Process service, Path log)
