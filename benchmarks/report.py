@@ -56,7 +56,10 @@ if os.path.exists(os.path.join(RESULTS, "machine.txt")):
     with open(os.path.join(RESULTS, "machine.txt")) as f:
         for line in f:
             k, _, v = line.rstrip("\n").partition("=")
-            machine[k] = v
+            if k == "rerun":  # STEPS=... run.sh: steps run again after the whole run
+                machine.setdefault("reruns", []).append(v)
+            else:
+                machine[k] = v
 prepare = {}
 if os.path.exists(os.path.join(RESULTS, "prepare.json")):
     with open(os.path.join(RESULTS, "prepare.json")) as f:
@@ -604,6 +607,8 @@ p(f"- JDK: {jmh_meta.get('vmName', '?')} {jmh_meta.get('vmVersion', '?')} (java 
 p(f"- {prepare.get('bouncycastle', 'Bouncy Castle ?')}; {prepare.get('accp', 'ACCP ?')}; {prepare.get('sqlite', 'SQLite ?')}; SoftHSM2 {machine.get('softhsm', '?')}; {machine.get('maven', '')}")
 p(f"- Commit {machine.get('git', '?')}; started {machine.get('started', '?')}; whole script {machine.get('elapsed_s', '?')} s"
   + (" (including building the 100,000-key store, which later runs reuse)" if str(prepare.get('big_store', '')).startswith('built') else ""))
+for rerun in machine.get("reruns", []):
+    p(f"- Steps run again after the whole run (`STEPS=... benchmarks/run.sh`; their rows replace the whole run's): {rerun}")
 p("- Stores are unlocked with a key file (no Argon2), so opening measures the store, not the KDF.")
 p("")
 p("## Operations")

@@ -19,12 +19,12 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * ECDSA P-256 with SHA-256, signing 256 bytes, through the JCA provider ({@code
- * Signature.getInstance("SHA256withECDSAinP1363Format", provider)} with the key store's handle,
- * one initialised engine per thread) against the direct calls (issue 14: target >= 0.9x). A key
- * allows either SIGN (envelopes) or SIGN_STANDARD (the JCA), never both, so {@code keyHandle} is
- * {@code KeyHandle.sign} on a twin key of the same algorithm, and {@code keyHandleStandard} is
- * {@code KeyHandle.signStandard} on the provider's own key: the call the provider makes. Every
- * variant passes the policy gate on a cached key.
+ * Signature.getInstance("SHA256withECDSAinP1363Format", provider)} with the key store's handle, one
+ * initialised engine per thread) against the direct calls (issue 14: target >= 0.9x). A key allows
+ * either SIGN (envelopes) or SIGN_STANDARD (the JCA), never both, so {@code keyHandle} is {@code
+ * KeyHandle.sign} on a twin key of the same algorithm, and {@code keyHandleStandard} is {@code
+ * KeyHandle.signStandard} on the provider's own key: the call the provider makes. Every variant
+ * passes the policy gate on a cached key.
  */
 @State(Scope.Benchmark)
 public class JcaEcdsaP256Sign {
@@ -40,9 +40,7 @@ public class JcaEcdsaP256Sign {
     data = Support.random(256);
     store = Support.tempStore(1000);
     standard =
-        store.client.createKey(
-            "jca",
-            KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD));
+        store.client.createKey("jca", KeySpec.ecdsaP256().withOperations(Operation.SIGN_STANDARD));
     standard.attachCertificateChain(
         1, List.of(Certificates.selfSigned(standard, 1, CertificateSpec.subject("CN=bench"))));
     envelope = store.client.createKey("envelope", KeySpec.ecdsaP256());

@@ -94,7 +94,7 @@ final class BenchContext implements AutoCloseable {
 
   /** Fails unless the context's registry counted the operations made so far (metered runs). */
   void requireMeters() {
-    if (context.getBean(MeterRegistry.class).find("hsm.operations").counters().isEmpty()) {
+    if (context.getBean(MeterRegistry.class).find("hsm.operations").functionCounters().isEmpty()) {
       throw new IllegalStateException("the metered context recorded no hsm.operations");
     }
   }
