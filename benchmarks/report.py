@@ -179,7 +179,8 @@ def annotation_section(found):
         "application context: `signJws` of the same 256 bytes (the annotated method returns that JWS) and",
         "`encrypt` of the same 1 KiB with the same context (fresh random nonce). Each fork starts the",
         "context over a fresh store unlocked by a key file. ops/s (higher is better), ± error. JMH JSON:",
-        "`annotation-micronaut-<threads>.json` and `annotation-spring-<threads>.json` beside the others.",
+        "`annotation-micronaut-<threads>.json` and `annotation-spring-<threads>.json` beside the others."
+        + (f" Measured with `{machine['annotation_opts']}`." if machine.get("annotation_opts") else ""),
         "The rows \"with `hsm.*` metrics on\" run the annotated method in a context that has a Micrometer",
         "`MeterRegistry` (every operation counted and timed) and compare it with the direct call of the",
         "context without one: what the annotation path and the metrics cost together.",
