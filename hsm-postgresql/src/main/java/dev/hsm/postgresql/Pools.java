@@ -3,6 +3,7 @@ package dev.hsm.postgresql;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.hsm.StoreException;
+import dev.hsm.spi.KeyRecordStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -19,6 +20,48 @@ final class Pools {
 
   private Pools() {}
 
+  /** How a store is named in messages: the URL without its parameters (which may hold secrets). */
+  static String describe(String jdbcUrl, String schema) {
+    String bare = jdbcUrl;
+    int query = bare.indexOf('?');
+    if (query >= 0) {
+      bare = bare.substring(0, query);
+    }
+    int at = bare.indexOf('@');
+    int hosts = bare.indexOf("//");
+    if (at >= 0 && hosts >= 0 && at > hosts) {
+      bare = bare.substring(0, hosts + 2) + bare.substring(at + 1);
+    }
+    return "PostgreSQL " + bare + ", schema " + schema;
+  }
+
+  /** A store factory that names its store as {@link #describe} does. */
+  abstract static class NamedFactory implements KeyRecordStore.Factory {
+    private final String description;
+
+    NamedFactory(String description) {
+      this.description = description;
+    }
+
+    @Override
+    public String description() {
+      return description;
+    }
+
+    @Override
+    public String toString() {
+      return description;
+    }
+  }
+
+  /** A pool this client owns, and the DataSource it is. */
+  interface AutoCloseableDataSource extends AutoCloseable {
+    DataSource dataSource();
+
+    @Override
+    void close();
+  }
+
   /**
    * @throws IllegalArgumentException if {@code jdbcUrl} is not a PostgreSQL JDBC URL
    */
@@ -27,14 +70,12 @@ final class Pools {
       throw new IllegalArgumentException(
           "the URL must start with jdbc:postgresql:, e.g."
               + " jdbc:postgresql://db.internal:5432/app, not "
-              + (jdbcUrl == null
-                  ? "null"
-                  : "'" + PostgresKeyRecordStore.describe(jdbcUrl, "") + "'"));
+              + (jdbcUrl == null ? "null" : "'" + describe(jdbcUrl, "") + "'"));
     }
   }
 
   /** A pool on {@code jdbcUrl}; fails at once, naming the store, if it cannot connect. */
-  static PostgresKeyRecordStore.AutoCloseableDataSource open(
+  static AutoCloseableDataSource open(
       String jdbcUrl, String user, String password, String schema, String description) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
@@ -55,7 +96,7 @@ final class Pools {
       throw new StoreException(
           "cannot connect to " + description + ": " + cause.getMessage(), cause);
     }
-    return new PostgresKeyRecordStore.AutoCloseableDataSource() {
+    return new AutoCloseableDataSource() {
       @Override
       public DataSource dataSource() {
         return pool;

@@ -1,7 +1,6 @@
 package dev.hsm.postgresql;
 
 import dev.hsm.StoreException;
-import dev.hsm.spi.ConcurrentUpdateException;
 import dev.hsm.spi.KeyRecordStore;
 import dev.hsm.spi.NewKeys;
 import dev.hsm.spi.StoreContents;
@@ -9,15 +8,10 @@ import dev.hsm.spi.StoredAuditEntry;
 import dev.hsm.spi.StoredKey;
 import dev.hsm.spi.StoredSlot;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -81,6 +75,7 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
   private final AuditRows audit;
   private final UsageRows usage;
   private final NewKeyRows newKeyRows;
+  private final WholeStoreRows whole;
 
   private PostgresKeyRecordStore(
       Database database, String schema, ChangeListener.Connector listenerConnection) {
@@ -96,6 +91,7 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
     this.audit = new AuditRows(schema);
     this.usage = new UsageRows(schema);
     this.newKeyRows = new NewKeyRows(schema, audit, keys, commits);
+    this.whole = new WholeStoreRows(schema, meta, slots, keys, audit, usage);
   }
 
   // ---------------------------------------------------------------- factories
@@ -117,11 +113,12 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
       String jdbcUrl, String user, String password, String schema) {
     Pools.checkUrl(jdbcUrl);
     Schema.checkName(schema);
-    String description = describe(jdbcUrl, schema);
-    return new Factory(description) {
+    String description = Pools.describe(jdbcUrl, schema);
+    return new Pools.NamedFactory(description) {
       @Override
       public KeyRecordStore open() {
-        AutoCloseableDataSource pool = Pools.open(jdbcUrl, user, password, schema, description);
+        Pools.AutoCloseableDataSource pool =
+            Pools.open(jdbcUrl, user, password, schema, description);
         return PostgresKeyRecordStore.open(
             pool.dataSource(),
             pool,
@@ -144,54 +141,13 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
     java.util.Objects.requireNonNull(dataSource, "dataSource");
     Schema.checkName(schema);
     String description = "PostgreSQL through the application's DataSource, schema " + schema;
-    return new Factory(description) {
+    return new Pools.NamedFactory(description) {
       @Override
       public KeyRecordStore open() {
         return PostgresKeyRecordStore.open(
             dataSource, null, schema, description, dataSource::getConnection);
       }
     };
-  }
-
-  /** How a store is named in messages: the URL without its parameters (which may hold secrets). */
-  static String describe(String jdbcUrl, String schema) {
-    String bare = jdbcUrl;
-    int query = bare.indexOf('?');
-    if (query >= 0) {
-      bare = bare.substring(0, query);
-    }
-    int at = bare.indexOf('@');
-    int hosts = bare.indexOf("//");
-    if (at >= 0 && hosts >= 0 && at > hosts) {
-      bare = bare.substring(0, hosts + 2) + bare.substring(at + 1);
-    }
-    return "PostgreSQL " + bare + ", schema " + schema;
-  }
-
-  private abstract static class Factory implements KeyRecordStore.Factory {
-    private final String description;
-
-    Factory(String description) {
-      this.description = description;
-    }
-
-    @Override
-    public String description() {
-      return description;
-    }
-
-    @Override
-    public String toString() {
-      return description;
-    }
-  }
-
-  /** A pool this client owns, and the DataSource it is. */
-  interface AutoCloseableDataSource extends AutoCloseable {
-    DataSource dataSource();
-
-    @Override
-    void close();
   }
 
   private static PostgresKeyRecordStore open(
@@ -400,29 +356,7 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
     database.write(
         "rewrap the store",
         c -> {
-          try (Statement lock = c.createStatement()) {
-            // Nobody changes a key or slot between the checks below and the rewrite.
-            lock.execute(
-                Schema.in(
-                    schema,
-                    "LOCK TABLE {s}.hsm_key, {s}.key_version, {s}.unlock_slot IN EXCLUSIVE MODE"));
-          }
-          if (!keys.revisions(c).equals(expectedRevisions)) {
-            throw new ConcurrentUpdateException("keys changed while the store was being rewrapped");
-          }
-          Set<Long> resealedIds = new HashSet<>();
-          newSlots.forEach(slot -> resealedIds.add(slot.id()));
-          if (!slots.ids(c).equals(resealedIds)) {
-            throw new ConcurrentUpdateException(
-                "unlock slots changed while the store was being rewrapped");
-          }
-          meta.replaceSettings(c, expectedSettings, settings);
-          keys.deleteAll(c);
-          slots.deleteAll(c);
-          keys.insertAll(c, newKeys);
-          for (StoredSlot slot : newSlots) {
-            slots.insert(c, slot);
-          }
+          whole.rewrite(c, expectedRevisions, newKeys, newSlots, expectedSettings, settings);
           audit.append(c, entry);
           commits.count(c);
           return null;
@@ -487,22 +421,7 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
 
   @Override
   public StoreContents snapshot() {
-    return database.snapshot(
-        "read a copy of the store",
-        c -> {
-          String storeId = meta.read(c, MetaRows.STORE_ID);
-          if (storeId == null) {
-            throw new StoreException(description() + " is empty: there is nothing to copy");
-          }
-          return new StoreContents(
-              storeId,
-              meta.read(c, MetaRows.SETTINGS),
-              slots.readAll(c),
-              slots.highestId(c),
-              keys.readAll(c),
-              audit.from(c, 0, Long.MAX_VALUE),
-              usage.read(c));
-        });
+    return database.snapshot("read a copy of the store", c -> whole.read(c, description()));
   }
 
   @Override
@@ -510,42 +429,10 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
     database.write(
         "load a copy of another store",
         c -> {
-          try (Statement lock = c.createStatement()) {
-            // A client initialising the store meanwhile waits, then finds it initialised.
-            lock.execute(Schema.in(schema, "LOCK TABLE {s}.store_meta IN EXCLUSIVE MODE"));
-          }
-          if (!isEmpty(c)) {
-            throw new StoreException(
-                "cannot load a copy into " + description() + ": it is not empty");
-          }
-          meta.insert(c, MetaRows.STORE_ID, contents.storeId());
-          meta.insert(c, MetaRows.SETTINGS, contents.settings());
-          for (StoredSlot slot : contents.slots()) {
-            slots.insert(c, slot);
-          }
-          slots.raiseHighestId(c, contents.highestSlotId());
-          keys.insertAll(c, contents.keys());
-          audit.appendAll(c, contents.audit());
-          usage.add(c, contents.usage());
+          whole.load(c, contents, description());
           commits.count(c);
           return null;
         });
-  }
-
-  private boolean isEmpty(Connection c) throws SQLException {
-    try (Statement statement = c.createStatement();
-        ResultSet rows =
-            statement.executeQuery(
-                Schema.in(
-                    schema,
-                    "SELECT NOT EXISTS (SELECT 1 FROM {s}.store_meta)"
-                        + " AND NOT EXISTS (SELECT 1 FROM {s}.unlock_slot)"
-                        + " AND NOT EXISTS (SELECT 1 FROM {s}.hsm_key)"
-                        + " AND NOT EXISTS (SELECT 1 FROM {s}.audit_log)"
-                        + " AND NOT EXISTS (SELECT 1 FROM {s}.key_usage)"))) {
-      rows.next();
-      return rows.getBoolean(1);
-    }
   }
 
   /**
