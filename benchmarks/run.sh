@@ -31,15 +31,22 @@ OPEN_OPTS=${OPEN_OPTS:-"-f 1 -bm ss -wi 3 -i 15"}
 # Two processes on one store: iterations long enough to span several 1 s refresh intervals (usage
 # saves, noticing the other process's commits). Always one thread: the child JVM takes the other core.
 SHARED_OPTS=${SHARED_OPTS:-"-f 1 -wi 3 -w 2s -i 3 -r 3s"}
-# The PostgreSQL store: ten forks, each starting its own embedded PostgreSQL (initdb, start) and
-# filling its store first, so the iterations are kept short to hold the step near 2 minutes.
-PG_OPTS=${PG_OPTS:-"-f 1 -wi 2 -w 1s -i 3 -r 1s"}
+# The PostgreSQL store: eight forks, each starting its own embedded PostgreSQL (initdb, start) and
+# filling its store first. Key creation climbs for about 10 s (the JIT on the creating threads, the
+# driver and the server share two cores: 400 keys/s in the first second, 850-1,500 from the sixth),
+# so the warm-up is 10 s; a 2 s one measured mostly the climb. About 5 min.
+PG_OPTS=${PG_OPTS:-"-f 1 -wi 5 -w 2s -i 5 -r 2s"}
 # Post-quantum signing draws fresh randomness and rejection-samples, so single operations vary
 # widely: two forks and longer iterations, or the error columns exceed the values. About 6 min.
 # Their warm-up is longer too: the engine's path around Bouncy Castle's signing loop needs more
 # than 3 s before the JIT settles, and a short one left the first fork's iterations climbing.
 PQ_OPTS=${PQ_OPTS:-"-f 2 -wi 5 -w 2s -i 5 -r 2s"}
-ANNOTATION_OPTS=${ANNOTATION_OPTS:-"-f 2 -wi 2 -w 1s -i 3 -r 1500ms"}
+# The annotation path: each fork starts a framework context, and a fork's JIT outcome on the
+# framework's call chain decides its level for good (forks of one benchmark settle 30-40% apart),
+# so three forks with a longer warm-up.
+ANNOTATION_OPTS=${ANNOTATION_OPTS:-"-f 3 -wi 4 -w 1500ms -i 3 -r 1500ms"}
+# The meters alone (MeteredHandle): plain and metered handles, no framework.
+METERS_OPTS=${METERS_OPTS:-"-f 2 -wi 5 -w 2s -i 4 -r 1500ms"}
 STEPS=${STEPS:-all}
 # Whether step $1 runs.
 step() { [ "$STEPS" = all ] || [[ " $STEPS " == *" $1 "* ]]; }
@@ -80,7 +87,7 @@ fi
 
 # 4. Machine facts, and the load before the run (for a rerun of some steps: which, when, where).
 if [ "$STEPS" != all ]; then
-  echo "rerun=$STEPS at $(date -u '+%Y-%m-%d %H:%M UTC') on $(git rev-parse --short HEAD 2>/dev/null || echo unknown), load before $(cut -d' ' -f1-3 /proc/loadavg), pq_opts $PQ_OPTS, annotation_opts $ANNOTATION_OPTS" \
+  echo "rerun=$STEPS at $(date -u '+%Y-%m-%d %H:%M UTC') on $(git rev-parse --short HEAD 2>/dev/null || echo unknown), load before $(cut -d' ' -f1-3 /proc/loadavg), pq_opts $PQ_OPTS, pg_opts $PG_OPTS, annotation_opts $ANNOTATION_OPTS, meters_opts $METERS_OPTS" \
     >> "$RESULTS/machine.txt"
 else
   {
@@ -98,6 +105,7 @@ else
     echo "pg_opts=$PG_OPTS"
     echo "pq_opts=$PQ_OPTS"
     echo "annotation_opts=$ANNOTATION_OPTS"
+    echo "meters_opts=$METERS_OPTS"
     echo "started=$(date -u '+%Y-%m-%d %H:%M UTC')"
   } > "$RESULTS/machine.txt"
   echo "== machine"; cat "$RESULTS/machine.txt"
@@ -190,10 +198,15 @@ fi
 
 # 6b. The annotation path: one thin jar per framework (jars in its target/lib), each fork starting
 # its application context. 8 benchmarks per framework and thread count (half of them the *Metered
-# classes, with a MeterRegistry in the context). Two forks each: annotated and direct run in
-# separate forks, and with one fork each the fork-to-fork difference (10-20% for 1 KiB AES-GCM at
-# about a million calls a second) decided rows as often as the code did. About 12 min in all.
+# classes, with a MeterRegistry in the context). Three forks each: annotated and direct run in
+# separate forks, and with one fork each the fork-to-fork difference (up to 30-40% for 1 KiB AES-GCM
+# at about a million calls a second) decided rows as often as the code did. First the meters alone,
+# without a framework (MeteredHandle, about 2 min). About 25 min in all.
 if step annotation; then
+  echo "== JMH, the meters alone, 1 thread: $METERS_OPTS"
+  # shellcheck disable=SC2086
+  java -jar "$JAR" '^dev.hsm.bench.MeteredHandle\.' $METERS_OPTS -t 1 -foe false \
+    -rf json -rff "$RESULTS/meters.json" | tee "$RESULTS/meters.log"
   for fw in micronaut spring; do
     for t in 1 2; do
       echo "== JMH, annotation path, $fw, $t thread(s): $ANNOTATION_OPTS"

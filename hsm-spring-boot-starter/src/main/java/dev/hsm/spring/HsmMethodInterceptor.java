@@ -10,6 +10,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,14 @@ final class HsmMethodInterceptor implements MethodInterceptor {
 
   private final Function<String, KeyHandle> keys;
   private final Map<Method, Optional<AnnotatedMethod>> plans = new ConcurrentHashMap<>();
+
+  /**
+   * The same plans by {@code Method} instance. A proxy's invocation hands over its own instance of
+   * the method, equal to but not the one the plan was made for, and {@code Method.equals} compares
+   * names and parameter types on every call; an identity lookup does not. Copied on write: it only
+   * grows, by one entry per method and proxy.
+   */
+  private volatile Map<Method, Optional<AnnotatedMethod>> plansByInstance = new IdentityHashMap<>();
 
   HsmMethodInterceptor(Function<String, KeyHandle> keys) {
     this.keys = keys;
@@ -70,9 +79,14 @@ final class HsmMethodInterceptor implements MethodInterceptor {
 
   /** The method's plan, built (and validated) once. */
   private Optional<AnnotatedMethod> plan(Method method) {
-    Optional<AnnotatedMethod> plan = plans.get(method);
+    Optional<AnnotatedMethod> plan = plansByInstance.get(method);
     if (plan == null) {
       plan = plans.computeIfAbsent(method, m -> AnnotatedMethod.of(m, keys));
+      synchronized (this) {
+        Map<Method, Optional<AnnotatedMethod>> grown = new IdentityHashMap<>(plansByInstance);
+        grown.put(method, plan);
+        plansByInstance = grown;
+      }
     }
     return plan;
   }
