@@ -25,12 +25,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * takes the engine's write lock; whoever holds the lock writes <em>every</em> key queued so far in
  * one transaction, so one sync makes several keys durable.
  *
- * <p>Leader/follower, no timed waits: a lone caller finds the lock free and commits its own key at
- * once. A caller that gets the lock after another committed its key for it just returns. Each
- * caller returns only once its own key is durable, or with its own error: a taken name fails only
- * the caller that asked for it, never the rest of the batch. If the transaction itself fails (a
- * full disk, say), every caller in the batch gets that error; none waits forever, since each either
- * finds its request finished or commits it itself.
+ * <p>Leader/follower, no timed waits: a lone caller finds no leader and commits its own key at
+ * once. Otherwise it waits for the leader's batch to end: if its key was in it, it returns;
+ * otherwise one of the callers left leads the next batch. The callers of a batch are woken
+ * together, not handed the lock one by one: with many creating threads, that hand-off (a context
+ * switch per caller whose key was already written) made the next batch wait longer than the commit.
+ * Each caller returns only once its own key is durable, or with its own error: a taken name fails
+ * only the caller that asked for it, never the rest of the batch. If the transaction itself fails
+ * (a full disk, say), every caller in the batch gets that error; none waits forever, since each
+ * either finds its request finished or leads a batch itself.
  */
 final class GroupCommit {
   private static final int MAX_ATTEMPTS = 100;
@@ -43,8 +46,8 @@ final class GroupCommit {
     final String actor;
     final String action;
     final String detail;
-    // Written and read under the write lock only.
-    private boolean done;
+    // Written by the leader under the write lock; read by the caller once done is set.
+    private volatile boolean done;
     private RuntimeException failure;
 
     /**
@@ -65,14 +68,21 @@ final class GroupCommit {
     }
 
     private void fail(RuntimeException e) {
-      done = true;
       failure = e;
+      done = true; // last: a caller that sees done sees the failure
     }
   }
 
   private final Engine engine;
   private final ReentrantLock writeLock;
   private final Queue<Request> queue = new ConcurrentLinkedQueue<>();
+
+  /** Held by the caller writing a batch (the leader); only the leaders take and release it. */
+  private final ReentrantLock leading = new ReentrantLock();
+
+  /** Notified when a batch ends: its callers return, and one of the others leads next. */
+  private final Object batchEnded = new Object();
+
   private long transactions; // guarded by the write lock; for tests
 
   GroupCommit(Engine engine, ReentrantLock writeLock) {
@@ -80,20 +90,59 @@ final class GroupCommit {
     this.writeLock = writeLock;
   }
 
-  /** Stores the key durably, in one transaction with whatever other keys are queued meanwhile. */
+  /**
+   * Stores the key durably, in one transaction with whatever other keys are queued meanwhile. Not
+   * to be called under the write lock (a leader waiting for it would wait forever).
+   */
   void insert(Request request) {
     queue.add(request);
-    writeLock.lock();
-    try {
-      if (!request.done) { // else an earlier leader committed (or failed) it while we waited
-        commitQueued();
+    boolean interrupted = false;
+    while (!request.done) {
+      if (leading.tryLock()) {
+        try {
+          if (!request.done) { // else the batch that just ended held it
+            writeLock.lock();
+            try {
+              commitQueued();
+            } finally {
+              writeLock.unlock();
+            }
+          }
+        } finally {
+          leading.unlock();
+          synchronized (batchEnded) {
+            batchEnded.notifyAll();
+          }
+        }
+      } else {
+        interrupted |= awaitBatch(request);
       }
-    } finally {
-      writeLock.unlock();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt(); // the key is stored (or refused) all the same
     }
     if (request.failure != null) {
       throw request.failure;
     }
+  }
+
+  /**
+   * Waits until {@code request} is finished or no batch is being written (then the caller tries to
+   * lead the next). The leader notifies after it stops leading, under the same monitor, so no
+   * wake-up is missed. Returns whether the thread was interrupted meanwhile.
+   */
+  private boolean awaitBatch(Request request) {
+    boolean interrupted = false;
+    synchronized (batchEnded) {
+      while (!request.done && leading.isLocked()) {
+        try {
+          batchEnded.wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    return interrupted;
   }
 
   /** Writes every queued request in one transaction; called under the write lock. */
@@ -181,6 +230,11 @@ final class GroupCommit {
     for (Request next; (next = queue.poll()) != null; ) {
       batch.add(next);
     }
+  }
+
+  /** How many keys are queued and not yet taken into a batch (for tests). */
+  int waiting() {
+    return queue.size();
   }
 
   /** How many transactions have stored keys so far (for tests: several keys share one). */

@@ -333,9 +333,12 @@ final class KeyWrites {
         });
   }
 
-  /** How many threads wait for the write lock (for tests that line callers up behind it). */
-  int writersWaiting() {
-    return writeLock.getQueueLength();
+  /**
+   * How many new keys wait to be written (for tests that line callers up behind the write lock: all
+   * of them go in the next batch).
+   */
+  int keysWaiting() {
+    return newKeys.waiting();
   }
 
   /** How many transactions have stored new keys so far (for tests of group commit). */

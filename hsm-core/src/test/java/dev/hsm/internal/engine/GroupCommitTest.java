@@ -198,6 +198,41 @@ class GroupCommitTest {
     }
   }
 
+  @Test
+  void callersInterruptedWhileTheirKeysWait_getThemStored_andKeepTheirInterrupt() throws Exception {
+    HsmConfig config = TestStores.keyFileConfig(dir, "interrupt.db");
+    try (Engine hsm = StoreOpening.open(config)) {
+      List<String> names = List.of("i1", "i2", "i3");
+      Map<String, Boolean> interruptedAfter = new ConcurrentHashMap<>();
+      List<Thread> callers = new ArrayList<>();
+      hsm.writes()
+          .withWriteLock(
+              () -> {
+                for (String name : names) {
+                  Thread caller =
+                      new Thread(
+                          () -> {
+                            hsm.createKey(name, KeySpec.hmacSha256());
+                            interruptedAfter.put(name, Thread.currentThread().isInterrupted());
+                          });
+                  caller.start();
+                  callers.add(caller);
+                }
+                awaitWriters(hsm, names.size());
+                // One leads (waiting for this lock), the others wait for its batch: interrupt all.
+                callers.forEach(Thread::interrupt);
+                return null;
+              });
+      for (Thread caller : callers) {
+        caller.join();
+      }
+      assertThat(interruptedAfter).containsOnlyKeys(names).doesNotContainValue(false);
+      assertThat(hsm.listKeys())
+          .extracting(KeyInfo::name)
+          .containsExactlyInAnyOrderElementsOf(names);
+    }
+  }
+
   /**
    * Starts {@code createKey} for each name on its own thread while this thread holds the write
    * lock, and lets go once all of them wait behind it.
@@ -220,9 +255,9 @@ class GroupCommitTest {
         .collect(Collectors.toList());
   }
 
-  /** Waits (bounded by the test's timeout) until {@code count} threads queue for the lock. */
+  /** Waits (bounded by the test's timeout) until {@code count} new keys queue behind the lock. */
   private static void awaitWriters(Engine hsm, int count) {
-    while (hsm.writes().writersWaiting() < count) {
+    while (hsm.writes().keysWaiting() < count) {
       Thread.onSpinWait();
       Thread.yield();
     }
