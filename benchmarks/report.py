@@ -624,7 +624,7 @@ p("**SoftHSM2** = SoftHSM2 through the JDK's SunPKCS11 provider, session keys, t
 p("AES-GCM encryption draws a fresh random nonce per message in every variant. A second table")
 p("measures the pure-Java fallback (`NativeCrypto.OFF`) against the pure-Java limit.")
 p("")
-p("**Settings are short, on purpose** (the whole run must stay near 15 minutes on 2 cores): "
+p("**Settings are short, on purpose** (the core benchmarks take about 15 minutes on 2 cores; the whole run, with the longer settings of the later sections, about 55): "
   f"`{machine.get('jmh_opts', '?')}` per benchmark for throughput (key creation and first use: "
   f"`{machine.get('keys_opts', machine.get('jmh_opts', '?'))}`, a longer warm-up) and `{machine.get('open_opts', '?')}` "
   "for store opening. Errors are JMH's 99.9% confidence intervals over few iterations, so they are wide; read ratios "

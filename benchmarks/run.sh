@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark of issue 6 and writes docs/BENCHMARKS.md from the JMH JSON results.
 #
-#   benchmarks/run.sh            # from the repository root or anywhere; ~28 min on 2 cores
+#   benchmarks/run.sh            # from the repository root or anywhere; ~55 min on 2 cores
 #   STEPS="pq annotation" benchmarks/run.sh
 #                                # runs only those steps again (pq pg jca pkcs11 core shared
 #                                # annotation), keeps the other results of the last whole run, and
@@ -12,10 +12,11 @@
 # (SharedStore builds its 2,000-key store there once too), runs JMH with 1 and with 2 threads, then
 # two processes on one store (SharedStore, one thread), the post-quantum operations against the raw
 # Bouncy Castle call (one thread), the PostgreSQL store against SQLite (issue 13: an embedded
-# PostgreSQL 17 per fork, about 2 min), then the annotation-path benchmarks
+# PostgreSQL 17 per fork, about 5 min), then the annotation-path benchmarks
 # (benchmarks/micronaut, benchmarks/spring: @Signed/@Encrypted through each starter against the
-# direct call), the PKCS#11 custody against raw SunPKCS11, and generates the report. Short JMH settings, on purpose (the whole run must stay
-# near 15 minutes; the post-quantum and PostgreSQL steps add about 8): one fork, 2 x 1 s warm-up and 3 x 1.5 s
+# direct call), the PKCS#11 custody against raw SunPKCS11, and generates the report. Short JMH settings for the many core
+# benchmarks, on purpose (they take about 15 minutes; the other steps about 40, with longer settings
+# where short ones proved too noisy, each explained where it is set): one fork, 2 x 1 s warm-up and 3 x 1.5 s
 # measurement iterations per benchmark; key creation and first use 5 x 1 s warm-up and 3 x 2 s; two
 # processes on one store 3 x 2 s and 3 x 3 s.
 set -euo pipefail
