@@ -35,16 +35,21 @@ final class HsmMethodInterceptor implements MethodInterceptor {
   private static final Map<Class<?>, Method[]> ANNOTATED_DECLARED_METHODS =
       new ConcurrentReferenceHashMap<>();
 
+  /** At most this many {@link #declaredPlans}. */
+  private static final int MAX_DECLARED_PLANS = 1024;
+
   private final Function<String, KeyHandle> keys;
   private final Map<Method, Optional<AnnotatedMethod>> plans = new ConcurrentHashMap<>();
 
   /**
-   * The same plans by {@code Method} instance. A proxy's invocation hands over its own instance of
-   * the method, equal to but not the one the plan was made for, and {@code Method.equals} compares
-   * names and parameter types on every call; an identity lookup does not. Copied on write: it only
-   * grows, by one entry per method and proxy.
+   * The plans of methods the target class declares, by the proxy's own {@code Method} instance (a
+   * constant of the proxy class). That instance is equal to, but not, the one the plan was made
+   * for, so {@code plans} would run {@code Method.equals} (names and parameter types) on every
+   * call; an identity lookup does not. Only for methods the target class declares: an inherited
+   * method's instance may stand for several classes' methods. Copied on write, and bounded in case
+   * a proxy ever hands over a new instance per call.
    */
-  private volatile Map<Method, Optional<AnnotatedMethod>> plansByInstance = new IdentityHashMap<>();
+  private volatile Map<Method, Optional<AnnotatedMethod>> declaredPlans = new IdentityHashMap<>();
 
   HsmMethodInterceptor(Function<String, KeyHandle> keys) {
     this.keys = keys;
@@ -57,11 +62,15 @@ final class HsmMethodInterceptor implements MethodInterceptor {
     Method invoked = invocation.getMethod();
     // Usually the target class declares the invoked method itself: then it is already the most
     // specific one, and the lookup (a cache keyed by method and class) can be skipped per call.
-    Method method =
-        targetClass == null || (invoked.getDeclaringClass() == targetClass && !invoked.isBridge())
-            ? invoked
-            : AopUtils.getMostSpecificMethod(invoked, targetClass);
-    Optional<AnnotatedMethod> plan = plan(method);
+    boolean declared =
+        targetClass != null && invoked.getDeclaringClass() == targetClass && !invoked.isBridge();
+    Optional<AnnotatedMethod> plan =
+        declared
+            ? declaredPlan(invoked)
+            : plan(
+                targetClass == null
+                    ? invoked
+                    : AopUtils.getMostSpecificMethod(invoked, targetClass));
     if (plan.isEmpty()) {
       return invocation.proceed();
     }
@@ -79,13 +88,26 @@ final class HsmMethodInterceptor implements MethodInterceptor {
 
   /** The method's plan, built (and validated) once. */
   private Optional<AnnotatedMethod> plan(Method method) {
-    Optional<AnnotatedMethod> plan = plansByInstance.get(method);
+    Optional<AnnotatedMethod> plan = plans.get(method);
     if (plan == null) {
       plan = plans.computeIfAbsent(method, m -> AnnotatedMethod.of(m, keys));
+    }
+    return plan;
+  }
+
+  /**
+   * {@link #plan} of a method the target class declares, found by instance after the first call.
+   */
+  private Optional<AnnotatedMethod> declaredPlan(Method invoked) {
+    Optional<AnnotatedMethod> plan = declaredPlans.get(invoked);
+    if (plan == null) {
+      plan = plan(invoked);
       synchronized (this) {
-        Map<Method, Optional<AnnotatedMethod>> grown = new IdentityHashMap<>(plansByInstance);
-        grown.put(method, plan);
-        plansByInstance = grown;
+        if (declaredPlans.size() < MAX_DECLARED_PLANS) {
+          Map<Method, Optional<AnnotatedMethod>> grown = new IdentityHashMap<>(declaredPlans);
+          grown.put(invoked, plan);
+          declaredPlans = grown;
+        }
       }
     }
     return plan;
