@@ -8,9 +8,9 @@ import dev.hsm.AuditEntry;
  * that acted; an exception an observer throws is logged and dropped, never seen by the operation.
  *
  * <p>Cost: a client with no observer runs exactly as without this interface (its handles are not
- * wrapped). With one, each operation reads {@link System#nanoTime()} twice and calls one {@link
- * OperationListener}, made once per key and operation and kept by the client: no map lookup by name
- * per call.
+ * wrapped). With one, each operation calls one {@link OperationListener}, made once per key and
+ * operation and kept by the client (no map lookup by name per call), and reads {@link
+ * System#nanoTime()} twice if the listener wants the call timed.
  */
 public interface HsmObserver {
 

@@ -193,6 +193,11 @@ class HsmObserverTest {
               }
 
               @Override
+              public boolean timeThisCall() {
+                throw new IllegalStateException("observer bug");
+              }
+
+              @Override
               public void completed(Object started, Outcome outcome, long nanos) {
                 throw new IllegalStateException("observer bug");
               }
@@ -216,6 +221,52 @@ class HsmObserverTest {
     }
     assertThat(recorder.heard).containsExactly("pii encrypt ok none", "pii decrypt ok none");
     assertThat(recorder.audited).extracting(AuditEntry::action).containsExactly("key.create");
+  }
+
+  @Test
+  void aListenerTimesOnlyTheCallsItAsksFor_unlessAnotherObserverAsksForEveryCall() {
+    List<Long> heard = new ArrayList<>();
+    HsmObserver everyOtherCall =
+        new HsmObserver() {
+          @Override
+          public OperationListener operation(String keyName, KeyOperation operation) {
+            AtomicInteger asked = new AtomicInteger();
+            return new OperationListener() {
+              @Override
+              public boolean timeThisCall() {
+                return asked.getAndIncrement() % 2 == 0;
+              }
+
+              @Override
+              public void completed(Object started, Outcome outcome, long nanos) {
+                heard.add(nanos);
+              }
+            };
+          }
+        };
+    try (HsmClient hsm = HsmClient.open(config(everyOtherCall))) {
+      KeyHandle key = hsm.createKey("pii", KeySpec.aes256Gcm());
+      for (int i = 0; i < 4; i++) {
+        key.encrypt(DATA, DATA);
+      }
+    }
+    assertThat(heard).hasSize(4);
+    assertThat(heard.get(0)).isNotNegative();
+    assertThat(heard.get(1)).isEqualTo(OperationListener.UNTIMED);
+    assertThat(heard.get(2)).isNotNegative();
+    assertThat(heard.get(3)).isEqualTo(OperationListener.UNTIMED);
+
+    // The Recorder times every call (the default), so every call is timed for both observers.
+    heard.clear();
+    Recorder recorder = new Recorder();
+    try (HsmClient hsm = HsmClient.open(config(everyOtherCall, recorder))) {
+      KeyHandle key = hsm.key("pii");
+      for (int i = 0; i < 4; i++) {
+        key.encrypt(DATA, DATA);
+      }
+    }
+    assertThat(heard).hasSize(4).allSatisfy(nanos -> assertThat(nanos).isNotNegative());
+    assertThat(recorder.heard).hasSize(4);
   }
 
   @Test

@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * A handle of a client with observers: each operation is timed and its outcome handed to the key's
- * {@link OperationListener} for that operation, made once and kept in a slot per operation (an
- * array read, no lookup by name). A client without observers hands out the plain handle.
+ * A handle of a client with observers: each operation is timed (if its listener asks) and its
+ * outcome handed to the key's {@link OperationListener} for that operation, made once and kept in a
+ * slot per operation (an array read, no lookup by name). A client without observers hands out the
+ * plain handle.
  */
 final class ObservedKeyHandle implements KeyHandle {
   private final KeyHandle inner;
@@ -50,15 +51,16 @@ final class ObservedKeyHandle implements KeyHandle {
   private <A, B, R> R observed(KeyOperation operation, Call<A, B, R> call, A a, B b, int version) {
     OperationListener listener = listener(operation);
     Object started = Observers.started(listener);
-    long start = System.nanoTime();
+    boolean timed = Observers.timeThisCall(listener);
+    long start = timed ? System.nanoTime() : 0;
     R result;
     try {
       result = call.on(inner, a, b, version);
     } catch (RuntimeException e) {
-      Observers.completed(listener, started, Outcome.of(e), start);
+      Observers.completed(listener, started, Outcome.of(e), timed, start);
       throw e;
     }
-    Observers.completed(listener, started, Outcome.OK, start);
+    Observers.completed(listener, started, Outcome.OK, timed, start);
     return result;
   }
 
@@ -156,7 +158,8 @@ final class ObservedKeyHandle implements KeyHandle {
     try {
       signer = inner.standardSigner();
     } catch (RuntimeException e) {
-      Observers.completed(listener, Observers.started(listener), Outcome.of(e), System.nanoTime());
+      Observers.completed(
+          listener, Observers.started(listener), Outcome.of(e), true, System.nanoTime());
       throw e;
     }
     return new ObservedStandardSigner(signer, listener);
@@ -228,15 +231,16 @@ final class ObservedKeyHandle implements KeyHandle {
     @Override
     public byte[] sign() {
       Object started = Observers.started(listener);
-      long start = System.nanoTime();
+      boolean timed = Observers.timeThisCall(listener);
+      long start = timed ? System.nanoTime() : 0;
       byte[] signature;
       try {
         signature = inner.sign();
       } catch (RuntimeException e) {
-        Observers.completed(listener, started, Outcome.of(e), start);
+        Observers.completed(listener, started, Outcome.of(e), timed, start);
         throw e;
       }
-      Observers.completed(listener, started, Outcome.OK, start);
+      Observers.completed(listener, started, Outcome.OK, timed, start);
       return signature;
     }
 

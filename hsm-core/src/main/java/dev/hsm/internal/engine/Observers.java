@@ -87,9 +87,25 @@ final class Observers {
     }
   }
 
-  static void completed(OperationListener listener, Object started, Outcome outcome, long start) {
+  /** Whether the listener wants this call timed; yes if it throws. */
+  static boolean timeThisCall(OperationListener listener) {
     try {
-      listener.completed(started, outcome, System.nanoTime() - start);
+      return listener.timeThisCall();
+    } catch (RuntimeException e) {
+      failedObserver("an OperationListener failed", e);
+      return true;
+    }
+  }
+
+  /**
+   * Hands the outcome to the listener: with the time since {@code start} if the call was {@code
+   * timed}, else {@link OperationListener#UNTIMED}.
+   */
+  static void completed(
+      OperationListener listener, Object started, Outcome outcome, boolean timed, long start) {
+    long nanos = timed ? System.nanoTime() - start : OperationListener.UNTIMED;
+    try {
+      listener.completed(started, outcome, nanos);
     } catch (RuntimeException e) {
       failedObserver("an OperationListener failed", e);
     }
@@ -156,6 +172,16 @@ final class Observers {
         started[i] = Observers.started(listeners[i]);
       }
       return started;
+    }
+
+    /** Timed for all if any of them asks (each is asked, as it may sample). */
+    @Override
+    public boolean timeThisCall() {
+      boolean any = false;
+      for (OperationListener listener : listeners) {
+        any |= Observers.timeThisCall(listener);
+      }
+      return any;
     }
 
     @Override
