@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark of issue 6 and writes docs/BENCHMARKS.md from the JMH JSON results.
 #
-#   benchmarks/run.sh            # from the repository root or anywhere; ~55 min on 2 cores
+#   benchmarks/run.sh            # from the repository root or anywhere; ~45 min on 2 cores
 #   STEPS="pq annotation" benchmarks/run.sh
 #                                # runs only those steps again (pq pg jca pkcs11 core shared
 #                                # annotation), keeps the other results of the last whole run, and
@@ -15,7 +15,7 @@
 # PostgreSQL 17 per fork, about 5 min), then the annotation-path benchmarks
 # (benchmarks/micronaut, benchmarks/spring: @Signed/@Encrypted through each starter against the
 # direct call), the PKCS#11 custody against raw SunPKCS11, and generates the report. Short JMH settings for the many core
-# benchmarks, on purpose (they take about 15 minutes; the other steps about 40, with longer settings
+# benchmarks, on purpose (they take about 15 minutes; the other steps about 30, with longer settings
 # where short ones proved too noisy, each explained where it is set): one fork, 2 x 1 s warm-up and 3 x 1.5 s
 # measurement iterations per benchmark; key creation and first use 5 x 1 s warm-up and 3 x 2 s; two
 # processes on one store 3 x 2 s and 3 x 3 s.
@@ -42,10 +42,10 @@ PG_OPTS=${PG_OPTS:-"-f 1 -wi 5 -w 2s -i 5 -r 2s"}
 # Their warm-up is longer too: the engine's path around Bouncy Castle's signing loop needs more
 # than 3 s before the JIT settles, and a short one left the first fork's iterations climbing.
 PQ_OPTS=${PQ_OPTS:-"-f 2 -wi 5 -w 2s -i 5 -r 2s"}
-# The annotation path: each fork starts a framework context, and a fork's JIT outcome on the
-# framework's call chain decides its level for good (forks of one benchmark settle 30-40% apart),
-# so three forks with a longer warm-up.
-ANNOTATION_OPTS=${ANNOTATION_OPTS:-"-f 3 -wi 4 -w 1500ms -i 3 -r 1500ms"}
+# The annotation path: each fork starts two framework contexts (plain and metered) and times four
+# paths, interleaved (AnnotationPaths), so each gets a quarter of every iteration: a 10 s warm-up,
+# and three forks, as a fork's JIT outcome on the framework's call chain sets its level for good.
+ANNOTATION_OPTS=${ANNOTATION_OPTS:-"-f 3 -wi 5 -w 2s -i 4 -r 2s"}
 # The meters alone (MeteredHandle): plain and metered handles, no framework.
 METERS_OPTS=${METERS_OPTS:-"-f 2 -wi 5 -w 2s -i 4 -r 1500ms"}
 STEPS=${STEPS:-all}
@@ -197,12 +197,12 @@ if step shared; then
     -rf json -rff "$RESULTS/shared.json" | tee "$RESULTS/shared.log"
 fi
 
-# 6b. The annotation path: one thin jar per framework (jars in its target/lib), each fork starting
-# its application context. 8 benchmarks per framework and thread count (half of them the *Metered
-# classes, with a MeterRegistry in the context). Three forks each: annotated and direct run in
-# separate forks, and with one fork each the fork-to-fork difference (up to 30-40% for 1 KiB AES-GCM
-# at about a million calls a second) decided rows as often as the code did. First the meters alone,
-# without a framework (MeteredHandle, about 2 min). About 25 min in all.
+# 6b. The annotation path: one thin jar per framework (jars in its target/lib). Two benchmarks per
+# framework and thread count (sign, encrypt), each timing four paths in the same fork: the annotated
+# method and the direct call, in a plain context and in a metered one (a MeterRegistry in it). When
+# each path ran in forks of its own, the fork-to-fork difference (up to 30-40% for 1 KiB AES-GCM at
+# about a million calls a second) decided rows as often as the code did. First the meters alone,
+# without a framework (MeteredHandle, about 2 min). About 12 min in all.
 if step annotation; then
   echo "== JMH, the meters alone, 1 thread: $METERS_OPTS"
   # shellcheck disable=SC2086

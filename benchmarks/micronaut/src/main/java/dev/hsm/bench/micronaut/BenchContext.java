@@ -34,10 +34,6 @@ final class BenchContext implements AutoCloseable {
     this.context = context;
   }
 
-  static BenchContext start() {
-    return start(false);
-  }
-
   /**
    * The context; with {@code metered}, it has a Micrometer registry bean, so the module records its
    * {@code hsm.*} meters for every operation (as an application with micronaut-micrometer does).

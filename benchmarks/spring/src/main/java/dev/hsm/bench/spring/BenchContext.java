@@ -37,10 +37,6 @@ final class BenchContext implements AutoCloseable {
     this.context = context;
   }
 
-  static BenchContext start() {
-    return start(false);
-  }
-
   /**
    * The context; with {@code metered}, it has a Micrometer registry, so the starter records its
    * {@code hsm.*} meters for every operation (as an application with Actuator does).
