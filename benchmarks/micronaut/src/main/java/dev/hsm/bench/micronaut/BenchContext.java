@@ -1,6 +1,7 @@
 package dev.hsm.bench.micronaut;
 
 import dev.hsm.KeyHandle;
+import dev.hsm.bench.paths.BenchApp;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.context.ApplicationContext;
@@ -21,7 +22,7 @@ import java.util.stream.Stream;
  * so no Argon2 cost), declaring an ECDSA P-256 key and an AES-256-GCM key. Opened in a benchmark's
  * {@code @Setup}, closed (store files deleted) in its {@code @TearDown}.
  */
-final class BenchContext implements AutoCloseable {
+final class BenchContext implements BenchApp<AnnotatedService> {
   static final String SIGNING_KEY = "receipts";
   static final String AES_KEY = "pii";
   static final SecureRandom RANDOM = new SecureRandom();
@@ -65,7 +66,8 @@ final class BenchContext implements AutoCloseable {
     return new BenchContext(dir, context);
   }
 
-  AnnotatedService service() {
+  @Override
+  public AnnotatedService service() {
     AnnotatedService service = context.getBean(AnnotatedService.class);
     if (!service.getClass().getName().endsWith("$Intercepted")) {
       throw new IllegalStateException("not Micronaut's AOP proxy: " + service.getClass());
@@ -74,12 +76,13 @@ final class BenchContext implements AutoCloseable {
   }
 
   /** The declared key's {@code KeyHandle} bean from this same context. */
-  KeyHandle key(String name) {
+  @Override
+  public KeyHandle key(String name) {
     return context.getBean(KeyHandle.class, Qualifiers.byName(name));
   }
 
-  /** Fails unless the context's registry counted the operations made so far (metered runs). */
-  void requireMeters() {
+  @Override
+  public void requireMeters() {
     if (context.getBean(MeterRegistry.class).find("hsm.operations").functionCounters().isEmpty()) {
       throw new IllegalStateException("the metered context recorded no hsm.operations");
     }

@@ -1,6 +1,8 @@
 package dev.hsm.bench.micronaut;
 
 import dev.hsm.KeyHandle;
+import dev.hsm.bench.paths.AnnotationPaths;
+import dev.hsm.bench.paths.BenchApp;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.openjdk.jmh.annotations.Scope;
@@ -12,28 +14,33 @@ import org.openjdk.jmh.annotations.State;
  * and the same context's key bean; see {@link AnnotationPaths} for how the paths are timed.
  */
 @State(Scope.Benchmark)
-public class MicronautEncrypt extends AnnotationPaths {
+public class MicronautEncrypt extends AnnotationPaths<AnnotatedService> {
   static final byte[] CONTEXT = AnnotatedService.CONTEXT.getBytes(StandardCharsets.UTF_8);
 
   final byte[] plaintext = BenchContext.random(1024);
 
   @Override
-  String keyName() {
+  protected BenchApp<AnnotatedService> start(boolean metered) {
+    return BenchContext.start(metered);
+  }
+
+  @Override
+  protected String keyName() {
     return BenchContext.AES_KEY;
   }
 
   @Override
-  Object annotated(AnnotatedService service) {
+  protected Object annotated(AnnotatedService service) {
     return service.encrypt(plaintext);
   }
 
   @Override
-  Object direct(KeyHandle key) {
+  protected Object direct(KeyHandle key) {
     return key.encrypt(plaintext, CONTEXT);
   }
 
   @Override
-  void requireSameWork(AnnotatedService service, KeyHandle key) {
+  protected void requireSameWork(AnnotatedService service, KeyHandle key) {
     if (!Arrays.equals(key.decrypt(service.encrypt(plaintext), CONTEXT), plaintext)
         || !Arrays.equals(key.decrypt(key.encrypt(plaintext, CONTEXT), CONTEXT), plaintext)) {
       throw new IllegalStateException(

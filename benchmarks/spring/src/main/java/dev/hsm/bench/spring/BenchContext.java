@@ -1,6 +1,7 @@
 package dev.hsm.bench.spring;
 
 import dev.hsm.KeyHandle;
+import dev.hsm.bench.paths.BenchApp;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -24,7 +25,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * so no Argon2 cost), declaring an ECDSA P-256 key and an AES-256-GCM key. Opened in a benchmark's
  * {@code @Setup}, closed (store files deleted) in its {@code @TearDown}.
  */
-final class BenchContext implements AutoCloseable {
+final class BenchContext implements BenchApp<AnnotatedService> {
   static final String SIGNING_KEY = "receipts";
   static final String AES_KEY = "pii";
   static final SecureRandom RANDOM = new SecureRandom();
@@ -72,7 +73,8 @@ final class BenchContext implements AutoCloseable {
     return new BenchContext(dir, context);
   }
 
-  AnnotatedService service() {
+  @Override
+  public AnnotatedService service() {
     AnnotatedService service = context.getBean(AnnotatedService.class);
     if (!AopUtils.isAopProxy(service)) {
       throw new IllegalStateException("not the starter's AOP proxy: " + service.getClass());
@@ -83,13 +85,14 @@ final class BenchContext implements AutoCloseable {
   /**
    * The declared key's {@code KeyHandle} bean from this same context ({@code @Qualifier(name)}).
    */
-  KeyHandle key(String name) {
+  @Override
+  public KeyHandle key(String name) {
     return BeanFactoryAnnotationUtils.qualifiedBeanOfType(
         context.getBeanFactory(), KeyHandle.class, name);
   }
 
-  /** Fails unless the context's registry counted the operations made so far (metered runs). */
-  void requireMeters() {
+  @Override
+  public void requireMeters() {
     if (context.getBean(MeterRegistry.class).find("hsm.operations").functionCounters().isEmpty()) {
       throw new IllegalStateException("the metered context recorded no hsm.operations");
     }

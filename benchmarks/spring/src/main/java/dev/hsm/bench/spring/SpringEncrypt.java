@@ -1,6 +1,8 @@
 package dev.hsm.bench.spring;
 
 import dev.hsm.KeyHandle;
+import dev.hsm.bench.paths.AnnotationPaths;
+import dev.hsm.bench.paths.BenchApp;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.openjdk.jmh.annotations.Scope;
@@ -13,28 +15,33 @@ import org.openjdk.jmh.annotations.State;
  * the paths are timed.
  */
 @State(Scope.Benchmark)
-public class SpringEncrypt extends AnnotationPaths {
+public class SpringEncrypt extends AnnotationPaths<AnnotatedService> {
   static final byte[] CONTEXT = AnnotatedService.CONTEXT.getBytes(StandardCharsets.UTF_8);
 
   final byte[] plaintext = BenchContext.random(1024);
 
   @Override
-  String keyName() {
+  protected BenchApp<AnnotatedService> start(boolean metered) {
+    return BenchContext.start(metered);
+  }
+
+  @Override
+  protected String keyName() {
     return BenchContext.AES_KEY;
   }
 
   @Override
-  Object annotated(AnnotatedService service) {
+  protected Object annotated(AnnotatedService service) {
     return service.encrypt(plaintext);
   }
 
   @Override
-  Object direct(KeyHandle key) {
+  protected Object direct(KeyHandle key) {
     return key.encrypt(plaintext, CONTEXT);
   }
 
   @Override
-  void requireSameWork(AnnotatedService service, KeyHandle key) {
+  protected void requireSameWork(AnnotatedService service, KeyHandle key) {
     if (!Arrays.equals(key.decrypt(service.encrypt(plaintext), CONTEXT), plaintext)
         || !Arrays.equals(key.decrypt(key.encrypt(plaintext, CONTEXT), CONTEXT), plaintext)) {
       throw new IllegalStateException(

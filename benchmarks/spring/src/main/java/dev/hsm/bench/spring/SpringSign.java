@@ -1,6 +1,8 @@
 package dev.hsm.bench.spring;
 
 import dev.hsm.KeyHandle;
+import dev.hsm.bench.paths.AnnotationPaths;
+import dev.hsm.bench.paths.BenchApp;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.openjdk.jmh.annotations.Scope;
@@ -12,26 +14,31 @@ import org.openjdk.jmh.annotations.State;
  * see {@link AnnotationPaths} for how the paths are timed.
  */
 @State(Scope.Benchmark)
-public class SpringSign extends AnnotationPaths {
+public class SpringSign extends AnnotationPaths<AnnotatedService> {
   final byte[] payload = BenchContext.random(256);
 
   @Override
-  String keyName() {
+  protected BenchApp<AnnotatedService> start(boolean metered) {
+    return BenchContext.start(metered);
+  }
+
+  @Override
+  protected String keyName() {
     return BenchContext.SIGNING_KEY;
   }
 
   @Override
-  Object annotated(AnnotatedService service) {
+  protected Object annotated(AnnotatedService service) {
     return service.sign(payload);
   }
 
   @Override
-  Object direct(KeyHandle key) {
+  protected Object direct(KeyHandle key) {
     return key.signJws(payload);
   }
 
   @Override
-  void requireSameWork(AnnotatedService service, KeyHandle key) {
+  protected void requireSameWork(AnnotatedService service, KeyHandle key) {
     byte[] jws = service.sign(payload);
     if (!Arrays.equals(key.verifyJws(new String(jws, StandardCharsets.US_ASCII)), payload)
         || !Arrays.equals(key.verifyJws(key.signJws(payload)), payload)) {
