@@ -688,7 +688,7 @@ p("**SoftHSM2** = SoftHSM2 through the JDK's SunPKCS11 provider, session keys, t
 p("AES-GCM encryption draws a fresh random nonce per message in every variant. A second table")
 p("measures the pure-Java fallback (`NativeCrypto.OFF`) against the pure-Java limit.")
 p("")
-p("**Settings are short, on purpose** (the core benchmarks take about 20 minutes on 2 cores; the whole run, with the longer settings of the later sections, about 50): "
+p("**Settings are short, on purpose** (the core benchmarks take about 22 minutes on 2 cores; the whole run, with the longer settings of the later sections, about 55): "
   f"`{machine.get('jmh_opts', '?')}` per benchmark for throughput (key creation and first use: "
   f"`{machine.get('keys_opts', machine.get('jmh_opts', '?'))}`, a longer warm-up) and `{machine.get('open_opts', '?')}` "
   "for store opening. Errors are JMH's 99.9% confidence intervals over few iterations, so they are wide; read ratios "
@@ -830,7 +830,7 @@ if not pkcs11:
     p("- The PKCS#11 custody (`KeyHandle` on keys in the SoftHSM2 token against raw SunPKCS11 on the same")
     p(f"  token, issue 15) was not run, so its target (>= {PKCS11_TARGET}x raw) is not assessed.")
 p("- The pure-Java fallback at two threads (its one-thread table is above; the run stays within")
-p("  20 minutes by measuring the pure-Java engines at one thread only).")
+p("  22 minutes by measuring the pure-Java engines at one thread only).")
 p("")
 notes = os.path.join(HERE, "NOTES.md")
 if os.path.exists(notes):

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark of issue 6 and writes docs/BENCHMARKS.md from the JMH JSON results.
 #
-#   benchmarks/run.sh            # from the repository root or anywhere; ~50 min on 2 cores
+#   benchmarks/run.sh            # from the repository root or anywhere; ~55 min on 2 cores
 #   STEPS="pq annotation" benchmarks/run.sh
 #                                # runs only those steps again (pq pg jca pkcs11 core shared
 #                                # annotation), keeps the other results of the last whole run, and
@@ -15,8 +15,8 @@
 # PostgreSQL 17 per fork, about 5 min), then the annotation-path benchmarks
 # (benchmarks/micronaut, benchmarks/spring: @Signed/@Encrypted through each starter against the
 # direct call), the PKCS#11 custody against raw SunPKCS11, and generates the report. Short JMH settings for the many core
-# benchmarks, on purpose (they take about 20 minutes; the other steps about 30, with longer settings
-# where short ones proved too noisy, each explained where it is set): one fork, 4 x 1 s warm-up and 3 x 1.5 s
+# benchmarks, on purpose (they take about 22 minutes; the other steps about 30, with longer settings
+# where short ones proved too noisy, each explained where it is set): one fork, 10 x 1 s warm-up and 3 x 1.5 s
 # measurement iterations per benchmark; key creation and first use 5 x 1 s warm-up and 3 x 2 s; two
 # processes on one store 3 x 2 s and 3 x 3 s.
 set -euo pipefail
@@ -24,8 +24,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 START=$(date +%s)
-# A 2 x 1 s warm-up left some rows still climbing (error columns wider than the values).
-JMH_OPTS=${JMH_OPTS:-"-f 1 -wi 4 -w 1s -i 3 -r 1500ms"}
+# A short warm-up left rows swinging (AES-GCM decrypt 1 KiB: 0.18M to 2.0M ops/s from one second
+# to the next until about 10 s in, then flat), so error columns were wider than the values.
+JMH_OPTS=${JMH_OPTS:-"-f 1 -wi 10 -w 1s -i 3 -r 1500ms"}
 # Key creation and first use go through SQLite, key generation and unwrapping: more code for the
 # JIT, which with two busy threads on two cores gets little CPU. They get a longer warm-up.
 KEYS_OPTS=${KEYS_OPTS:-"-f 1 -wi 5 -w 1s -i 3 -r 2s"}
@@ -167,7 +168,7 @@ fi
 if step core; then
   OPS='^dev.hsm.bench.(EcdsaP256Sign|EcdsaP256Verify|Ed25519Sign|RsaPss2048Sign|AesGcmEncrypt|AesGcmDecrypt|HmacSha256)\.'
   KEY_OPS='^dev.hsm.bench.(KeyCreate|FirstUse)\.'
-  # Two threads skip what only the one-thread tables use, to stay within 20 minutes: the pure-Java
+  # Two threads skip what only the one-thread tables use, to stay within 22 minutes: the pure-Java
   # fallback (pure_ours) and the pure-Java limits of the signatures, which the native one beats
   # several times over (both AES-GCM limits stay: they are close).
   EXCLUDE_2T='\.pure_ours|(EcdsaP256Sign|EcdsaP256Verify|Ed25519Sign)\.limit_BC|RsaPss2048Sign\.limit_SunRsaSign'
