@@ -90,8 +90,17 @@ fi
 
 # 4. Machine facts, and the load before the run (for a rerun of some steps: which, when, where).
 if [ "$STEPS" != all ]; then
-  echo "rerun=$STEPS at $(date -u '+%Y-%m-%d %H:%M UTC') on $(git rev-parse --short HEAD 2>/dev/null || echo unknown), load before $(cut -d' ' -f1-3 /proc/loadavg), pq_opts $PQ_OPTS, pg_opts $PG_OPTS, annotation_opts $ANNOTATION_OPTS, meters_opts $METERS_OPTS" \
+  echo "rerun=$STEPS at $(date -u '+%Y-%m-%d %H:%M UTC') on $(git rev-parse --short HEAD 2>/dev/null || echo unknown), load before $(cut -d' ' -f1-3 /proc/loadavg), jmh_opts $JMH_OPTS, keys_opts $KEYS_OPTS, pq_opts $PQ_OPTS, pg_opts $PG_OPTS, annotation_opts $ANNOTATION_OPTS, meters_opts $METERS_OPTS" \
     >> "$RESULTS/machine.txt"
+  # The report names each table's settings: for the steps run again, the rerun's replace the whole
+  # run's (the report reads the last value of each key).
+  {
+    if step core || step jca || step pkcs11; then echo "jmh_opts=$JMH_OPTS"; fi
+    if step core; then echo "keys_opts=$KEYS_OPTS"; fi
+    if step pq; then echo "pq_opts=$PQ_OPTS"; fi
+    if step pg; then echo "pg_opts=$PG_OPTS"; fi
+    if step annotation; then echo "annotation_opts=$ANNOTATION_OPTS"; echo "meters_opts=$METERS_OPTS"; fi
+  } >> "$RESULTS/machine.txt"
 else
   {
     echo "nproc=$(nproc)"
